@@ -1,0 +1,33 @@
+# Two commands do everything: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_HOME ?= $(CURDIR)/data/prefect
+
+.PHONY: install run test bench demo-full clean
+
+$(BIN)/roi: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(BIN)/roi
+
+install: $(BIN)/roi
+
+run: install
+	$(BIN)/roi run
+	$(BIN)/roi kpi --by channel
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+demo-full: install
+	$(BIN)/python -m samples.generate --full --out data/demo-full
+
+clean:
+	rm -rf $(VENV) data

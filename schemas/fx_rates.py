@@ -1,0 +1,20 @@
+"""Canonical exchange rates: units of a currency per one unit of the reporting currency, by day."""
+import datetime as dt
+from typing import Optional
+
+import pandera.polars as pa
+
+from schemas.checks import CURRENCY_PATTERN
+
+
+class FxRates(pa.DataFrameModel):
+    source: str
+    rate_date: dt.date
+    currency: str = pa.Field(str_matches=CURRENCY_PATTERN)
+    units_per_reporting: float = pa.Field(gt=0)
+    load_id: Optional[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["source", "rate_date", "currency"]

@@ -1,0 +1,105 @@
+"""Validates a normalised frame with its pandera model and splits it into loadable and quarantined rows."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+
+import schemas
+
+# Columns that may not lie in the future (budgets and goals plan ahead, so they are not here).
+NOT_IN_FUTURE = {
+    "ad_performance": "date_end",
+    "email_campaigns": "send_date",
+    "leads": "created_date",
+    "orders": "order_date",
+}
+
+
+@dataclass
+class Split:
+    good: pl.DataFrame          # canonical columns + _row, ready to load
+    bad: pl.DataFrame           # _row, reasons (Utf8, "; "-joined)
+    duplicates: int             # exact duplicates of an earlier row, dropped
+
+
+def split(table: str, frame: pl.DataFrame, today: dt.date) -> Split:
+    """Every row ends up in exactly one of good / bad / duplicates, with every reason it failed."""
+    cols = schemas.columns(table)
+    frame = frame.with_row_index("_pos")
+    before = frame.height
+    frame = frame.unique(subset=cols + ["_errors"], keep="first", maintain_order=True)
+    duplicates = before - frame.height
+    frame = frame.drop("_pos").with_row_index("_pos")
+
+    reasons = frame.select("_pos", pl.col("_errors").alias("r")).explode("r").drop_nulls("r")
+    extra = _schema_failures(table, frame.select(cols))
+    future = NOT_IN_FUTURE.get(table)
+    if future:
+        limit = today + dt.timedelta(days=1)
+        extra.append(frame.filter(pl.col(future) > limit).select(
+            "_pos", pl.format("{}: {} is in the future", pl.lit(future), pl.col(future)).alias("r")))
+    all_reasons = pl.concat([reasons.with_columns(pl.col("_pos").cast(pl.UInt32))]
+                            + [e.with_columns(pl.col("_pos").cast(pl.UInt32)) for e in extra])
+    # A cell that could not be read is null after parsing; don't also report it as "missing".
+    unread = reasons.select("_pos", pl.col("r").str.extract(r"^([a-z_]+):", 1).alias("col")).drop_nulls()
+    missing = all_reasons.with_columns(pl.col("r").str.extract(r"^([a-z_]+): missing$", 1).alias("col"))
+    all_reasons = missing.join(unread.with_columns(pl.col("_pos").cast(pl.UInt32)), on=["_pos", "col"], how="anti") \
+        .drop("col").unique(maintain_order=True)
+    bad = all_reasons.group_by("_pos", maintain_order=True).agg(pl.col("r").str.join("; ").alias("reasons"))
+    good = frame.join(bad, on="_pos", how="anti").select(cols + ["_row"])
+    bad = bad.join(frame.select("_pos", "_row"), on="_pos").sort("_pos").select("_row", "reasons")
+    return Split(good=good, bad=bad, duplicates=duplicates)
+
+
+def _schema_failures(table: str, data: pl.DataFrame) -> list[pl.DataFrame]:
+    model = schemas.MODELS[table]
+    try:
+        model.validate(data, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    out = []
+    for (column, check), group in cases.group_by(["column", "check"], maintain_order=True):
+        message = _message(table, str(column), str(check))
+        rows = group.filter(pl.col("index").is_not_null())
+        if rows.is_empty():
+            # A whole-frame failure (a wrong dtype, a missing column) is the transform's bug.
+            raise RuntimeError(f"{table}: {column} failed {check}: {group['failure_case'].to_list()[:3]}")
+        out.append(rows.select(
+            pl.col("index").alias("_pos"),
+            pl.format(message, pl.col("failure_case").str.slice(0, 80)).alias("r")
+            if "{}" in message else pl.lit(message).alias("r"),
+        ))
+    return out
+
+
+def _message(table: str, column: str, check: str) -> str:
+    """A pandera check name -> a reason a marketing analyst can read ({} is the bad value)."""
+    model_name = schemas.MODELS[table].__name__
+    if column == model_name or column == "None":  # dataframe-level check
+        if check == "multiple_fields_uniqueness":
+            keys = ", ".join(schemas.MODELS[table].Config.unique)
+            return f"duplicate: another row has the same {keys} with different figures"
+        return check
+    if check == "not_nullable":
+        return f"{column}: missing"
+    if check.startswith("greater_than_or_equal_to(0"):
+        return f"{column}: {{}} is negative"
+    if check.startswith("greater_than(0"):
+        return f"{column}: {{}} must be above zero"
+    if check.startswith("str_matches"):
+        if column == "currency":
+            return "currency: '{}' is not a 3-letter currency code like EUR"
+        return f"{column}: '{{}}' is not valid"
+    if check.startswith("isin"):
+        allowed = re.sub(r"^isin\(\[?|\]?\)$", "", check).replace("'", "")
+        return f"{column}: '{{}}' is not one of {allowed}"
+    if check.startswith("str_length"):
+        return f"{column}: empty"
+    if check.startswith("coerce_dtype") or check.startswith("dtype"):
+        return f"{column}: '{{}}' cannot be read"
+    return f"{column}: {{}} fails {check}"

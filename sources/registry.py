@@ -1,0 +1,40 @@
+"""Finds each kind's modules by name: transforms.<kind> (files) and sources.<kind> (API clients)."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+from types import ModuleType
+
+import sources
+import transforms
+
+
+@cache
+def file_kinds() -> frozenset[str]:
+    """Kinds with a transform module (one declaring TABLE and normalise)."""
+    return frozenset(
+        m.name for m in pkgutil.iter_modules(transforms.__path__)
+        if hasattr(importlib.import_module(f"transforms.{m.name}"), "TABLE")
+    )
+
+
+@cache
+def api_kinds() -> frozenset[str]:
+    """Kinds with an API client module (one declaring fetch)."""
+    return frozenset(
+        m.name for m in pkgutil.iter_modules(sources.__path__)
+        if hasattr(importlib.import_module(f"sources.{m.name}"), "fetch")
+    )
+
+
+def transform(kind: str) -> ModuleType:
+    if kind not in file_kinds():
+        raise KeyError(kind)
+    return importlib.import_module(f"transforms.{kind}")
+
+
+def client(kind: str) -> ModuleType:
+    if kind not in api_kinds():
+        raise KeyError(kind)
+    return importlib.import_module(f"sources.{kind}")

@@ -1,0 +1,69 @@
+-- Canonical, validated tables. Money is DECIMAL so that sums are exact; each row carries its
+-- source and the load that wrote it. No primary keys: the load path replaces whole windows.
+CREATE SCHEMA IF NOT EXISTS core;
+
+CREATE TABLE IF NOT EXISTS core.ad_performance (
+    source VARCHAR NOT NULL, platform VARCHAR NOT NULL,
+    date_start DATE NOT NULL, date_end DATE NOT NULL,
+    account_id VARCHAR NOT NULL, account_name VARCHAR,
+    campaign_id VARCHAR NOT NULL, campaign_name VARCHAR,
+    ad_group_id VARCHAR NOT NULL, ad_group_name VARCHAR,
+    ad_id VARCHAR NOT NULL, ad_name VARCHAR,
+    currency VARCHAR NOT NULL,
+    impressions BIGINT, clicks BIGINT, spend DECIMAL(18, 6), conversions DOUBLE,
+    conversion_value DECIMAL(18, 6), reach BIGINT, video_views BIGINT, engagements BIGINT,
+    load_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS core.email_campaigns (
+    source VARCHAR NOT NULL, platform VARCHAR NOT NULL,
+    campaign_id VARCHAR NOT NULL, campaign_name VARCHAR, subject VARCHAR, list_name VARCHAR,
+    send_time TIMESTAMP, send_date DATE NOT NULL,
+    recipients BIGINT, delivered BIGINT, hard_bounces BIGINT, soft_bounces BIGINT,
+    unique_opens BIGINT, total_opens BIGINT, unique_clicks BIGINT, total_clicks BIGINT,
+    unsubscribes BIGINT, complaints BIGINT, orders BIGINT, revenue DECIMAL(18, 6),
+    currency VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS core.leads (
+    source VARCHAR NOT NULL, lead_id VARCHAR NOT NULL, customer_id VARCHAR,
+    created_date DATE NOT NULL, mql_date DATE, sql_date DATE, customer_date DATE, lost_date DATE,
+    utm_source VARCHAR, utm_medium VARCHAR, utm_campaign VARCHAR, channel VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS core.orders (
+    source VARCHAR NOT NULL, order_id VARCHAR NOT NULL, customer_id VARCHAR,
+    order_date DATE NOT NULL, amount DECIMAL(18, 6) NOT NULL, currency VARCHAR NOT NULL,
+    is_first_order BOOLEAN,
+    utm_source VARCHAR, utm_medium VARCHAR, utm_campaign VARCHAR, channel VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS core.costs (
+    source VARCHAR NOT NULL, cost_date DATE NOT NULL, period_end DATE NOT NULL,
+    channel VARCHAR NOT NULL, campaign_name VARCHAR, cost_type VARCHAR NOT NULL,
+    description VARCHAR, hours DOUBLE, hourly_rate DECIMAL(18, 6),
+    amount DECIMAL(18, 6) NOT NULL, currency VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS core.budgets (
+    source VARCHAR NOT NULL, month DATE NOT NULL, channel VARCHAR NOT NULL, bucket VARCHAR NOT NULL,
+    planned_amount DECIMAL(18, 6) NOT NULL, currency VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS core.goals (
+    source VARCHAR NOT NULL, goal_id VARCHAR NOT NULL, name VARCHAR NOT NULL, kpi VARCHAR NOT NULL,
+    channel VARCHAR, target_value DOUBLE NOT NULL, direction VARCHAR NOT NULL,
+    baseline_value DOUBLE, start_date DATE NOT NULL, deadline DATE NOT NULL, owner VARCHAR,
+    load_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS core.fx_rates (
+    source VARCHAR NOT NULL, rate_date DATE NOT NULL, currency VARCHAR NOT NULL,
+    units_per_reporting DOUBLE NOT NULL,
+    load_id VARCHAR NOT NULL
+);

@@ -1,0 +1,100 @@
+"""Writes one source's window in a single transaction: facts replaced, quarantine replaced, load recorded."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+import schemas
+
+
+@dataclass
+class LoadRecord:
+    load_id: str
+    source: str
+    kind: str
+    window_start: dt.date | None
+    window_end: dt.date | None
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    status: str = "running"
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    error: str | None = None
+    totals_check: str | None = None
+    files: str | None = None
+    trigger: str = "run"
+
+
+LOAD_COLUMNS = list(LoadRecord.__dataclass_fields__)
+
+
+def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecord,
+                   good: pl.DataFrame, quarantine: pl.DataFrame) -> None:
+    """Replace `record.source`'s rows of `table` inside the window with `good`, atomically.
+
+    quarantine: columns row_number, raw_row (JSON text), reasons, file."""
+    cols = schemas.columns(table)
+    window_col = schemas.WINDOW_COLUMN[table]
+    facts = good.select(cols).with_columns(pl.lit(record.load_id).alias("load_id"))
+    rejected = quarantine.select(
+        pl.lit(record.load_id).alias("load_id"), pl.lit(record.source).alias("source"),
+        pl.lit(record.kind).alias("kind"), pl.col("row_number").cast(pl.Int64), "raw_row", "reasons",
+        pl.lit(record.started_at).alias("quarantined_at"), "file")
+    con.register("_roi_facts", facts.to_arrow())
+    con.register("_roi_rejected", rejected.to_arrow())
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if window_col is None or record.window_start is None:
+            if window_col is None:
+                con.execute(f"DELETE FROM core.{table} WHERE source = ?", [record.source])
+        else:
+            con.execute(f"DELETE FROM core.{table} WHERE source = ? AND {window_col} BETWEEN ? AND ?",
+                        [record.source, record.window_start, record.window_end])
+        # Quarantine of earlier loads of the same window is superseded too.
+        con.execute(
+            """DELETE FROM ops.quarantine WHERE source = ? AND load_id IN (
+                   SELECT load_id FROM ops.loads WHERE source = ?
+                   AND coalesce(window_start, DATE '1900-01-01') >= coalesce(?::DATE, DATE '1900-01-01')
+                   AND coalesce(window_end, DATE '9999-12-31') <= coalesce(?::DATE, DATE '9999-12-31'))""",
+            [record.source, record.source, record.window_start, record.window_end])
+        con.execute(f"INSERT INTO core.{table} ({', '.join(cols)}, load_id) "
+                    f"SELECT {', '.join(cols)}, load_id FROM _roi_facts")
+        # A row is quarantined once: the latest verdict on the same file line replaces earlier ones.
+        con.execute("DELETE FROM ops.quarantine q USING _roi_rejected r WHERE q.source = r.source "
+                    "AND q.file IS NOT DISTINCT FROM r.file AND q.row_number = r.row_number")
+        con.execute("INSERT INTO ops.quarantine (load_id, source, kind, row_number, raw_row, reasons, "
+                    "quarantined_at, file) SELECT * FROM _roi_rejected")
+        record.status = "succeeded"
+        record.finished_at = dt.datetime.now(dt.timezone.utc)
+        insert_load(con, record)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        record.status = "running"
+        raise
+    finally:
+        con.unregister("_roi_facts")
+        con.unregister("_roi_rejected")
+
+
+def insert_load(con: duckdb.DuckDBPyConnection, record: LoadRecord) -> None:
+    values = [getattr(record, c) for c in LOAD_COLUMNS]
+    con.execute(f"INSERT INTO ops.loads ({', '.join(LOAD_COLUMNS)}) VALUES ({', '.join('?' * len(values))})",
+                values)
+
+
+def sync_settings(con: duckdb.DuckDBPyConnection, values: dict[str, str], custom_channels: tuple[str, ...]) -> None:
+    """Store what the views need from roi.toml (reporting currency, attribution, custom channels)."""
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM ops.settings WHERE key IN (SELECT unnest(?::VARCHAR[]))", [list(values)])
+    con.execute("INSERT INTO ops.settings SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                [list(values), list(values.values())])
+    con.execute("DELETE FROM ops.channels")
+    con.execute("INSERT INTO ops.channels SELECT unnest(?::VARCHAR[]), 'custom'", [list(custom_channels)])
+    con.execute("COMMIT")
+
