@@ -1,0 +1,264 @@
+"""Builds the warehouse: runs the DDL, then (re)creates every view of warehouse/views in dependency order."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+WAREHOUSE_DIR = Path(__file__).resolve().parent
+DDL_DIR = WAREHOUSE_DIR / "ddl"
+VIEWS_DIR = WAREHOUSE_DIR / "views"
+VIEW_SCHEMAS = ("stg", "int", "marts")  # the layers, in build order; build owns these schemas
+HASH_KEY = "views_hash"                 # ops.settings key: hash of the DDL and view files last built
+HASHES_KEY = "views_hashes"             # ops.settings key: JSON {view: hash} of the views last built
+
+_FILE_NAME = re.compile(r"^(stg|int|marts)\.([a-z_][a-z0-9_]*)\.sql$")
+_CREATE = re.compile(
+    r"\bCREATE\s+OR\s+REPLACE\s+(VIEW|MACRO)\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)", re.IGNORECASE
+)
+_REFERENCE = re.compile(r"\b(stg|int|marts)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
+_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+_STRING = re.compile(r"'(?:[^']|'')*'")
+
+
+class BuildError(Exception):
+    """A view file that cannot be built; the message names the file and what to fix."""
+
+
+@dataclass(frozen=True)
+class ViewFile:
+    name: str                   # schema.view, from the file name
+    kind: str                   # VIEW or MACRO
+    path: Path
+    sql: str
+    depends_on: frozenset[str]  # other view/macro names (schema.name) the SQL reads
+
+
+def _where(path: Path) -> str:
+    try:
+        return str(path.relative_to(WAREHOUSE_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
+def load_views(views_dir: Path = VIEWS_DIR) -> list[ViewFile]:
+    """Reads every <schema>.<view>.sql file and the schema.view names each one references."""
+    paths = sorted(views_dir.glob("*.sql"))
+    parsed: list[tuple[str, str, Path, str, set[str]]] = []
+    for path in paths:
+        match = _FILE_NAME.match(path.name)
+        if not match:
+            raise BuildError(
+                f"{_where(path)}: view files are named <schema>.<view>.sql with schema one of "
+                f"{', '.join(VIEW_SCHEMAS)} (lower case); rename the file"
+            )
+        name = f"{match.group(1)}.{match.group(2)}"
+        sql = path.read_text(encoding="utf-8")
+        code = _STRING.sub("''", _COMMENT.sub(" ", sql))
+        creates = _CREATE.findall(code)
+        if len(creates) != 1:
+            raise BuildError(
+                f"{_where(path)}: expected exactly one 'CREATE OR REPLACE VIEW {name} AS ...', "
+                f"found {len(creates)}"
+            )
+        kind, schema, view = creates[0]
+        if f"{schema}.{view}".lower() != name:
+            raise BuildError(
+                f"{_where(path)}: the file creates {schema}.{view} but is named {path.name}; "
+                f"file name and view name must match"
+            )
+        refs = {f"{s.lower()}.{v.lower()}" for s, v in _REFERENCE.findall(code)} - {name}
+        parsed.append((name, kind.upper(), path, sql, refs))
+    known = {name for name, *_ in parsed}
+    views = []
+    for name, kind, path, sql, refs in parsed:
+        unknown = sorted(refs - known)
+        if unknown:
+            raise BuildError(
+                f"{_where(path)}: reads {', '.join(unknown)}, which has no file in "
+                f"{_where(views_dir)}; fix the name or add the view"
+            )
+        views.append(ViewFile(name, kind, path, sql, frozenset(refs)))
+    return views
+
+
+def order_views(views: list[ViewFile]) -> list[ViewFile]:
+    """Dependencies first (stable: layer, then name); raises BuildError on a cycle."""
+    by_name = {v.name: v for v in views}
+
+    def rank(name: str) -> tuple[int, str]:
+        return (VIEW_SCHEMAS.index(name.split(".")[0]), name)
+
+    ordered: list[ViewFile] = []
+    done: set[str] = set()
+    pending = sorted(by_name, key=rank)
+    while pending:
+        ready = [n for n in pending if by_name[n].depends_on <= done]
+        if not ready:
+            raise BuildError(f"views depend on each other in a cycle: {_cycle(by_name, pending)}")
+        for name in ready:
+            ordered.append(by_name[name])
+            done.add(name)
+        pending = [n for n in pending if n not in done]
+    return ordered
+
+
+def _cycle(by_name: dict[str, ViewFile], pending: list[str]) -> str:
+    """One cycle among the pending views, as 'a -> b -> a'."""
+    left = set(pending)
+    path: list[str] = []
+    node = pending[0]
+    while node not in path:
+        path.append(node)
+        node = sorted(by_name[node].depends_on & left)[0]
+    loop = path[path.index(node):] + [node]
+    return " -> ".join(loop)
+
+
+def files_hash(views_dir: Path = VIEWS_DIR, ddl_dir: Path = DDL_DIR) -> str:
+    """sha256 over the names and contents of the DDL and view files."""
+    digest = hashlib.sha256()
+    for path in sorted(ddl_dir.glob("*.sql")) + sorted(views_dir.glob("*.sql")):
+        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def build(
+    con: duckdb.DuckDBPyConnection,
+    views_dir: Path = VIEWS_DIR,
+    ddl_dir: Path = DDL_DIR,
+    *,
+    full: bool = False,
+) -> None:
+    """Runs warehouse/ddl/*.sql in file-name order, then (re)creates the views, in one transaction
+    (the caller's, when one is open).
+
+    A view is (re)created when it is missing, its file changed since the last build, the DDL
+    changed, or a view it reads was recreated; full=True recreates every view. Views and macros
+    left in stg/int/marts by files that no longer exist are dropped. The hash of all files is
+    stored in ops.settings ('views_hash') for ensure(), the per-view hashes in 'views_hashes'.
+    """
+    views = order_views(load_views(views_dir))
+    ddl_paths = sorted(ddl_dir.glob("*.sql"))
+    ddl_digest = hashlib.sha256(b"".join(p.read_bytes() + b"\0" for p in ddl_paths)).hexdigest()
+    hashes = {
+        v.name: hashlib.sha256(f"{ddl_digest}\0{v.sql}".encode()).hexdigest()[:16] for v in views
+    }
+    own_transaction = not _in_transaction(con)  # else the caller commits or rolls back
+    if own_transaction:
+        con.execute("BEGIN TRANSACTION")
+    try:
+        for path in ddl_paths:
+            _run(con, path, path.read_text(encoding="utf-8"))
+        for schema in VIEW_SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        stored = {} if full else _stored_hashes(con)
+        existing = _drop_stale(con, set(hashes))
+        recreated: set[str] = set()
+        for view in views:
+            if (
+                full
+                or view.name not in existing
+                or stored.get(view.name) != hashes[view.name]
+                or view.depends_on & recreated
+            ):
+                _run(con, view.path, view.sql)
+                recreated.add(view.name)
+        _store(con, HASH_KEY, files_hash(views_dir, ddl_dir))
+        _store(con, HASHES_KEY, json.dumps(hashes, sort_keys=True))
+        if own_transaction:
+            con.execute("COMMIT")
+    except BaseException:
+        if own_transaction:
+            con.execute("ROLLBACK")
+        raise
+
+
+def ensure(con: duckdb.DuckDBPyConnection) -> bool:
+    """Builds only when the files changed since the last build (or a view is missing); True if built."""
+    names = {v.name for v in load_views()}
+    try:
+        row = con.execute("SELECT value FROM ops.settings WHERE key = ?", [HASH_KEY]).fetchone()
+    except duckdb.CatalogException:
+        row = None
+    if row is not None and row[0] == files_hash() and names <= _existing(con):
+        return False
+    build(con)
+    return True
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """True inside an explicit transaction: there, two statements share one transaction id."""
+    first = con.execute("SELECT txid_current()").fetchone()[0]
+    return con.execute("SELECT txid_current()").fetchone()[0] == first
+
+
+def _store(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute(
+        "INSERT INTO ops.settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def _stored_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    row = con.execute("SELECT value FROM ops.settings WHERE key = ?", [HASHES_KEY]).fetchone()
+    try:
+        stored = json.loads(row[0]) if row and row[0] else {}
+    except ValueError:
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def _run(con: duckdb.DuckDBPyConnection, path: Path, sql: str) -> None:
+    try:
+        con.execute(sql)
+    except duckdb.Error as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BuildError(f"{_where(path)}: {first_line}") from exc
+
+
+def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
+    schemas = ", ".join(f"'{s}'" for s in VIEW_SCHEMAS)
+    rows = con.execute(
+        f"SELECT schema_name || '.' || view_name FROM duckdb_views() "
+        f"WHERE NOT internal AND database_name = current_database() AND schema_name IN ({schemas}) "
+        f"UNION ALL "
+        f"SELECT DISTINCT schema_name || '.' || function_name FROM duckdb_functions() "
+        f"WHERE function_type IN ('macro', 'table_macro') AND database_name = current_database() "
+        f"AND schema_name IN ({schemas})"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _drop_stale(con: duckdb.DuckDBPyConnection, keep: set[str]) -> set[str]:
+    """Drops the views and macros of stg/int/marts that have no file; returns those that remain."""
+    schemas = ", ".join(f"'{s}'" for s in VIEW_SCHEMAS)
+    remaining: set[str] = set()
+    views = con.execute(
+        f"SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal "
+        f"AND database_name = current_database() AND schema_name IN ({schemas})"
+    ).fetchall()
+    for schema, view in views:
+        if f"{schema}.{view}" in keep:
+            remaining.add(f"{schema}.{view}")
+        else:
+            con.execute(f'DROP VIEW IF EXISTS {schema}."{view}"')
+    macros = con.execute(
+        f"SELECT DISTINCT schema_name, function_name, function_type FROM duckdb_functions() "
+        f"WHERE function_type IN ('macro', 'table_macro') AND database_name = current_database() "
+        f"AND schema_name IN ({schemas})"
+    ).fetchall()
+    for schema, name, ftype in macros:
+        if f"{schema}.{name}" in keep:
+            remaining.add(f"{schema}.{name}")
+        else:
+            table = "TABLE " if ftype == "table_macro" else ""
+            con.execute(f'DROP MACRO {table}IF EXISTS {schema}."{name}"')
+    return remaining

@@ -1,0 +1,67 @@
+-- grain: one row per ad campaign per day (date, source, account_id, campaign_id); period rows spread evenly over their days
+-- Ad platforms only (email campaigns: marts.email_campaign_kpis). Ad-group and ad rows of a
+-- campaign are summed to the campaign. reach is never summed: it is shown only when exactly one
+-- one-day, campaign-level row (ad_group_id = '' and ad_id = '') makes the day, else NULL.
+-- Money in the reporting currency (currency column); ratios NULL on a 0 or NULL denominator.
+CREATE OR REPLACE VIEW marts.campaign_daily AS
+WITH ad_rows AS (
+    SELECT * FROM stg.ad_performance
+),
+summed AS (
+    SELECT
+        date,
+        channel,
+        source,
+        platform,
+        account_id,
+        campaign_id,
+        max(account_name) AS account_name,
+        max(campaign_name) AS campaign_name,
+        max(currency) AS original_currency,
+        count(*) AS source_rows,
+        int.strict_sum(spend) AS spend,
+        coalesce(sum(impressions), 0) AS impressions,
+        coalesce(sum(clicks), 0) AS clicks,
+        coalesce(sum(conversions), 0) AS conversions,
+        int.strict_sum(conversion_value) AS conversion_value,
+        CASE
+            WHEN count(*) = 1 AND max(days_in_row) = 1 AND max(ad_group_id) = '' AND max(ad_id) = ''
+                THEN max(reach)
+        END AS reach,
+        coalesce(sum(engagements), 0) AS engagements,
+        coalesce(sum(video_views), 0) AS video_views
+    FROM ad_rows
+    GROUP BY date, channel, source, platform, account_id, campaign_id
+),
+final AS (
+    SELECT
+        date,
+        channel,
+        source,
+        platform,
+        account_id,
+        account_name,
+        campaign_id,
+        campaign_name,
+        reporting.reporting_currency AS currency,
+        original_currency,
+        source_rows,
+        spend,
+        impressions,
+        clicks,
+        conversions,
+        conversion_value,
+        reach,
+        engagements,
+        video_views,
+        clicks / nullif(impressions, 0) AS ctr,
+        spend / nullif(clicks, 0) AS cpc,
+        spend * 1000 / nullif(impressions, 0) AS cpm,
+        conversions / nullif(clicks, 0) AS conversion_rate,
+        spend / nullif(conversions, 0) AS cpa,
+        conversion_value / nullif(spend, 0) AS roas,
+        engagements / nullif(impressions, 0) AS engagement_rate
+    FROM summed
+    CROSS JOIN stg.reporting_currency AS reporting
+)
+SELECT * FROM final

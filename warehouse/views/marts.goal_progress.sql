@@ -1,0 +1,150 @@
+-- grain: one row per goal (source, goal_id)
+-- current_value: the goal's kpi computed from the parts summed over [start_date, least(deadline,
+-- as_of)] for the goal's channel (NULL channel = all channels); ratios from the summed parts
+-- (fractions; roi_pct in percent, so targets use the same units). Additive kpis are 0 when no
+-- day of the window has data; a ratio without a denominator is NULL.
+-- progress_pct (not clamped: above 100 = ahead of target, below 0 = worse than baseline):
+--   at_least: (current - baseline) / (target - baseline) x 100, baseline default 0. For the
+--             additive kpis (spend, total_cost, revenue, leads, customers, conversions, clicks,
+--             impressions) the window's total starts at 0, so progress = current / target x 100
+--             and baseline_value (typically the previous period's total) is for reference only.
+--   at_most:  (baseline - current) / (baseline - target) x 100; without a baseline:
+--             target / current x 100 when current > 0, else 100.
+-- expected_progress_pct: linear in time, (least(as_of, deadline) - start_date + 1) /
+--   (deadline - start_date + 1) x 100, clamped to 0..100 (0 before start_date).
+-- status: 'achieved' when the target is met (current >= target for at_least, <= for at_most;
+--   at_most goals are only judged achieved on or after the deadline, since a cost can still
+--   grow); 'missed' when as_of is past the deadline and the target is not met; else 'on_track'
+--   when progress_pct >= expected_progress_pct, else 'at_risk' (also when current_value is NULL).
+-- days_left = deadline - as_of, at least 0.
+CREATE OR REPLACE VIEW marts.goal_progress AS
+WITH settings AS (
+    SELECT * FROM stg.settings
+),
+goals AS (
+    SELECT
+        goals.*,
+        settings.as_of,
+        least(goals.deadline, settings.as_of) AS measured_until
+    FROM stg.goals AS goals
+    CROSS JOIN settings
+),
+measured AS (
+    SELECT
+        goals.source, goals.goal_id,
+        facts.spend, facts.total_cost, facts.revenue, facts.leads, facts.customers,
+        facts.conversions, facts.conversion_value, facts.clicks, facts.impressions,
+        facts.email_delivered, facts.email_unique_opens, facts.email_unique_clicks
+    FROM goals
+    JOIN int.channel_day_facts AS facts
+        ON facts.date BETWEEN goals.start_date AND goals.measured_until
+        AND (goals.channel IS NULL OR facts.channel = goals.channel)
+    UNION ALL
+    -- one zero row per goal, so that a window without data sums to 0
+    SELECT source, goal_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    FROM goals
+),
+summed AS (
+    SELECT
+        source,
+        goal_id,
+        int.strict_sum(spend) AS spend,
+        int.strict_sum(total_cost) AS total_cost,
+        int.strict_sum(revenue) AS revenue,
+        sum(leads) AS leads,
+        sum(customers) AS customers,
+        sum(conversions) AS conversions,
+        int.strict_sum(conversion_value) AS conversion_value,
+        sum(clicks) AS clicks,
+        sum(impressions) AS impressions,
+        sum(email_delivered) AS email_delivered,
+        sum(email_unique_opens) AS email_unique_opens,
+        sum(email_unique_clicks) AS email_unique_clicks
+    FROM measured
+    GROUP BY source, goal_id
+),
+valued AS (
+    SELECT
+        goals.*,
+        (CASE goals.kpi
+            WHEN 'spend' THEN s.spend
+            WHEN 'total_cost' THEN s.total_cost
+            WHEN 'revenue' THEN s.revenue
+            WHEN 'leads' THEN s.leads
+            WHEN 'customers' THEN s.customers
+            WHEN 'conversions' THEN s.conversions
+            WHEN 'clicks' THEN s.clicks
+            WHEN 'impressions' THEN s.impressions
+            WHEN 'roi_pct' THEN (s.revenue - s.total_cost) * 100 / nullif(s.total_cost, 0)
+            WHEN 'roas' THEN s.conversion_value / nullif(s.spend, 0)
+            WHEN 'cpl' THEN s.total_cost / nullif(s.leads, 0)
+            WHEN 'cac' THEN s.total_cost / nullif(s.customers, 0)
+            WHEN 'cpa' THEN s.spend / nullif(s.conversions, 0)
+            WHEN 'cpc' THEN s.spend / nullif(s.clicks, 0)
+            WHEN 'cpm' THEN s.spend * 1000 / nullif(s.impressions, 0)
+            WHEN 'ctr' THEN s.clicks / nullif(s.impressions, 0)
+            WHEN 'conversion_rate' THEN s.conversions / nullif(s.clicks, 0)
+            WHEN 'lead_to_customer_rate' THEN s.customers / nullif(s.leads, 0)
+            WHEN 'open_rate' THEN s.email_unique_opens / nullif(s.email_delivered, 0)
+            WHEN 'click_rate' THEN s.email_unique_clicks / nullif(s.email_delivered, 0)
+        END)::DOUBLE AS current_value
+    FROM goals
+    JOIN summed AS s ON s.source = goals.source AND s.goal_id = goals.goal_id
+),
+progress AS (
+    SELECT
+        valued.*,
+        CASE
+            WHEN valued.direction = 'at_least' AND valued.kpi IN (
+                'spend', 'total_cost', 'revenue', 'leads', 'customers', 'conversions', 'clicks',
+                'impressions'
+            )
+                THEN valued.current_value * 100 / nullif(valued.target_value, 0)
+            WHEN valued.direction = 'at_least'
+                THEN (valued.current_value - coalesce(valued.baseline_value, 0)) * 100
+                    / nullif(valued.target_value - coalesce(valued.baseline_value, 0), 0)
+            WHEN valued.baseline_value IS NOT NULL
+                THEN (valued.baseline_value - valued.current_value) * 100
+                    / nullif(valued.baseline_value - valued.target_value, 0)
+            WHEN valued.current_value > 0
+                THEN valued.target_value * 100 / nullif(valued.current_value, 0)
+            WHEN valued.current_value IS NOT NULL THEN 100.0
+        END AS progress_pct,
+        greatest(0.0, least(100.0,
+            (least(valued.as_of, valued.deadline) - valued.start_date + 1) * 100.0
+                / nullif(valued.deadline - valued.start_date + 1, 0)
+        )) AS expected_progress_pct,
+        CASE valued.direction
+            WHEN 'at_least' THEN valued.current_value >= valued.target_value
+            ELSE valued.current_value <= valued.target_value
+        END AS target_met
+    FROM valued
+),
+final AS (
+    SELECT
+        goal_id,
+        name,
+        kpi,
+        channel,
+        direction,
+        target_value,
+        baseline_value,
+        start_date,
+        deadline,
+        measured_until,
+        current_value,
+        progress_pct,
+        expected_progress_pct,
+        CASE
+            WHEN target_met AND (direction = 'at_least' OR as_of >= deadline) THEN 'achieved'
+            WHEN as_of > deadline THEN 'missed'
+            WHEN progress_pct >= expected_progress_pct THEN 'on_track'
+            ELSE 'at_risk'
+        END AS status,
+        greatest(deadline - as_of, 0) AS days_left,
+        owner,
+        source,
+        as_of
+    FROM progress
+)
+SELECT * FROM final

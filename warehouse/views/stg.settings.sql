@@ -1,0 +1,37 @@
+-- grain: one row: the settings the views read (ops.settings, written from roi.toml), defaults applied
+-- reporting_currency: default 'EUR'. attribution: 'first_touch' or else 'last_touch' (default).
+-- pacing_tolerance: fraction, default 0.10. as_of: the 'as_of' setting (ISO date) when present,
+-- else the latest day with data (ad_performance.date_end, email send_date, leads created_date,
+-- orders order_date), else today. Costs and budgets do not move as_of: they are often entered
+-- ahead of time.
+CREATE OR REPLACE VIEW stg.settings AS
+WITH source AS (
+    SELECT key, value FROM ops.settings
+),
+renamed AS (
+    SELECT
+        max(value) FILTER (WHERE key = 'attribution') AS attribution,
+        max(value) FILTER (WHERE key = 'pacing_tolerance') AS pacing_tolerance,
+        max(value) FILTER (WHERE key = 'as_of') AS as_of
+    FROM source
+),
+latest_data AS (
+    SELECT max(day) AS latest_day
+    FROM (
+        SELECT max(date_end) AS day FROM core.ad_performance
+        UNION ALL SELECT max(send_date) FROM core.email_campaigns
+        UNION ALL SELECT max(created_date) FROM core.leads
+        UNION ALL SELECT max(order_date) FROM core.orders
+    ) AS days
+)
+SELECT
+    reporting.reporting_currency,
+    CASE
+        WHEN lower(trim(renamed.attribution)) = 'first_touch' THEN 'first_touch'
+        ELSE 'last_touch'
+    END AS attribution,
+    coalesce(try_cast(trim(renamed.pacing_tolerance) AS DOUBLE), 0.10) AS pacing_tolerance,
+    coalesce(try_cast(trim(renamed.as_of) AS DATE), latest_data.latest_day, current_date) AS as_of
+FROM renamed
+CROSS JOIN latest_data
+CROSS JOIN stg.reporting_currency AS reporting
