@@ -1,0 +1,284 @@
+"""Reading export files (CSV in any encoding/dialect, XLSX) into RawTable: preamble, header, rows, totals, notes."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import polars as pl
+
+from sources.raw import RawTable
+
+DELIMITERS = [",", "\t", ";", "|"]
+HEAD_RECORDS = 60        # records examined to find the delimiter and the header
+HEAD_BYTES = 4 << 20     # ... within the first 4 MiB
+TOTALS_PATTERN = r"(?i)^\s*(?:total|totale|totali|totals|totales|totaux|gesamt|summe|insgesamt)\s*(?::|$)"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_export(path: str | Path) -> RawTable:
+    """Read one export file as text cells; raises ValueError (one line) when it cannot be read."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions") from None
+    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, data)
+    if data[:8] == _OLE_MAGIC:
+        raise ValueError(f"{path}: legacy .xls workbook — open it and save it as .xlsx or CSV")
+    utf8, encoding = _to_utf8(path, data)
+    return _read_text(path, utf8, encoding)
+
+
+# ---------------------------------------------------------------- encodings
+
+def _to_utf8(path: Path, data: bytes) -> tuple[bytes, str]:
+    """The file's bytes as UTF-8 without BOM, and the name of the encoding it was written in."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _recode(data[3:], "utf-8"), "utf-8-sig"
+    if data.startswith(b"\xff\xfe"):
+        return _recode(data[2:], "utf-16-le"), "utf-16-le"
+    if data.startswith(b"\xfe\xff"):
+        return _recode(data[2:], "utf-16-be"), "utf-16-be"
+    sample = data[:4096]
+    if sample.count(0) > len(sample) // 4:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if odd > 3 * max(even, 1):
+            return _recode(data, "utf-16-le"), "utf-16-le"
+        if even > 3 * max(odd, 1):
+            return _recode(data, "utf-16-be"), "utf-16-be"
+    if b"\x00" in sample:
+        raise ValueError(f"{path}: binary file, not a CSV or XLSX export — export the report again as CSV or Excel")
+    try:
+        data.decode("utf-8")
+        return data, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for legacy in ("cp1252", "latin-1"):
+        try:
+            return data.decode(legacy).encode("utf-8"), legacy
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes any bytes")
+
+
+def _recode(data: bytes, encoding: str) -> bytes:
+    if encoding == "utf-8":
+        return data
+    return data.decode(encoding, errors="replace").encode("utf-8")
+
+
+def _check_text(path: Path, text: str) -> None:
+    head = text[:4096]
+    if head.lstrip().lower().startswith(("<!doctype html", "<html")):
+        raise ValueError(f"{path}: an HTML page, not a CSV export — download the report as CSV or Excel")
+    controls = sum(1 for c in head if ord(c) < 32 and c not in "\t\r\n\f") + head.count("\ufffd")
+    if head and controls > max(2, len(head) // 100):
+        raise ValueError(f"{path}: binary file, not a CSV or XLSX export — export the report again as CSV or Excel")
+
+
+# ---------------------------------------------------------------- CSV / TSV
+
+def _head_records(data: bytes, limit: int) -> list[tuple[int, int]]:
+    """(start, end) byte offsets of the first `limit` records, honouring quoted line breaks;
+    only the first HEAD_BYTES are scanned, so a stray quote cannot make this walk a huge file."""
+    window = data[:HEAD_BYTES]
+    records: list[tuple[int, int]] = []
+    start, quoted = 0, False
+    for m in re.finditer(rb'["\n]', window):
+        if m.group() == b'"':
+            quoted = not quoted
+        elif not quoted:
+            records.append((start, m.start()))
+            start = m.end()
+            if len(records) >= limit:
+                return records
+    if start < len(data) and len(window) == len(data):
+        records.append((start, len(data)))
+    return records
+
+
+def _fields(record: str, delimiter: str) -> list[str]:
+    rows = list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, quotechar='"'))
+    return rows[0] if rows else []
+
+
+def _sniff(records: list[str]) -> str:
+    """The delimiter that splits most head records into the same number (>= 2) of fields."""
+    best, best_score = ",", -1
+    for delimiter in DELIMITERS:
+        counts = [len(f) for f in (_fields(r, delimiter) for r in records) if len(f) >= 2]
+        if not counts:
+            continue
+        width, freq = Counter(counts).most_common(1)[0]
+        if freq * width > best_score:
+            best, best_score = delimiter, freq * width
+    return best
+
+
+def _header_index(rows: list[list[str | None]]) -> int | None:
+    """Index of the header among head rows: the first with >= 2 non-empty cells at least as wide
+    as the usual width of the rows below it."""
+    def width(cells: list[str | None]) -> int:
+        n = len(cells)
+        while n and (cells[n - 1] is None or not str(cells[n - 1]).strip()):
+            n -= 1
+        return n
+
+    def filled(cells: list[str | None]) -> int:
+        return sum(1 for c in cells if c is not None and str(c).strip())
+
+    candidates = [i for i, r in enumerate(rows) if filled(r) >= 2]
+    for i in candidates:
+        below = [width(rows[j]) for j in candidates if j > i][:10]
+        if not below or width(rows[i]) >= Counter(below).most_common(1)[0][0]:
+            return i
+    return None
+
+
+def _read_text(path: Path, data: bytes, encoding: str) -> RawTable:
+    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    text_head = data[:65536].decode("utf-8", errors="replace")
+    _check_text(path, text_head)
+    spans = _head_records(data, HEAD_RECORDS)
+    head = [data[s:e].decode("utf-8", errors="replace") for s, e in spans]
+    delimiter = _sniff(head)
+    head_rows: list[list[str | None]] = [_fields(r, delimiter) for r in head]
+    header_at = _header_index(head_rows)
+    if header_at is None:
+        lines = [_join(r, delimiter) for r in head_rows]
+        lines = [line for line in lines if line]
+        if len(lines) > 20:
+            raise ValueError(f"{path}: no header row with two or more columns found — is it a CSV export?")
+        return _empty(path, lines, encoding, delimiter)
+    preamble = [line for line in (_join(r, delimiter) for r in head_rows[:header_at]) if line]
+    names = _unique_names([str(c) for c in head_rows[header_at]])
+    body = data[spans[header_at][1] + 1:]
+    if body.strip():
+        frame = pl.read_csv(
+            body, has_header=False, separator=delimiter, quote_char='"', infer_schema=False,
+            schema={f"c{i}": pl.Utf8 for i in range(len(names))}, truncate_ragged_lines=True,
+            encoding="utf8-lossy", raise_if_empty=False, missing_columns="insert",
+        )
+        frame.columns = names
+    else:
+        frame = pl.DataFrame(schema={n: pl.Utf8 for n in names})
+    first_row = header_at + 2   # 1-based spreadsheet row of the first record after the header
+    frame = frame.with_row_index("_row", offset=first_row).with_columns(pl.col("_row").cast(pl.Int64))
+    return _split(path, frame, names, preamble, encoding, delimiter, typed_cells=False)
+
+
+def _join(cells: list[str | None], delimiter: str) -> str:
+    values = [c if c is not None else "" for c in cells]
+    while values and not values[-1].strip():
+        values.pop()
+    return delimiter.join(values).strip()
+
+
+def _unique_names(raw: list[str]) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, name in enumerate(raw):
+        base = name.replace("\ufeff", "").strip().strip('"').strip() or f"column_{i + 1}"
+        if base == "_row":
+            base = "_row (file)"
+        candidate, n = base, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{base} ({n})"
+        seen.add(candidate)
+        names.append(candidate)
+    return names
+
+
+def _empty(path: Path, preamble: list[str], encoding: str, delimiter: str, typed: bool = False) -> RawTable:
+    frame = pl.DataFrame(schema={"_row": pl.Int64})
+    return RawTable(path=path, rows=frame, totals=frame.clone(), preamble=preamble, notes=[],
+                    encoding=encoding, delimiter=delimiter, typed_cells=typed)
+
+
+# ---------------------------------------------------------------- rows, totals, footers
+
+def _split(path: Path, frame: pl.DataFrame, names: list[str], preamble: list[str], encoding: str,
+           delimiter: str, typed_cells: bool) -> RawTable:
+    """Separate data rows from totals rows, footers/sentinels and blank rows."""
+    present = [pl.col(n).is_not_null() & (pl.col(n).str.strip_chars() != "") for n in names]
+    filled = pl.sum_horizontal(present) if present else pl.lit(0)
+    first3 = pl.coalesce([pl.when(p).then(pl.col(n)) for n, p in zip(names[:3], present[:3])])
+    is_total = first3.str.contains(TOTALS_PATTERN).fill_null(False)
+    single = (filled == 1) & pl.lit(len(names) >= 3)
+    kind = (pl.when(filled == 0).then(pl.lit("blank"))
+            .when(is_total).then(pl.lit("total"))
+            .when(single).then(pl.lit("note"))
+            .otherwise(pl.lit("row")))
+    frame = frame.with_columns(kind.alias("_kind"))
+    cols = ["_row", *names]
+    rows = frame.filter(pl.col("_kind") == "row").select(cols)
+    totals = frame.filter(pl.col("_kind") == "total").select(cols)
+    note_frame = frame.filter(pl.col("_kind") == "note")
+    notes = note_frame.select(
+        pl.coalesce([pl.when(p).then(pl.col(n).str.strip_chars()) for n, p in zip(names, present)])
+    ).to_series().to_list() if note_frame.height else []
+    return RawTable(path=path, rows=rows, totals=totals, preamble=preamble, notes=notes,
+                    encoding=encoding, delimiter=delimiter, typed_cells=typed_cells)
+
+
+# ---------------------------------------------------------------- XLSX
+
+def _first_sheet_row(data: bytes) -> int:
+    """1-based row of the first non-empty cell of the workbook's first sheet (the reader starts there)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            workbook = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            rid = re.search(r'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"', workbook)
+            target = None
+            if rid:
+                rel = re.search(r'<Relationship\b[^>]*?Id="%s"[^>]*>' % re.escape(rid.group(1)), rels)
+                if rel:
+                    target = re.search(r'Target="([^"]+)"', rel.group(0)).group(1)
+            if target is None:
+                target = "worksheets/sheet1.xml"
+            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            sheet = z.read(member).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, AttributeError):
+        return 1
+    for m in re.finditer(r'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*?(/>|>(.*?)</(?:\w+:)?c>)', sheet, re.S):
+        if m.group(3) and re.search(r"<(?:\w+:)?(?:v|is)\b", m.group(3)):
+            return int(m.group(1))
+    return 1
+
+
+def _read_xlsx(path: Path, data: bytes) -> RawTable:
+    try:
+        sheet = pl.read_excel(
+            data, engine="calamine", has_header=False, drop_empty_rows=False, drop_empty_cols=False,
+            read_options={"dtypes": "string"}, raise_if_empty=False,
+        )
+    except Exception as exc:  # fastexcel raises its own exception types
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise ValueError(f"{path}: not a readable XLSX workbook ({reason}) — save it again as .xlsx or CSV") from None
+    if isinstance(sheet, dict):
+        sheet = next(iter(sheet.values()))
+    if sheet.width == 0 or sheet.height == 0:
+        return _empty(path, [], "xlsx", "", typed=True)
+    sheet = sheet.select(pl.all().cast(pl.Utf8))
+    head_rows = [list(r) for r in sheet.head(HEAD_RECORDS).iter_rows()]
+    header_at = _header_index(head_rows)
+    start = _first_sheet_row(data)
+
+    def line(cells: list[str | None]) -> str:
+        return " ".join(c.strip() for c in cells if c is not None and c.strip())
+
+    if header_at is None:
+        return _empty(path, [x for x in (line(r) for r in head_rows) if x], "xlsx", "", typed=True)
+    preamble = [x for x in (line(r) for r in head_rows[:header_at]) if x]
+    names = _unique_names([c if c is not None else "" for c in head_rows[header_at]])
+    frame = sheet.slice(header_at + 1)
+    frame.columns = names
+    frame = frame.with_row_index("_row", offset=start + header_at + 1).with_columns(pl.col("_row").cast(pl.Int64))
+    return _split(path, frame, names, preamble, "xlsx", "", typed_cells=True)

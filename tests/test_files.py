@@ -1,0 +1,161 @@
+"""Reading export files as users download them: encodings, dialects, preambles, totals, footers, XLSX."""
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from sources.files import read_export
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_google_csv_with_title_date_range_and_totals_rows():
+    raw = read_export(FIXTURES / "google_ads" / "campaign_daily_en.csv")
+    assert raw.encoding == "utf-8" and raw.delimiter == ","
+    assert raw.preamble == ["Campaign report", "June 1, 2026 - June 3, 2026"]   # unquoted commas rebuilt
+    assert raw.header[:4] == ["Day", "Campaign", "Campaign ID", "Currency code"]
+    assert raw.rows["_row"].to_list() == [4, 5, 6, 7, 8]                          # Excel row numbers
+    assert raw.rows["Campaign"].to_list() == ["Brand Search", "Total Wellness"] * 2 + ["Brand Search"]
+    assert raw.rows.filter(pl.col("_row") == 7)["CTR"].item() == " --"           # cells stay as written
+    assert raw.rows["Impr."].to_list()[0] == "1,200"
+    assert raw.totals["Day"].to_list() == ["Total: Campaigns", "Total: Account", "Total: Search"]
+    assert raw.totals["_row"].to_list() == [9, 10, 11]
+    assert raw.notes == [] and not raw.typed_cells
+    assert all(dtype == pl.Utf8 for name, dtype in raw.rows.schema.items() if name != "_row")
+
+
+def test_utf16_tab_csv_for_excel_with_duplicate_headers():
+    raw = read_export(FIXTURES / "google_ads" / "campaign_period_usd_utf16.csv")
+    assert (raw.encoding, raw.delimiter) == ("utf-16-le", "\t")
+    assert raw.preamble == ["Campaign report", "1 June 2026 - 30 June 2026"]
+    assert "Currency code" in raw.header and "Currency code (2)" in raw.header
+    assert raw.rows["Campaign"].to_list() == ["Spring Sale 🌸", "Old Campaign", "Retargeting"]
+    assert raw.rows["Impr."].to_list() == ["62,312", "0", "1,234"]
+    assert raw.totals["Campaign status"].to_list() == ["Total: Campaigns", "Total: Account"]
+
+
+def test_bom_emoji_and_line_break_inside_quotes_count_as_one_row():
+    raw = read_export(FIXTURES / "meta_ads" / "ads_daily_en_bom.csv")
+    assert raw.encoding == "utf-8-sig"
+    assert raw.header[0] == "Day"
+    assert raw.rows["_row"].to_list() == [2, 3, 4]
+    assert raw.rows["Ad name"].to_list() == ["🔥 Hot deal\ntwo lines", "Plain ad", "🔥 Hot deal\ntwo lines"]
+    assert raw.rows["Link clicks"].to_list() == ["30", None, "34"]
+
+
+def test_mixed_line_endings_blank_rows_footers_and_short_rows():
+    raw = read_export(FIXTURES / "files" / "mixed_newlines.csv")
+    # 1 header, 2 Alpha, 3 "Beta<CRLF>second line", 4 blank, 5 Gamma (short), 6 footer, 7 blank cells, 8 Delta
+    assert raw.rows["_row"].to_list() == [2, 3, 5, 8]
+    assert raw.rows["Name"].to_list() == ["Alpha", "Beta\nsecond line", "Gamma", "Delta"]
+    assert raw.rows["Cost"].to_list() == ["2.00", "4.00", None, "6.00"]          # absent trailing cell
+    assert raw.rows["Clicks"].to_list()[-1] == " --"
+    assert raw.notes == ["Report generated on 2026-06-30"]
+
+
+def test_preamble_only_export_gives_no_rows_and_no_error():
+    raw = read_export(FIXTURES / "files" / "preamble_only_utf16.csv")
+    assert raw.rows.columns == ["_row"] and raw.rows.height == 0 and raw.totals.height == 0
+    assert raw.preamble == ["Ad Performance Report (in UTC)", "Report Start: August 18, 2019, 12:00 AM",
+                            "Report End: September 16, 2019, 11:59 PM",
+                            "Date Generated: September 16, 2019, 5:55 AM"]
+
+
+def test_no_data_sentinel_is_a_note():
+    raw = read_export(FIXTURES / "meta_ads" / "nodata.csv")
+    assert raw.rows.height == 0 and raw.notes == ["No data available."]
+    assert raw.header[:3] == ["Reporting starts", "Reporting ends", "Campaign name"]
+
+
+def test_legacy_8bit_encodings():
+    raw = read_export(FIXTURES / "mailchimp" / "campaigns_cp1252.csv")
+    assert raw.encoding == "cp1252"
+    assert raw.rows["Title"].to_list()[0] == "Offerta € estate | Winner"
+    assert raw.rows["Title"].to_list()[2] == "Café news"
+    raw = read_export(FIXTURES / "files" / "semicolon_latin1.csv")       # 0x81 is not cp1252
+    assert (raw.encoding, raw.delimiter) == ("latin-1", ";")
+    assert raw.rows["Kampagne"].to_list() == ["Sommeré", "Winter\x81"]
+    assert raw.rows["Kosten"].to_list() == ["1.234,50", "7,25"]
+
+
+def test_utf16_big_endian_pipe_and_utf16_without_bom(tmp_path):
+    raw = read_export(FIXTURES / "files" / "pipe_utf16be.csv")
+    assert (raw.encoding, raw.delimiter) == ("utf-16-be", "|")
+    assert raw.rows.select("Campaign", "Cost").rows() == [("A", "2.5"), ("B", "3.5")]
+    path = tmp_path / "nobom.csv"
+    path.write_bytes("Campaign\tClicks\r\nÀ\t1\r\nB\t2\r\n".encode("utf-16-le"))
+    raw = read_export(path)
+    assert (raw.encoding, raw.delimiter) == ("utf-16-le", "\t")
+    assert raw.rows["Campaign"].to_list() == ["À", "B"]
+
+
+@pytest.mark.parametrize("label, is_total", [
+    ("Total: Campaigns", True), ("Totale: campagne", True), ("Total: Campanhas", True), ("Total", True),
+    ("TOTAL", True), ("Totales: campañas", True), ("Totaux : campagnes", True), ("Gesamt: Kampagnen", True),
+    ("Summe", True), ("Insgesamt:", True), ("Totali", True),
+    ("Total Wellness", False), ("Totality", False), ("Subtotal: x", False),
+])
+def test_totals_rows_by_label(tmp_path, label, is_total):
+    path = tmp_path / "t.csv"
+    path.write_text(f"Campaign,Clicks,Cost\nA,1,2.00\n{label},1,2.00\n", encoding="utf-8")
+    raw = read_export(path)
+    assert raw.totals.height == (1 if is_total else 0)
+    assert raw.rows.height == (1 if is_total else 2)
+
+
+def test_totals_label_may_sit_in_the_second_or_third_column(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("Status,Day,Campaign,Cost\nEnabled,2026-06-01,A,2.00\n,,Total: Campaigns,2.00\n", encoding="utf-8")
+    raw = read_export(path)
+    assert raw.totals["Campaign"].to_list() == ["Total: Campaigns"] and raw.rows.height == 1
+
+
+def test_empty_and_header_only_files_have_no_rows():
+    raw = read_export(FIXTURES / "files" / "empty.csv")
+    assert raw.rows.height == 0 and raw.rows.columns == ["_row"]
+    raw = read_export(FIXTURES / "files" / "header_only.csv")
+    assert raw.rows.height == 0 and raw.header == ["Campaign", "Clicks", "Cost"]
+
+
+def test_unreadable_files_raise_one_clear_line(tmp_path):
+    with pytest.raises(ValueError) as err:
+        read_export(FIXTURES / "files" / "garbage.bin")
+    message = str(err.value)
+    assert "garbage.bin" in message and "\n" not in message and "export" in message
+    html = tmp_path / "report.csv"
+    html.write_text("<!DOCTYPE html><html><body>Sign in</body></html>")
+    with pytest.raises(ValueError, match="report.csv: an HTML page"):
+        read_export(html)
+    with pytest.raises(ValueError, match="missing.csv: cannot be read"):
+        read_export(tmp_path / "missing.csv")
+    fake = tmp_path / "broken.xlsx"
+    fake.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(ValueError, match="broken.xlsx: not a readable XLSX workbook"):
+        read_export(fake)
+
+
+def test_xlsx_typed_cells(tmp_path):
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    path = tmp_path / "report.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write(1, 0, "Campaign report")                                    # row 1 left empty
+    sheet.write(2, 0, "1 June 2026 - 2 June 2026")
+    sheet.write_row(3, 0, ["Day", "Campaign", "Cost", "Impr.", "Clicks"])
+    sheet.write_datetime(4, 0, dt.datetime(2026, 6, 1), day)
+    sheet.write_row(4, 1, ["Brand", 1234.5, 62312, 10])
+    sheet.write_datetime(5, 0, dt.datetime(2026, 6, 2), day)
+    sheet.write_row(5, 1, ["Total Wellness", 0.1, 0, 0])
+    sheet.write_row(6, 0, ["Total: Campaigns", "", 1234.6, 62312, 10])
+    book.close()
+    raw = read_export(path)
+    assert raw.typed_cells and raw.encoding == "xlsx"
+    assert raw.preamble == ["Campaign report", "1 June 2026 - 2 June 2026"]
+    assert raw.header == ["Day", "Campaign", "Cost", "Impr.", "Clicks"]
+    assert raw.rows["_row"].to_list() == [5, 6]
+    assert raw.rows["Impr."].to_list() == ["62312", "0"]                  # not "62312.0"
+    assert raw.rows["Cost"].to_list() == ["1234.5", "0.1"]
+    assert raw.rows["Day"].to_list()[0].startswith("2026-06-01")
+    assert raw.totals["_row"].to_list() == [7]

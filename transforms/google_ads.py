@@ -1,0 +1,217 @@
+"""Google Ads UI report exports (any UI language, daily or period reports) -> canonical ad_performance rows."""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+import schemas
+from sources.raw import RawTable
+from transforms import numbers
+from transforms.context import Normalised, SourceContext
+from transforms.dates import date, infer_date_order, parse_report_period
+from transforms.headers import Aliases, currency_in_header, decimal_hint, find_field, find_with_currency, language, names
+from transforms.ids import derive_ids
+from transforms.numbers import error_list, infer_decimal, number, text
+from transforms.totals import pick
+
+TABLE = "ad_performance"
+
+# Canonical field -> header names per UI language. Derived ratios (CTR, Avg. CPC, Cost / conv.,
+# Conv. rate, Interaction rate ...) are deliberately absent: KPIs are recomputed from summed parts.
+ALIASES: Aliases = {
+    "day": {"en": ["Day", "Date"], "it": ["Giorno", "Data"], "pt": ["Dia", "Data"],
+            "es": ["Día", "Dia", "Fecha"], "fr": ["Jour", "Date"], "de": ["Tag", "Datum"]},
+    "week": {"en": ["Week"], "it": ["Settimana"], "pt": ["Semana"], "es": ["Semana"], "fr": ["Semaine"],
+             "de": ["Woche"]},
+    "month": {"en": ["Month"], "it": ["Mese"], "pt": ["Mês"], "es": ["Mes"], "fr": ["Mois"], "de": ["Monat"]},
+    "account": {"en": ["Account", "Account name"], "it": ["Account", "Nome account", "Nome dell'account"],
+                "pt": ["Conta", "Nome da conta"], "es": ["Cuenta", "Nombre de la cuenta"],
+                "fr": ["Compte", "Nom du compte"], "de": ["Konto", "Kontoname"]},
+    "account_id": {"en": ["Customer ID", "Account ID"], "it": ["ID cliente", "ID account"],
+                   "pt": ["ID do cliente", "ID da conta"], "es": ["ID de cliente", "ID de la cuenta"],
+                   "fr": ["ID client", "ID du client", "ID de compte"], "de": ["Kundennummer", "Kunden-ID"]},
+    "campaign": {"en": ["Campaign", "Campaign name"], "it": ["Campagna", "Nome campagna"],
+                 "pt": ["Campanha", "Nome da campanha"], "es": ["Campaña", "Nombre de la campaña"],
+                 "fr": ["Campagne", "Nom de la campagne"], "de": ["Kampagne", "Kampagnenname"]},
+    "campaign_id": {"en": ["Campaign ID"], "it": ["ID campagna"], "pt": ["ID da campanha"],
+                    "es": ["ID de campaña", "ID de la campaña"], "fr": ["ID de campagne", "ID de la campagne"],
+                    "de": ["Kampagnen-ID"]},
+    "ad_group": {"en": ["Ad group", "Ad group name"], "it": ["Gruppo di annunci", "Nome gruppo di annunci"],
+                 "pt": ["Grupo de anúncios"], "es": ["Grupo de anuncios"], "fr": ["Groupe d'annonces"],
+                 "de": ["Anzeigengruppe"]},
+    "ad_group_id": {"en": ["Ad group ID"], "it": ["ID gruppo di annunci"], "pt": ["ID do grupo de anúncios"],
+                    "es": ["ID de grupo de anuncios", "ID del grupo de anuncios"],
+                    "fr": ["ID du groupe d'annonces", "ID de groupe d'annonces"], "de": ["Anzeigengruppen-ID"]},
+    "ad": {"en": ["Ad", "Ad name"], "it": ["Annuncio", "Nome annuncio"], "pt": ["Anúncio"], "es": ["Anuncio"],
+           "fr": ["Annonce"], "de": ["Anzeige"]},
+    "ad_id": {"en": ["Ad ID"], "it": ["ID annuncio"], "pt": ["ID do anúncio"], "es": ["ID de anuncio", "ID del anuncio"],
+              "fr": ["ID d'annonce", "ID de l'annonce"], "de": ["Anzeigen-ID"]},
+    "currency": {"en": ["Currency code", "Currency"], "it": ["Codice valuta", "Valuta"],
+                 "pt": ["Código da moeda", "Moeda"], "es": ["Código de moneda", "Moneda"],
+                 "fr": ["Code de la devise", "Code devise", "Devise"], "de": ["Währungscode", "Währung"]},
+    "impressions": {"en": ["Impr.", "Impressions"], "it": ["Impr.", "Impressioni"], "pt": ["Impr.", "Impressões"],
+                    "es": ["Impr.", "Impresiones"], "fr": ["Impr.", "Impressions"], "de": ["Impr.", "Impressionen"]},
+    "clicks": {"en": ["Clicks"], "it": ["Clic"], "pt": ["Cliques"], "es": ["Clics"], "fr": ["Clics"],
+               "de": ["Klicks"]},
+    "spend": {"en": ["Cost"], "it": ["Costo"], "pt": ["Custo"], "es": ["Coste", "Costo"], "fr": ["Coût"],
+              "de": ["Kosten"]},
+    "conversions": {"en": ["Conversions"], "it": ["Conversioni"], "pt": ["Conversões"], "es": ["Conversiones"],
+                    "fr": ["Conversions"], "de": ["Conversions", "Conversionen"]},
+    "conversion_value": {"en": ["Conv. value", "Conversion value"], "it": ["Valore conv.", "Valore conversioni"],
+                         "pt": ["Valor conv.", "Valor da conv."], "es": ["Valor de conv.", "Valor conv."],
+                         "fr": ["Valeur de conv.", "Valeur conv."], "de": ["Conv.-Wert", "Conversion-Wert"]},
+    "video_views": {"en": ["Video views", "Views"], "it": ["Visualizzazioni video", "Visualizzazioni"],
+                    "pt": ["Visualizações de vídeo", "Visualizações"],
+                    "es": ["Visualizaciones de vídeo", "Visualizaciones de video", "Visualizaciones"],
+                    "fr": ["Vues de vidéos", "Vues de la vidéo", "Vues"], "de": ["Videoaufrufe", "Aufrufe"]},
+    "engagements": {"en": ["Engagements"], "it": ["Coinvolgimenti"], "pt": ["Engajamentos"],
+                    "es": ["Participaciones"], "fr": ["Engagements"], "de": ["Engagements"]},
+}
+# (canonical metric, integer?)
+METRICS = [("impressions", True), ("clicks", True), ("spend", False), ("conversions", False),
+           ("conversion_value", False), ("video_views", True), ("engagements", True)]
+
+# The filtered totals row that sums exactly the rows of the report, most specific first. Account-wide
+# ("Total: Account", "Totale: account", "Total: Conta") and per-campaign-type rows ("Total: Search",
+# "Total: Performance Max") are never used.
+FILTERED_TOTALS = [
+    "Total: Campaigns", "Totale: campagne", "Total: Campanhas", "Total: Campañas", "Total: Campagnes",
+    "Gesamt: Kampagnen", "Insgesamt: Kampagnen", "Summe: Kampagnen",
+    "Total: Filtered campaigns", "Totale: campagne filtrate",
+    "Total: Ad groups", "Totale: gruppi di annunci", "Total: Grupos de anúncios", "Total: Grupos de anuncios",
+    "Total: Groupes d'annonces", "Gesamt: Anzeigengruppen", "Insgesamt: Anzeigengruppen",
+    "Total: Ads", "Totale: annunci", "Total: Anúncios", "Total: Anuncios", "Total: Annonces",
+    "Gesamt: Anzeigen", "Insgesamt: Anzeigen",
+    "Total", "Totale", "Totals", "Totales", "Totaux", "Gesamt", "Insgesamt", "Summe",
+]
+
+_NO_DATES = ("no dates: the report covers '{period}' with no Day column — export it with a date range "
+             "or the Day segment")
+
+
+def _period_error(preamble: list[str]) -> str:
+    period = preamble[1] if len(preamble) > 1 else (preamble[0] if preamble else "no date range")
+    return _NO_DATES.format(period=period)
+
+
+def _dates(raw: RawTable, col: dict[str, str | None], order: str,
+           period: tuple[dt.date, dt.date] | None) -> tuple[pl.Expr, pl.Expr, list[pl.Expr]]:
+    """(date_start, date_end, error expressions) for a daily, weekly, monthly or period report."""
+    if col["day"]:
+        day, error = date(col["day"], order, label="day")
+        missing = pl.when(day.is_null() & error.is_null()).then(pl.lit("day: missing date"))
+        return day, day, [error, missing]
+    for segment, label in (("week", "week"), ("month", "month")):
+        if col[segment]:
+            first, error = date("_segment", order, label=label)
+            if segment == "week":
+                start, end = first, first + pl.duration(days=6)
+            else:
+                start, end = first.dt.month_start(), first.dt.month_end()
+            if period:
+                start = pl.max_horizontal(start, pl.lit(period[0]))
+                end = pl.min_horizontal(end, pl.lit(period[1]))
+            missing = pl.when(first.is_null() & error.is_null()).then(pl.lit(f"{label}: missing date"))
+            return start, end, [error, missing]
+    if period:
+        return pl.lit(period[0], dtype=pl.Date), pl.lit(period[1], dtype=pl.Date), []
+    none = pl.lit(None, dtype=pl.Date)
+    return none, none, [pl.lit(_period_error(raw.preamble))]
+
+
+def _currency(col: dict[str, str | None], header_currency: str | None, default: str) -> tuple[pl.Expr, pl.Expr]:
+    fallback = pl.lit(header_currency or default)
+    if not col["currency"]:
+        return fallback, pl.lit(None, dtype=pl.Utf8)
+    code = text(col["currency"]).str.to_uppercase()
+    bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
+    error = pl.when(bad).then(pl.concat_str([pl.lit("currency: '"), code, pl.lit("' is not a currency code")]))
+    return pl.when(bad).then(None).otherwise(pl.coalesce(code, fallback)), error
+
+
+def _columns(header: list[str]) -> tuple[dict[str, str | None], str | None]:
+    col = {field: find_field(header, ALIASES, field) for field in ALIASES}
+    header_currency = None
+    for field in ("spend", "conversion_value"):
+        found = find_with_currency(header, names(ALIASES, field))
+        if found:
+            col[field] = col[field] or found[0]
+            header_currency = header_currency or found[1]
+    return col, header_currency
+
+
+def _metric_values(frame: pl.DataFrame, col: dict[str, str | None], decimal: str) -> dict[str, float]:
+    """Metrics of a one-row totals frame, read like the rows."""
+    values: dict[str, float] = {}
+    for metric, integer in METRICS:
+        if col[metric] and metric in ("impressions", "clicks", "spend", "conversions", "conversion_value"):
+            value, _ = number(col[metric], decimal, label=metric, integer=integer)
+            v = frame.select(value).item()
+            if v is not None:
+                values[metric] = float(v)
+    return values
+
+
+def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
+    """Canonical ad_performance rows of one Google Ads report export (pure, no I/O)."""
+    header = raw.header
+    col, header_currency = _columns(header)
+    metric_cols = [col[m] for m, _ in METRICS if col[m]]
+    if raw.rows.height and not metric_cols:
+        raise ValueError(f"{raw.path}: no Google Ads metric columns (Cost, Impr., Clicks) found — "
+                         "is it a Google Ads report?")
+    lang = language(header, ALIASES)
+    decimal = ctx.options.get("decimal") or ("." if raw.typed_cells else infer_decimal(
+        pl.concat([raw.totals, raw.rows], how="diagonal_relaxed"), metric_cols, hint=decimal_hint(lang)))
+    date_col = col["day"] or col["week"] or col["month"]
+    order = ctx.options.get("date_order") or (
+        infer_date_order(raw.rows.get_column(date_col), "mdy" if lang == "en" else "dmy") if date_col else "dmy")
+    period = parse_report_period(raw.preamble)
+
+    frame = raw.rows
+    segment = col["week"] or col["month"]
+    if not col["day"] and segment:   # "June 2026" -> "1 June 2026"; ISO dates stay as they are
+        s = pl.col(segment).str.strip_chars()
+        frame = frame.with_columns(
+            pl.when(s.str.contains(r"^\D+\s*\d{4}$")).then(pl.concat_str([pl.lit("1 "), s])).otherwise(s)
+            .alias("_segment"))
+    start, end, errors = _dates(raw, col, order, period)
+    currency, currency_error = _currency(col, header_currency, ctx.default_currency)
+    errors.append(currency_error)
+
+    def name(field: str) -> pl.Expr:
+        return text(col[field]) if col[field] else pl.lit(None, dtype=pl.Utf8)
+
+    values = {}
+    for metric, integer in METRICS:
+        if col[metric]:
+            value, error = number(col[metric], decimal, label=metric, integer=integer)
+            values[metric] = value
+            errors.append(error)
+        else:
+            values[metric] = pl.lit(None, dtype=pl.Int64 if integer else pl.Float64)
+    errors = [e for e in errors if e is not None]
+    frame = frame.with_columns(
+        pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
+        start.alias("date_start"), end.alias("date_end"),
+        name("account").alias("account_name"), name("account_id").alias("_account_id"),
+        name("campaign").alias("campaign_name"), name("campaign_id").alias("_campaign_id"),
+        name("ad_group").alias("ad_group_name"), name("ad_group_id").alias("_ad_group_id"),
+        name("ad").alias("ad_name"), name("ad_id").alias("_ad_id"),
+        currency.alias("currency"),
+        *[v.alias(m) for m, v in values.items()],
+        pl.lit(None, dtype=pl.Int64).alias("reach"),
+        *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)],
+    )
+    levels = {level for level in ("campaign", "ad_group", "ad") if col[level] or col[f"{level}_id"]}
+    frame, id_errors = derive_ids(frame, source=ctx.source, levels=levels)
+    frame = frame.with_columns(error_list([pl.col(f"_e{i}") for i in range(len(errors))]
+                                          + [pl.col(c) for c in id_errors]))
+    frame = frame.select(*schemas.columns(TABLE), pl.col("_row").cast(pl.Int64), "_errors")
+
+    totals, totals_label = None, None
+    chosen = pick(raw.totals, header, FILTERED_TOTALS)
+    if chosen:
+        totals, totals_label = _metric_values(chosen[0], col, decimal), chosen[1]
+    return Normalised(frame=frame, totals=totals or None, totals_label=totals_label)

@@ -1,0 +1,77 @@
+"""Matching export header names across UI languages and spellings."""
+from __future__ import annotations
+
+import re
+
+_CURRENCY = re.compile(r"[(\[]\s*([A-Z]{3})\s*[)\]]\s*$")
+
+
+def norm(name: str) -> str:
+    """A header name for comparison: lower case, accents kept, BOM/quotes/outer spaces removed,
+    runs of spaces and underscores collapsed to one space ("Send_Date" -> "send date")."""
+    s = name.replace("\ufeff", "").strip().strip('"').strip("'")
+    return re.sub(r"[\s_]+", " ", s).strip().lower()
+
+
+def find(header: list[str], aliases: list[str]) -> str | None:
+    """The first header name (as written in the file) equal by `norm` to one of `aliases`,
+    trying aliases in order; None when none is present."""
+    by_norm: dict[str, str] = {}
+    for name in header:
+        by_norm.setdefault(norm(name), name)
+    for alias in aliases:
+        hit = by_norm.get(norm(alias))
+        if hit is not None:
+            return hit
+    return None
+
+
+def currency_in_header(name: str) -> str | None:
+    """The ISO currency code written in a header, "Amount spent (EUR)" -> "EUR", else None."""
+    m = _CURRENCY.search(name.strip())
+    return m.group(1) if m else None
+
+
+def find_with_currency(header: list[str], aliases: list[str]) -> tuple[str, str | None] | None:
+    """A money header that may carry its currency ("Amount spent (EUR)", "Importo speso (EUR)"):
+    (header name, currency or None) for the first alias matched with or without the code."""
+    for alias in aliases:
+        for name in header:
+            code = currency_in_header(name)
+            bare = _CURRENCY.sub("", name.strip()) if code else name
+            if norm(bare) == norm(alias):
+                return name, code
+    return None
+
+
+Aliases = dict[str, dict[str, list[str]]]   # canonical field -> {language: [header names]}
+LANGUAGES = ("en", "it", "pt", "es", "fr", "de")
+
+
+def names(aliases: Aliases, field: str) -> list[str]:
+    """Every header name of `field`, English first then it/pt/es/fr/de."""
+    by_lang = aliases.get(field, {})
+    return [n for lang in LANGUAGES for n in by_lang.get(lang, [])]
+
+
+def find_field(header: list[str], aliases: Aliases, field: str) -> str | None:
+    """The header column holding `field`, or None."""
+    return find(header, names(aliases, field))
+
+
+def language(header: list[str], aliases: Aliases) -> str:
+    """The UI language an export was made in: the language whose header names match most columns
+    (English on ties or when nothing matches)."""
+    normed = {norm(h) for h in header}
+    scores = {lang: 0 for lang in LANGUAGES}
+    for by_lang in aliases.values():
+        for lang, lang_names in by_lang.items():
+            if any(norm(n) in normed for n in lang_names):
+                scores[lang] += 1
+    best = max(LANGUAGES, key=lambda lang: (scores[lang], lang == "en"))
+    return best if scores[best] > scores["en"] else "en"
+
+
+def decimal_hint(lang: str) -> str:
+    """The decimal mark a UI language usually writes: "," for it/pt/es/fr/de, "." for English."""
+    return "." if lang == "en" else ","

@@ -1,0 +1,235 @@
+"""Meta Ads Manager exports (any UI language; campaign, ad set or ad level) -> canonical ad_performance rows."""
+from __future__ import annotations
+
+import polars as pl
+
+import schemas
+from sources.raw import RawTable
+from transforms.context import Normalised, SourceContext
+from transforms.dates import date, infer_date_order, parse_report_period
+from transforms.headers import (Aliases, decimal_hint, find, find_field, find_with_currency, language, names,
+                                norm)
+from transforms.ids import derive_ids
+from transforms.numbers import error_list, infer_decimal, number, text
+from transforms.totals import pick
+
+TABLE = "ad_performance"
+
+ALIASES: Aliases = {
+    "day": {"en": ["Day", "Date"], "it": ["Giorno", "Data"], "pt": ["Dia", "Data"], "es": ["Día", "Fecha"],
+            "fr": ["Jour", "Date"], "de": ["Tag", "Datum"]},
+    "starts": {"en": ["Reporting starts", "Reporting start"], "it": ["Inizio dei report", "Inizio report"],
+               "pt": ["Início dos relatórios"], "es": ["Inicio del informe", "Inicio de los informes"],
+               "fr": ["Début des rapports"], "de": ["Berichtsbeginn", "Beginn der Berichterstellung"]},
+    "ends": {"en": ["Reporting ends", "Reporting end"], "it": ["Fine dei report", "Fine report"],
+             "pt": ["Término dos relatórios", "Encerramento dos relatórios", "Fim dos relatórios"],
+             "es": ["Fin del informe", "Fin de los informes"], "fr": ["Fin des rapports"],
+             "de": ["Berichtsende", "Ende der Berichterstellung"]},
+    "account": {"en": ["Account name"], "it": ["Nome account", "Nome dell'account"], "pt": ["Nome da conta"],
+                "es": ["Nombre de la cuenta"], "fr": ["Nom du compte"], "de": ["Kontoname", "Name des Kontos"]},
+    "account_id": {"en": ["Account ID"], "it": ["ID account", "ID dell'account"],
+                   "pt": ["Identificação da conta", "ID da conta"],
+                   "es": ["Identificador de la cuenta", "ID de la cuenta"],
+                   "fr": ["Identifiant du compte", "ID du compte"], "de": ["Konto-ID"]},
+    "campaign": {"en": ["Campaign name", "Campaign"], "it": ["Nome della campagna", "Campagna"],
+                 "pt": ["Nome da campanha", "Campanha"], "es": ["Nombre de la campaña", "Campaña"],
+                 "fr": ["Nom de la campagne", "Campagne"], "de": ["Kampagnenname", "Name der Kampagne", "Kampagne"]},
+    "campaign_id": {"en": ["Campaign ID"], "it": ["ID campagna", "ID della campagna"],
+                    "pt": ["Identificação da campanha", "ID da campanha"],
+                    "es": ["Identificador de la campaña", "ID de la campaña"],
+                    "fr": ["Identifiant de la campagne", "ID de la campagne"], "de": ["Kampagnen-ID"]},
+    "ad_group": {"en": ["Ad set name", "Ad set"], "it": ["Nome del gruppo di inserzioni", "Gruppo di inserzioni"],
+                 "pt": ["Nome do conjunto de anúncios", "Conjunto de anúncios"],
+                 "es": ["Nombre del conjunto de anuncios", "Conjunto de anuncios"],
+                 "fr": ["Nom de l'ensemble de publicités", "Ensemble de publicités"],
+                 "de": ["Name der Anzeigengruppe", "Anzeigengruppenname", "Anzeigengruppe"]},
+    "ad_group_id": {"en": ["Ad set ID"], "it": ["ID gruppo di inserzioni", "ID del gruppo di inserzioni"],
+                    "pt": ["Identificação do conjunto de anúncios", "ID do conjunto de anúncios"],
+                    "es": ["Identificador del conjunto de anuncios", "ID del conjunto de anuncios"],
+                    "fr": ["Identifiant de l'ensemble de publicités", "ID de l'ensemble de publicités"],
+                    "de": ["Anzeigengruppen-ID"]},
+    "ad": {"en": ["Ad name", "Ad"], "it": ["Nome dell'inserzione", "Inserzione"], "pt": ["Nome do anúncio", "Anúncio"],
+           "es": ["Nombre del anuncio", "Anuncio"], "fr": ["Nom de la publicité", "Publicité"],
+           "de": ["Anzeigenname", "Name der Anzeige", "Anzeige"]},
+    "ad_id": {"en": ["Ad ID"], "it": ["ID inserzione", "ID dell'inserzione"], "pt": ["Identificação do anúncio", "ID do anúncio"],
+              "es": ["Identificador del anuncio", "ID del anuncio"], "fr": ["Identifiant de la publicité", "ID de la publicité"],
+              "de": ["Anzeigen-ID"]},
+    "currency": {"en": ["Currency"], "it": ["Valuta"], "pt": ["Moeda"], "es": ["Divisa", "Moneda"],
+                 "fr": ["Devise"], "de": ["Währung"]},
+    "spend": {"en": ["Amount spent"], "it": ["Importo speso"], "pt": ["Valor usado", "Valor gasto", "Quantia gasta"],
+              "es": ["Importe gastado", "Importe invertido"], "fr": ["Montant dépensé"],
+              "de": ["Ausgegebener Betrag"]},
+    "impressions": {"en": ["Impressions"], "it": ["Impression", "Impressioni"], "pt": ["Impressões"],
+                    "es": ["Impresiones"], "fr": ["Impressions"], "de": ["Impressionen"]},
+    "reach": {"en": ["Reach"], "it": ["Copertura"], "pt": ["Alcance"], "es": ["Alcance"], "fr": ["Couverture"],
+              "de": ["Reichweite"]},
+    "link_clicks": {"en": ["Link clicks"], "it": ["Clic sul link"], "pt": ["Cliques no link"],
+                    "es": ["Clics en el enlace"], "fr": ["Clics sur un lien", "Clics sur le lien"],
+                    "de": ["Link-Klicks"]},
+    "all_clicks": {"en": ["Clicks (all)"], "it": ["Clic (tutti)"], "pt": ["Cliques (todos)"], "es": ["Clics (todos)"],
+                   "fr": ["Clics (tous)"], "de": ["Klicks (alle)"]},
+    "purchases": {"en": ["Purchases", "Website purchases"], "it": ["Acquisti", "Acquisti sul sito web"],
+                  "pt": ["Compras", "Compras no site"], "es": ["Compras", "Compras en el sitio web"],
+                  "fr": ["Achats", "Achats sur le site web"], "de": ["Käufe", "Website-Käufe"]},
+    "results": {"en": ["Results"], "it": ["Risultati"], "pt": ["Resultados"], "es": ["Resultados"],
+                "fr": ["Résultats"], "de": ["Ergebnisse"]},
+    "leads": {"en": ["Leads"], "it": ["Contatti", "Lead"], "pt": ["Leads", "Cadastros"],
+              "es": ["Clientes potenciales"], "fr": ["Prospects"], "de": ["Leads"]},
+    "purchases_value": {"en": ["Purchases conversion value", "Website purchases conversion value"],
+                        "it": ["Valore di conversione degli acquisti", "Valore di conversione acquisti"],
+                        "pt": ["Valor de conversão da compra", "Valor de conversão das compras"],
+                        "es": ["Valor de conversión de compras", "Valor de conversión de las compras"],
+                        "fr": ["Valeur de conversion des achats"], "de": ["Conversion-Wert für Käufe"]},
+    "results_value": {"en": ["Results value", "Result value"], "it": ["Valore dei risultati"],
+                      "pt": ["Valor dos resultados"], "es": ["Valor de los resultados"],
+                      "fr": ["Valeur des résultats"], "de": ["Ergebniswert"]},
+    "video_views": {"en": ["3-second video plays", "3-second video views", "Video plays", "ThruPlays"],
+                    "it": ["Riproduzioni del video di 3 secondi", "Riproduzioni del video", "ThruPlay"],
+                    "pt": ["Reproduções de vídeo de 3 segundos", "Reproduções do vídeo", "ThruPlays"],
+                    "es": ["Reproducciones de video de 3 segundos", "Reproducciones de vídeo de 3 segundos",
+                           "Reproducciones del video", "ThruPlays"],
+                    "fr": ["Lectures de vidéo de 3 secondes", "Lectures de la vidéo", "ThruPlays"],
+                    "de": ["3-Sekunden-Videowiedergaben", "Videowiedergaben", "ThruPlays"]},
+    "engagements": {"en": ["Post engagement", "Post engagements"], "it": ["Interazioni con il post"],
+                    "pt": ["Engajamento com a publicação", "Envolvimento com a publicação"],
+                    "es": ["Interacción con la publicación"], "fr": ["Interactions avec la publication"],
+                    "de": ["Beitragsinteraktionen"]},
+}
+# Which value column goes with which conversion column.
+_VALUE_OF = {"purchases": "purchases_value", "results": "results_value", "leads": None}
+_INTEGER = {"impressions": True, "reach": True, "clicks": True, "spend": False, "conversions": False,
+            "conversion_value": False, "video_views": True, "engagements": True}
+_ENTITY_FIELDS = ("campaign", "campaign_id", "ad_group", "ad_group_id", "ad", "ad_id")
+TOTALS_LABELS = ["Total", "Totale", "Totals", "Totales", "Totaux", "Gesamt", "Insgesamt", "Summe"]
+
+
+def _is_summary_row(rows: pl.DataFrame, entity: list[str], sources: dict[str, str | None], decimal: str) -> bool:
+    """Ads Manager's optional summary row: a first row naming no campaign, ad set or ad whose spend
+    (or impressions) equals the sum of the rows below it."""
+    if rows.height < 2 or not entity:
+        return False
+    if not rows.head(1).select(pl.all_horizontal([text(c).is_null() for c in entity])).item():
+        return False
+    for metric in ("spend", "impressions"):
+        if sources[metric]:
+            value, _ = number(sources[metric], decimal, label=metric)
+            first = rows.head(1).select(value).item()
+            rest = rows.slice(1).select(value.sum()).item()
+            return first is not None and abs(first - (rest or 0.0)) <= 0.005 * rows.height
+    return False
+
+
+def _conversion_columns(header: list[str], col: dict[str, str | None], options: dict) -> tuple[str | None, str | None]:
+    """(conversions column, conversion value column): the configured `conversion_column` (and
+    `conversion_value_column`), else the first present of Purchases / Results / Leads."""
+    configured = options.get("conversion_column")
+    if configured:
+        conv = find(header, [configured])
+        value = find(header, [options["conversion_value_column"]]) if options.get("conversion_value_column") else None
+        if conv and value is None:
+            family = next((f for f in _VALUE_OF if norm(conv) in {norm(n) for n in names(ALIASES, f)}), None)
+            value = col.get(_VALUE_OF[family]) if family and _VALUE_OF[family] else None
+        return conv, value
+    for family, value_field in _VALUE_OF.items():
+        if col[family]:
+            return col[family], col[value_field] if value_field else None
+    return None, None
+
+
+def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
+    """Canonical ad_performance rows of one Meta Ads Manager export (pure, no I/O)."""
+    header = raw.header
+    col = {field: find_field(header, ALIASES, field) for field in ALIASES}
+    spend = find_with_currency(header, names(ALIASES, "spend"))
+    header_currency = spend[1] if spend else None
+    conversions_col, value_col = _conversion_columns(header, col, ctx.options)
+    sources = {
+        "impressions": col["impressions"], "reach": col["reach"],
+        "clicks": col["link_clicks"] or col["all_clicks"], "spend": spend[0] if spend else None,
+        "conversions": conversions_col, "conversion_value": value_col,
+        "video_views": col["video_views"], "engagements": col["engagements"],
+    }
+    metric_cols = [c for c in sources.values() if c]
+    if raw.rows.height and not metric_cols:
+        raise ValueError(f"{raw.path}: no Meta Ads metric columns (Amount spent, Impressions) found — "
+                         "is it a Meta Ads Manager export?")
+    lang = language(header, ALIASES)
+    decimal = ctx.options.get("decimal") or (
+        "." if raw.typed_cells else infer_decimal(raw.rows, metric_cols, hint=decimal_hint(lang)))
+    rows, totals_frame, totals_label = raw.rows, None, None
+    if _is_summary_row(rows, [col[f] for f in _ENTITY_FIELDS if col[f]], sources, decimal):
+        rows, totals_frame, totals_label = rows.slice(1), rows.head(1), "Summary row"
+    else:
+        chosen = pick(raw.totals, header, TOTALS_LABELS)
+        if chosen:
+            totals_frame, totals_label = chosen
+
+    errors: list[pl.Expr] = []
+    date_hint = "mdy" if lang == "en" else "dmy"
+    if col["day"] or (col["starts"] and col["ends"]):
+        first_col = col["day"] or col["starts"]
+        last_col = col["day"] or col["ends"]
+        order = ctx.options.get("date_order") or infer_date_order(
+            pl.concat([rows.get_column(first_col), rows.get_column(last_col)]), date_hint)
+        start, start_error = date(first_col, order, label="day" if col["day"] else "reporting starts")
+        end, end_error = date(last_col, order, label="day" if col["day"] else "reporting ends")
+        errors += [start_error, end_error if not col["day"] else None,
+                   pl.when(start.is_null() & start_error.is_null()).then(pl.lit("date: missing date")),
+                   pl.when(end.is_null() & end_error.is_null() & start.is_not_null()).then(pl.lit("date: missing end date"))]
+    else:
+        period = parse_report_period(raw.preamble)
+        start = end = pl.lit(None, dtype=pl.Date)
+        if period:
+            start, end = pl.lit(period[0], dtype=pl.Date), pl.lit(period[1], dtype=pl.Date)
+        else:
+            errors.append(pl.lit("no dates: the export has neither a Day column nor Reporting starts/ends — "
+                                 "export it again with the Day breakdown or the reporting dates"))
+
+    if col["currency"]:
+        code = text(col["currency"]).str.to_uppercase()
+        bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
+        currency = pl.when(bad).then(None).otherwise(pl.coalesce(code, pl.lit(header_currency or ctx.default_currency)))
+        errors.append(pl.when(bad).then(pl.concat_str([pl.lit("currency: '"), code, pl.lit("' is not a currency code")])))
+    else:
+        currency = pl.lit(header_currency or ctx.default_currency)
+
+    values = {}
+    for metric, source_col in sources.items():
+        if source_col:
+            value, error = number(source_col, decimal, label=metric, integer=_INTEGER[metric])
+            values[metric] = value
+            errors.append(error)
+        else:
+            values[metric] = pl.lit(None, dtype=pl.Int64 if _INTEGER[metric] else pl.Float64)
+    errors = [e for e in errors if e is not None]
+
+    def name(field: str) -> pl.Expr:
+        return text(col[field]) if col[field] else pl.lit(None, dtype=pl.Utf8)
+
+    frame = rows.with_columns(
+        pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
+        start.alias("date_start"), end.alias("date_end"),
+        name("account").alias("account_name"), name("account_id").alias("_account_id"),
+        name("campaign").alias("campaign_name"), name("campaign_id").alias("_campaign_id"),
+        name("ad_group").alias("ad_group_name"), name("ad_group_id").alias("_ad_group_id"),
+        name("ad").alias("ad_name"), name("ad_id").alias("_ad_id"),
+        currency.alias("currency"),
+        *[v.alias(m) for m, v in values.items()],
+        *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)],
+    )
+    levels = {level for level in ("campaign", "ad_group", "ad") if col[level] or col[f"{level}_id"]}
+    frame, id_errors = derive_ids(frame, source=ctx.source, levels=levels)
+    frame = frame.with_columns(error_list([pl.col(f"_e{i}") for i in range(len(errors))]
+                                          + [pl.col(c) for c in id_errors]))
+    frame = frame.select(*schemas.columns(TABLE), pl.col("_row").cast(pl.Int64), "_errors")
+
+    totals = None
+    if totals_frame is not None and totals_frame.height:
+        totals = {}
+        for metric in ("impressions", "clicks", "spend", "conversions", "conversion_value"):
+            if sources[metric]:
+                value, _ = number(sources[metric], decimal, label=metric, integer=_INTEGER[metric])
+                v = totals_frame.select(value).item()
+                if v is not None:
+                    totals[metric] = float(v)
+    return Normalised(frame=frame, totals=totals or None, totals_label=totals_label if totals else None)
