@@ -1,0 +1,196 @@
+"""Order and won-deal exports (canonical, Shopify, WooCommerce, Salesforce opportunities) -> core.orders."""
+from __future__ import annotations
+
+import polars as pl
+
+from sources.raw import RawTable
+from transforms import business, channels, dates, headers, numbers
+from transforms.business import err
+from transforms.context import Normalised, SourceContext
+
+TABLE = "orders"
+
+# field -> header aliases, tried in order (a header feeds one field; earlier fields claim first).
+FIELDS: dict[str, list[str]] = {
+    "order_id": ["order_id", "order id", "name", "order number", "order no", "order #",
+                 "opportunity id", "id ordine", "numero ordine", "n. ordine", "n ordine", "ordine",
+                 "id pedido", "número de pedido", "numero de pedido", "numéro de commande",
+                 "bestellnummer", "número do pedido", "id"],
+    "customer_id": ["customer_id", "id cliente", "codice cliente", "cliente", "customer", "client id",
+                    "id del cliente", "kundennummer", "id client"],
+    "account_id": ["account id", "id account"],
+    "account_name": ["account name", "nome account", "account"],
+    "email": ["email", "customer email", "billing email", "e-mail", "email cliente",
+              "email di fatturazione", "billing: e-mail", "correo electrónico", "correo",
+              "adresse e-mail", "courriel"],
+    "order_date": ["order_date", "order date", "created at", "close date", "date created",
+                   "data ordine", "data dell'ordine", "data chiusura", "data", "date",
+                   "fecha del pedido", "fecha de pedido", "fecha", "date de commande",
+                   "bestelldatum", "datum", "data do pedido", "paid date"],
+    "amount": ["amount", "order total", "order total amount", "total", "importo", "totale",
+               "totale ordine", "importo ordine", "importo totale", "revenue", "ricavo", "fatturato",
+               "importe", "total del pedido", "montant", "montant total", "betrag", "gesamtsumme",
+               "gesamtbetrag", "valor", "valor total", "order amount", "grand total"],
+    "refunded": ["refunded amount", "refunded", "refund amount", "order refund amount",
+                 "importo rimborsato", "rimborsato", "rimborso"],
+    "currency": ["currency", "order currency", "opportunity currency", "amount currency", "valuta",
+                 "moneda", "divisa", "devise", "währung", "moeda"],
+    "is_first_order": ["is_first_order", "first order", "is first order", "primo ordine",
+                       "customer type", "new vs returning", "new vs returning customer",
+                       "tipo cliente", "nuovo cliente", "primer pedido", "première commande",
+                       "erstbestellung", "primeiro pedido"],
+    "utm_source": ["utm_source", "utm source", "_wc_order_attribution_utm_source",
+                   "meta:_wc_order_attribution_utm_source", "fonte utm"],
+    "utm_medium": ["utm_medium", "utm medium", "_wc_order_attribution_utm_medium",
+                   "meta:_wc_order_attribution_utm_medium", "mezzo utm"],
+    "utm_campaign": ["utm_campaign", "utm campaign", "_wc_order_attribution_utm_campaign",
+                     "meta:_wc_order_attribution_utm_campaign", "campagna utm"],
+    "landing_site": ["landing site", "landing page", "landing page url", "pagina di destinazione",
+                     "_wc_order_attribution_session_entry", "meta:_wc_order_attribution_session_entry"],
+    "notes": ["note attributes", "attributi nota", "attributi delle note"],
+    "referrer": ["referring site", "_wc_order_attribution_referrer",
+                 "meta:_wc_order_attribution_referrer", "referrer", "sito di provenienza"],
+    "channel": ["channel", "canale", "canale marketing", "marketing channel", "canal", "kanal"],
+    "status": ["order status", "status", "stato ordine", "stato dell'ordine", "stato",
+               "estado del pedido", "estado", "statut de la commande", "statut", "bestellstatus",
+               "status do pedido"],
+    "financial_status": ["financial status", "stato finanziario", "stato del pagamento"],
+    "stage": ["stage", "opportunity stage", "stage name", "fase", "fase opportunità", "etapa",
+              "étape", "phase"],
+    "lead_source": ["lead source", "fonte lead", "origine lead", "fuente del lead",
+                    "origine du lead", "lead-quelle"],
+    "opportunity_type": ["type", "opportunity type", "tipo opportunità", "tipo"],
+}
+ITALIAN = frozenset({
+    "id ordine", "numero ordine", "n. ordine", "n ordine", "ordine", "id cliente", "codice cliente",
+    "cliente", "nome account", "email cliente", "email di fatturazione", "data ordine",
+    "data dell'ordine", "data chiusura", "data", "importo", "totale", "totale ordine",
+    "importo ordine", "importo totale", "ricavo", "fatturato", "importo rimborsato", "rimborsato",
+    "rimborso", "valuta", "primo ordine", "tipo cliente", "nuovo cliente", "canale",
+    "canale marketing", "stato ordine", "stato dell'ordine", "stato", "stato finanziario",
+    "stato del pagamento", "fase", "fase opportunità", "fonte lead", "origine lead",
+    "pagina di destinazione", "attributi nota", "sito di provenienza",
+})
+
+# Order statuses that are revenue (WooCommerce and generic status columns), as label keys.
+REVENUE_STATUSES = frozenset({
+    "completed", "processing", "complete", "paid", "fulfilled", "shipped", "delivered",
+    "completato", "completata", "in_lavorazione", "in_elaborazione", "pagato", "evaso", "spedito",
+    "consegnato", "completado", "procesando", "pagado", "enviado", "entregado", "terminee",
+    "en_cours", "en_cours_de_traitement", "payee", "expediee", "abgeschlossen", "in_bearbeitung",
+    "bezahlt", "versandt", "concluido", "processando", "pago", "entregue",
+})
+# Opportunity stages that are revenue (Salesforce "Closed Won" and translations), as label keys.
+WON_STAGES = frozenset({
+    "closed_won", "won", "closedwon", "chiusa_vinta", "chiuso_vinto", "chiusa_e_vinta", "vinta",
+    "vinto", "cerrada_ganada", "ganada", "fermee_gagnee", "gagnee", "geschlossen_gewonnen",
+    "gewonnen", "fechada_ganha", "ganha",
+})
+
+
+def _format(found: dict[str, str], header: list[str]) -> str:
+    norms = {headers.norm(h) for h in header}
+    if "financial status" in norms or "lineitem name" in norms:
+        return "shopify"
+    if any("_wc_" in n for n in norms) or {"order status", "billing email"} & norms:
+        return "woocommerce"
+    if "stage" in found or "opportunity id" in norms:
+        return "salesforce"
+    return "generic"
+
+
+def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
+    m = business.map_columns(raw, ctx, FIELDS, ITALIAN)
+    warnings: list[str] = []
+    for needed, looked in (("order_id", "'order_id', 'Name', 'Order ID', 'Opportunity ID', 'ID ordine'"),
+                           ("order_date", "'order_date', 'Created at', 'Order Date', 'Close Date', "
+                                          "'Data ordine'"),
+                           ("amount", "'amount', 'Total', 'Order Total', 'Amount', 'Importo', 'Totale'")):
+        if needed not in m.found:
+            raise ValueError(f"{raw.path.name}: no {needed} column (looked for {looked} …) — map it "
+                             f"under columns.{needed} in roi.toml")
+    fmt = _format(m.found, raw.header)
+    df = m.frame
+    if fmt in ("shopify", "woocommerce"):
+        df, merged = business.collapse(df, "order_id")
+        if merged:
+            warnings.append(f"{merged} line-item rows merged into their orders (one row per order)")
+
+    dec = business.decimal_mark(raw, ctx, df, ["amount", "refunded"], m.italian)
+    order = business.date_order(ctx, df, ["order_date"])
+    known = channels.known(ctx.channels)
+    rules = tuple(ctx.channel_rules) or channels.DEFAULT_RULES
+    default_currency = m.currency.get("amount") or ctx.default_currency
+
+    if fmt == "woocommerce":  # guests have Customer ID 0; leads are matched by e-mail
+        customer = pl.coalesce(business.email("email"), business.customer_key("customer_id"))
+    else:
+        customer = pl.coalesce(business.customer_key("customer_id"), business.email("email"),
+                               business.customer_key("account_id"), numbers.text("account_name"))
+    df = df.with_columns(
+        numbers.text("order_id"),
+        customer.alias("customer_id"),
+        *[numbers.text(c) for c in ("utm_source", "utm_medium", "utm_campaign")],
+    )
+    df = business.parse_each(df, {
+        "order_date": dates.date("order_date", order, label="order_date"),
+        "amount": numbers.number("amount", dec, label="amount"),
+        "refunded": numbers.number("refunded", dec, label="refunded_amount"),
+        "currency": business.currency("currency", default_currency),
+        "is_first_order": business.boolean("is_first_order"),
+    })
+    # Salesforce opportunity Type: "New Customer" / "New Business" vs "Existing Customer - …".
+    if fmt == "salesforce":
+        kind = channels.label_key(pl.col("opportunity_type"))
+        df = df.with_columns(pl.coalesce(
+            "is_first_order",
+            pl.when(kind.str.contains(r"^(?:new|nuov)")).then(True)
+            .when(kind.str.contains(r"^(?:existing|esistent|renewal|rinnovo)")).then(False)
+        ).alias("is_first_order"))
+    # Refunds reduce the order; a voided (never captured) payment is worth nothing.
+    voided = channels.label_key(pl.col("financial_status")) == "voided"
+    df = df.with_columns(
+        pl.when(voided.fill_null(False)).then(0.0)
+        .otherwise(pl.col("amount") - pl.col("refunded").fill_null(0.0)).alias("amount"))
+
+    # Not revenue: WooCommerce cancelled/refunded/pending …, Salesforce stages other than Closed Won.
+    status, stage = channels.label_key(pl.col("status")), channels.label_key(pl.col("stage"))
+    status = status.str.replace(r"^wc_", "")
+    df = df.with_columns(
+        pl.when(status.is_not_null() & (status != "") & ~status.is_in(sorted(REVENUE_STATUSES)))
+        .then(pl.concat_str([pl.lit("order_status: '"), numbers.text("status"),
+                             pl.lit("' orders are not revenue")])).alias(err("status")),
+        pl.when(stage.is_not_null() & (stage != "") & ~stage.is_in(sorted(WON_STAGES)))
+        .then(pl.concat_str([pl.lit("stage: '"), numbers.text("stage"),
+                             pl.lit("' opportunities are not revenue (only Closed Won)")]))
+        .alias(err("stage")),
+    )
+
+    # UTM: own columns, then "utm_x: y" note lines, then the landing page's query string.
+    note = channels.utm_from_notes("notes")
+    url = channels.utm_from_url("landing_site")
+    df = df.with_columns(
+        pl.coalesce(col, n, u).alias(col)
+        for col, n, u in zip(("utm_source", "utm_medium", "utm_campaign"), note, url))
+
+    explicit, explicit_err = channels.channel_from_column("channel", known,
+                                                          ctx.options.get("channel_aliases"))
+    default = pl.lit(ctx.options.get("channel"), pl.Utf8)
+    has_utm = pl.col("utm_source").is_not_null() | pl.col("utm_medium").is_not_null()
+    df = df.with_columns(channels.channel_expr("utm_source", "utm_medium", rules, known).alias("_by_rules"))
+    by_rules = pl.col("_by_rules")
+    host = channels.host_of("referrer")
+    by_referrer = channels.channel_expr(host, pl.lit("referral"), rules, known)
+    df = df.with_columns(
+        pl.coalesce(
+            explicit,
+            pl.when(has_utm).then(by_rules),
+            pl.when(host.is_not_null()).then(by_referrer),
+            channels.lead_source_channel("lead_source", known),
+            default,
+            by_rules,
+        ).alias("channel"),
+        explicit_err.alias(err("channel")),
+    )
+    df = business.required(df, ["order_id", "order_date", "amount"])
+    return Normalised(business.finish(df, TABLE, ctx), warnings=warnings)
