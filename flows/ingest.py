@@ -1,0 +1,239 @@
+"""One source x one window: extract (read files) -> normalise -> validate -> load, as plain functions."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+import schemas
+from flows.errors import LoadError, RoiError
+from flows.settings import Settings, SourceConfig, source_files
+from schemas.validate import split
+from sources.files import read_export
+from sources.registry import transform
+from transforms.context import SourceContext
+from transforms.dates import parse_report_period
+from transforms.totals import reconcile
+from warehouse import build, db
+from warehouse.load import LoadRecord, insert_load, replace_window, sync_settings
+
+
+@dataclass
+class FileData:
+    path: Path
+    digest: str
+    raw_rows: pl.DataFrame           # the file's cells, for quarantined rows' raw_row
+    period: tuple[dt.date, dt.date] | None
+    totals: dict[str, float] | None
+    totals_label: str | None
+
+
+@dataclass
+class Extracted:
+    """Everything read from a source's files, normalised, before windowing."""
+    source: SourceConfig
+    table: str
+    frame: pl.DataFrame              # canonical + _row + _errors + _file (index) + _superseded
+    files: list[FileData]
+    warnings: list[str] = field(default_factory=list)
+
+
+def context(settings: Settings, source: SourceConfig) -> SourceContext:
+    return SourceContext(
+        source=source.name, kind=source.kind, reporting_currency=settings.reporting_currency,
+        timezone=settings.timezone, currency=source.currency, columns=dict(source.columns),
+        options=dict(source.options), channel_rules=settings.channel_rules, channels=settings.channels,
+        today=today(settings))
+
+
+def today(settings: Settings) -> dt.date:
+    return dt.datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+def extract(settings: Settings, source: SourceConfig, files: list[Path] | None = None) -> Extracted:
+    """Read and normalise every file of a files-mode source (or the given files)."""
+    module = transform(source.kind)
+    ctx = context(settings, source)
+    paths = files if files is not None else source_files(source)
+    frames, file_data, warnings = [], [], []
+    for index, path in enumerate(paths):
+        raw = read_export(path)
+        result = module.normalise(raw, ctx)
+        warnings += [f"{path.name}: {w}" for w in result.warnings]
+        frames.append(result.frame.with_columns(pl.lit(index, pl.Int32).alias("_file")))
+        file_data.append(FileData(
+            path=path, digest=_digest(path), raw_rows=raw.rows,
+            period=parse_report_period(raw.preamble), totals=result.totals, totals_label=result.totals_label))
+        if settings.archive_raw:
+            _archive(settings, source, path, file_data[-1].digest)
+    table = module.TABLE
+    frame = pl.concat(frames, how="vertical") if frames else _empty(table)
+    frame = _mark_superseded(table, frame)
+    return Extracted(source=source, table=table, frame=frame, files=file_data, warnings=warnings)
+
+
+def file_window(extracted: Extracted) -> tuple[dt.date, dt.date] | None:
+    """The dates a set of files covers: their stated report periods and their rows' dates."""
+    col = schemas.WINDOW_COLUMN[extracted.table]
+    if col is None:
+        return None
+    dates = extracted.frame.select(pl.col(col).min().alias("lo"), pl.col(col).max().alias("hi")).row(0)
+    lows = [d for d in [dates[0]] + [f.period[0] for f in extracted.files if f.period] if d is not None]
+    highs = [d for d in [dates[1]] + [f.period[1] for f in extracted.files if f.period] if d is not None]
+    if not lows:
+        return None
+    return min(lows), max(highs)
+
+
+def load(settings: Settings, extracted: Extracted, window: tuple[dt.date, dt.date] | None,
+         trigger: str) -> LoadRecord:
+    """Validate the rows of `extracted` inside `window` and replace that window in the warehouse."""
+    source, table = extracted.source, extracted.table
+    started = dt.datetime.now(dt.timezone.utc)
+    col = schemas.WINDOW_COLUMN[table]
+    frame = extracted.frame
+    if col is not None and window is not None:
+        # Rows whose date could not be read belong to no window: they go to quarantine every time.
+        frame = frame.filter(pl.col(col).is_between(*window) | pl.col(col).is_null())
+    record = LoadRecord(
+        load_id=_load_id(source, window, extracted), source=source.name, kind=source.kind,
+        window_start=window[0] if window else None, window_end=window[1] if window else None,
+        started_at=started, trigger=trigger, files=";".join(str(f.path) for f in extracted.files) or None)
+    record.totals_check = _totals_check(extracted, frame)
+    if record.totals_check and source.strict_totals:
+        raise LoadError(f"{source.name}: {record.totals_check} — the export does not add up "
+                        "(strict_totals = true); re-export the report")
+    current = frame.filter(~pl.col("_superseded"))
+    result = split(table, current.with_columns(_row_keys(current)).drop("_file", "_superseded"),
+                   today(settings))
+    record.rows_in = frame.height
+    record.rows_duplicate = result.duplicates + (frame.height - current.height)
+    record.rows_quarantined = result.bad.height
+    record.rows_loaded = result.good.height
+    quarantine = _quarantine_rows(extracted, result.bad)
+    with db.connect(settings.warehouse_path) as con:
+        prepare(con, settings)
+        replace_window(con, table, record, result.good, quarantine)
+    return record
+
+
+def prepare(con, settings: Settings) -> None:
+    """Tables and views exist and know the current settings."""
+    build.ensure(con)
+    sync_settings(con, {
+        "reporting_currency": settings.reporting_currency,
+        "attribution": settings.attribution,
+        "pacing_tolerance": str(settings.pacing_tolerance),
+        "timezone": settings.timezone,
+    }, settings.custom_channels)
+
+
+def record_failure(settings: Settings, source: SourceConfig, window, trigger: str, error: str) -> LoadRecord:
+    now = dt.datetime.now(dt.timezone.utc)
+    record = LoadRecord(
+        load_id="F" + hashlib.sha1(f"{source.name}|{now.isoformat()}".encode()).hexdigest()[:15],
+        source=source.name, kind=source.kind, window_start=window[0] if window else None,
+        window_end=window[1] if window else None, started_at=now, finished_at=now, status="failed",
+        error=error, trigger=trigger)
+    with db.connect(settings.warehouse_path) as con:
+        prepare(con, settings)
+        insert_load(con, record)
+    return record
+
+
+def run_source(settings: Settings, source: SourceConfig, window: tuple[dt.date, dt.date] | None,
+               trigger: str, extracted: Extracted | None = None) -> LoadRecord:
+    """Load one source's window; a failure is recorded in ops.loads and returned, never raised."""
+    try:
+        if source.mode != "files":
+            raise LoadError(f"{source.name}: API mode is not available for {source.kind} yet")
+        extracted = extracted or extract(settings, source)
+        return load(settings, extracted, window, trigger)
+    except (RoiError, ValueError, OSError) as exc:
+        message = str(exc) if isinstance(exc, RoiError) else f"{source.name}: {exc}"
+        return record_failure(settings, source, window, trigger, message.splitlines()[0])
+
+
+def _mark_superseded(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Where two files hold the same key (e.g. the same campaign-day), the later export wins."""
+    key = getattr(schemas.MODELS[table].Config, "unique", None)
+    if not key or frame.is_empty() or frame["_file"].n_unique() < 2:
+        return frame.with_columns(pl.lit(False).alias("_superseded"))
+    return frame.with_columns((pl.col("_file") < pl.col("_file").max().over(key)).alias("_superseded"))
+
+
+def _row_keys(frame: pl.DataFrame) -> pl.Series:
+    """A row key unique across files: file index * 1e9 + the row's line."""
+    return (frame["_file"].cast(pl.Int64) * 1_000_000_000 + frame["_row"].cast(pl.Int64)).alias("_row")
+
+
+def _quarantine_rows(extracted: Extracted, bad: pl.DataFrame) -> pl.DataFrame:
+    parts = []
+    bad = bad.with_columns((pl.col("_row") // 1_000_000_000).cast(pl.Int32).alias("_file"),
+                           (pl.col("_row") % 1_000_000_000).alias("row_number"))
+    for index, data in enumerate(extracted.files):
+        mine = bad.filter(pl.col("_file") == index)
+        if mine.is_empty():
+            continue
+        header = [c for c in data.raw_rows.columns if c != "_row"]
+        raw = data.raw_rows.select(
+            pl.col("_row").cast(pl.Int64).alias("row_number"),
+            (pl.struct(header).struct.json_encode() if header else pl.lit("{}")).alias("raw_row"))
+        parts.append(mine.join(raw, on="row_number", how="left").select(
+            "row_number", pl.col("raw_row").fill_null("{}"), "reasons", pl.lit(str(data.path)).alias("file")))
+    if not parts:
+        return pl.DataFrame(schema={"row_number": pl.Int64, "raw_row": pl.Utf8, "reasons": pl.Utf8,
+                                    "file": pl.Utf8})
+    return pl.concat(parts)
+
+
+def _totals_check(extracted: Extracted, frame: pl.DataFrame) -> str | None:
+    """Compare each file's rows with the file's own totals row, when the window holds the whole file."""
+    problems = []
+    for index, data in enumerate(extracted.files):
+        if not data.totals:
+            continue
+        mine = frame.filter(pl.col("_file") == index)
+        whole = extracted.frame.filter(pl.col("_file") == index)
+        if mine.height != whole.height:
+            continue
+        message = reconcile(mine, data.totals, data.totals_label)
+        if message:
+            problems.append(f"{data.path.name}: {message}")
+    return "; ".join(problems) or None
+
+
+def _load_id(source: SourceConfig, window, extracted: Extracted) -> str:
+    """Deterministic: the same source, window and input files give the same load_id (idempotent reruns)."""
+    parts = [source.name, source.kind, str(window)] + sorted(f.digest for f in extracted.files)
+    return "L" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:15]
+
+
+def _digest(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha1").hexdigest()
+
+
+def _archive(settings: Settings, source: SourceConfig, path: Path, digest: str) -> None:
+    """Keep the original export (by content hash) so loads can be replayed: data/raw/<source>/."""
+    target = settings.raw_dir / source.name / f"{digest[:16]}-{path.name}"
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(path, target)
+    except OSError:
+        shutil.copyfile(path, target)
+
+
+def _empty(table: str) -> pl.DataFrame:
+    model = schemas.MODELS[table].to_schema()
+    schema = {c: model.columns[c].dtype.type for c in schemas.columns(table)}
+    return pl.DataFrame(schema=schema | {"_row": pl.Int64, "_errors": pl.List(pl.Utf8), "_file": pl.Int32,
+                                         "_superseded": pl.Boolean})

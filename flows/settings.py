@@ -1,0 +1,303 @@
+"""roi.toml + environment (and .env) -> Settings; the only module that reads os.environ."""
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flows.errors import ConfigError
+
+DEMO_CONFIG = Path(__file__).resolve().parent.parent / "samples" / "demo" / "roi.toml"
+DEFAULT_LOOKBACK_DAYS = 28
+
+TOP_KEYS = {"warehouse", "sources", "channels", "kpi", "schedule"}
+WAREHOUSE_KEYS = {"path", "reporting_currency", "timezone", "lock_timeout_seconds", "archive_raw"}
+KPI_KEYS = {"attribution", "pacing_tolerance"}
+SCHEDULE_KEYS = {"cron", "timezone"}
+CHANNELS_KEYS = {"custom", "rules"}
+SOURCE_KEYS = {
+    "name", "kind", "mode", "path", "lookback_days", "strict_totals", "currency", "columns",
+    "account_ids", "api_version", "base_url", "token_url",
+    # per-kind options, handed to the transform/client as ctx.options
+    "conversion_column", "action_types", "attribution_windows", "login_customer_id", "date_order",
+    "decimal", "channel", "channel_aliases",
+}
+OPTION_KEYS = {"conversion_column", "action_types", "attribution_windows", "login_customer_id", "date_order",
+               "decimal", "channel", "channel_aliases"}
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    kind: str
+    mode: str = "files"
+    path: str | None = None            # glob, absolute (resolved against the toml's folder)
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
+    strict_totals: bool = False
+    currency: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    account_ids: tuple[str, ...] = ()
+    api_version: str | None = None
+    base_url: str | None = None
+    token_url: str | None = None
+    options: dict = field(default_factory=dict)
+
+    @property
+    def secret_prefix(self) -> str:
+        return f"ROI_{self.name.upper()}__"
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_path: Path | None
+    base_dir: Path
+    warehouse_path: Path
+    reporting_currency: str = "EUR"
+    timezone: str = "Europe/Rome"
+    lock_timeout_seconds: float = 600.0
+    archive_raw: bool = True
+    attribution: str = "last_touch"
+    pacing_tolerance: float = 0.10
+    cron: str = "0 4 * * *"
+    schedule_timezone: str = "Europe/Rome"
+    custom_channels: tuple[str, ...] = ()
+    channel_rules: tuple = ()
+    sources: tuple[SourceConfig, ...] = ()
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    is_demo: bool = False
+
+    def source(self, name: str) -> SourceConfig:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"no source named '{name}' in {self.config_label} (sources: {known})")
+
+    @property
+    def config_label(self) -> str:
+        return "the bundled demo configuration" if self.is_demo else str(self.config_path or "roi.toml")
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.warehouse_path.parent / "raw"
+
+    def secret(self, source: SourceConfig, key: str) -> str | None:
+        return self.env.get(source.secret_prefix + key) or None
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        from transforms.channels import BUILTIN_CHANNELS
+        return tuple(dict.fromkeys(BUILTIN_CHANNELS + self.custom_channels))
+
+
+def find_config(config: str | Path | None) -> tuple[Path, bool]:
+    """The toml to use: --config, else ./roi.toml, else the bundled demo (is_demo=True)."""
+    if config is not None:
+        path = Path(config)
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such configuration file — run `roi init` to write a starter roi.toml")
+        return path, path.resolve() == DEMO_CONFIG
+    if Path("roi.toml").is_file():
+        return Path("roi.toml"), False
+    return DEMO_CONFIG, True
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file (comments, blank lines, `export` and quotes allowed)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export "):]
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{path}:{number}: expected KEY=VALUE")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def load_settings(config: str | Path | None = None, *, check_secrets: bool = True) -> Settings:
+    path, is_demo = find_config(config)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}) — fix the line it names") from None
+    base_dir = path.resolve().parent
+    where = "the bundled demo configuration" if is_demo else str(path)
+    _unknown(data, TOP_KEYS, where, "top level")
+
+    wh = _table(data, "warehouse", where)
+    _unknown(wh, WAREHOUSE_KEYS, where, "[warehouse]")
+    kpi = _table(data, "kpi", where)
+    _unknown(kpi, KPI_KEYS, where, "[kpi]")
+    schedule = _table(data, "schedule", where)
+    _unknown(schedule, SCHEDULE_KEYS, where, "[schedule]")
+    channels = _table(data, "channels", where)
+    _unknown(channels, CHANNELS_KEYS, where, "[channels]")
+
+    wh_path = Path(wh.get("path", "data/roi.duckdb"))
+    if not wh_path.is_absolute():
+        # The demo writes into the current folder; a user's config is relative to its own folder.
+        wh_path = (Path.cwd() if is_demo else base_dir) / wh_path
+    currency = str(wh.get("reporting_currency", "EUR")).upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise ConfigError(f"{where}: [warehouse] reporting_currency '{currency}' is not a 3-letter ISO code like EUR")
+    timezone = _timezone(wh.get("timezone", "Europe/Rome"), where, "[warehouse] timezone")
+    attribution = kpi.get("attribution", "last_touch")
+    if attribution not in ("last_touch", "first_touch"):
+        raise ConfigError(f"{where}: [kpi] attribution must be \"last_touch\" or \"first_touch\", not '{attribution}'")
+
+    from transforms.channels import BUILTIN_CHANNELS, parse_rules
+    custom = tuple(str(c).strip().lower() for c in channels.get("custom", []))
+    for c in custom:
+        if not NAME_PATTERN.match(c):
+            raise ConfigError(f"{where}: [channels] custom '{c}' must be lower_case letters, digits and _")
+    try:
+        rules = parse_rules(channels.get("rules", []))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: [[channels.rules]] {exc}") from None
+    known = set(BUILTIN_CHANNELS) | set(custom)
+    for rule in rules:
+        if rule.channel not in known:
+            raise ConfigError(f"{where}: [[channels.rules]] sends to unknown channel '{rule.channel}' — "
+                              "declare it in [channels] custom")
+
+    env = read_dotenv(base_dir / ".env")
+    env.update({k: v for k, v in os.environ.items() if k.startswith("ROI_")})
+
+    sources = tuple(_source(raw, i, base_dir, where) for i, raw in enumerate(data.get("sources", []), 1))
+    names = [s.name for s in sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{where}: source name '{dupes[0]}' is used twice — every [[sources]] name must be unique")
+
+    settings = Settings(
+        config_path=path, base_dir=base_dir, warehouse_path=wh_path,
+        reporting_currency=currency, timezone=timezone,
+        lock_timeout_seconds=float(wh.get("lock_timeout_seconds", 600)),
+        archive_raw=bool(wh.get("archive_raw", True)),
+        attribution=attribution, pacing_tolerance=float(kpi.get("pacing_tolerance", 0.10)),
+        cron=str(schedule.get("cron", "0 4 * * *")),
+        schedule_timezone=_timezone(schedule.get("timezone", timezone), where, "[schedule] timezone"),
+        custom_channels=custom, channel_rules=rules, sources=sources, env=env, is_demo=is_demo,
+    )
+    if check_secrets:
+        from sources.registry import client
+        for s in sources:
+            if s.mode != "api":
+                continue
+            needed = client(s.kind).SECRETS  # tuple of names, or of alternatives (tuples)
+            missing = [k if isinstance(k, str) else k[0] for k in needed
+                       if not any(settings.secret(s, a) for a in ((k,) if isinstance(k, str) else k))]
+            if missing:
+                raise ConfigError(
+                    f"{where}: source '{s.name}' needs the secret {s.secret_prefix}{missing[0]} in the "
+                    "environment or in .env beside roi.toml")
+    return settings
+
+
+def _table(data: dict, key: str, where: str) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{key}] must be a table")
+    return value
+
+
+def _unknown(section: dict, allowed: set[str], where: str, label: str) -> None:
+    for key in section:
+        if key not in allowed:
+            hint = ", ".join(sorted(allowed))
+            raise ConfigError(f"{where}: unknown key '{key}' in {label} (known: {hint})")
+
+
+def _timezone(name: str, where: str, label: str) -> str:
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{where}: {label} '{name}' is not a time zone like Europe/Rome") from None
+    return str(name)
+
+
+def _source(raw: dict, index: int, base_dir: Path, where: str) -> SourceConfig:
+    label = f"[[sources]] #{index}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: {label} must be a table")
+    name = raw.get("name")
+    if not name or not NAME_PATTERN.match(str(name)):
+        raise ConfigError(f"{where}: {label} needs a name of lower_case letters, digits and _ (got {name!r})")
+    label = f"source '{name}'"
+    _unknown(raw, SOURCE_KEYS, where, label)
+    kind = raw.get("kind")
+    from sources.registry import api_kinds, file_kinds
+    known = sorted(file_kinds() | api_kinds())
+    if kind not in known:
+        raise ConfigError(f"{where}: {label} has unknown kind {kind!r} (kinds: {', '.join(known)})")
+    mode = raw.get("mode", "files")
+    if mode not in ("files", "api"):
+        raise ConfigError(f"{where}: {label} mode must be \"files\" or \"api\", not {mode!r}")
+    if mode == "files" and kind not in file_kinds():
+        raise ConfigError(f"{where}: {label}: kind {kind} reads from its API only — set mode = \"api\"")
+    if mode == "api" and kind not in api_kinds():
+        raise ConfigError(f"{where}: {label}: the {kind} API client is not available in this version — "
+                          "set mode = \"files\" and point path at its exports")
+    path = raw.get("path")
+    if mode == "files":
+        if not path:
+            raise ConfigError(f"{where}: {label} needs path = \"exports/…/*.csv\" (mode = \"files\")")
+        path = str(path if Path(path).is_absolute() else base_dir / path)
+        if not _glob(path):
+            raise ConfigError(f"{where}: {label}: no file matches path {path} — check the folder and pattern")
+    lookback = raw.get("lookback_days", DEFAULT_LOOKBACK_DAYS)
+    if not isinstance(lookback, int) or lookback < 0:
+        raise ConfigError(f"{where}: {label} lookback_days must be a whole number of days ≥ 0")
+    currency = raw.get("currency")
+    if currency is not None and not re.fullmatch(r"[A-Z]{3}", str(currency)):
+        raise ConfigError(f"{where}: {label} currency '{currency}' is not a 3-letter ISO code like EUR")
+    columns = raw.get("columns", {})
+    if not isinstance(columns, dict):
+        raise ConfigError(f"{where}: {label} columns must be a table like {{ order_id = \"Order number\" }}")
+    return SourceConfig(
+        name=name, kind=kind, mode=mode, path=path, lookback_days=lookback,
+        strict_totals=bool(raw.get("strict_totals", False)), currency=currency,
+        columns={str(k): str(v) for k, v in columns.items()},
+        account_ids=tuple(str(a) for a in raw.get("account_ids", [])),
+        api_version=raw.get("api_version"), base_url=raw.get("base_url"), token_url=raw.get("token_url"),
+        options={k: raw[k] for k in OPTION_KEYS if k in raw},
+    )
+
+
+def _glob(pattern: str) -> list[Path]:
+    p = Path(pattern)
+    if p.is_file():
+        return [p]
+    anchor = Path(p.anchor)
+    return sorted(x for x in anchor.glob(str(p.relative_to(anchor))) if x.is_file())
+
+
+def source_files(source: SourceConfig) -> list[Path]:
+    """The export files a files-mode source reads, oldest first (a later export supersedes)."""
+    files = _glob(source.path or "")
+    return sorted(files, key=lambda f: (f.stat().st_mtime, f.name))
+
+
+def prefect_defaults(debug: bool = False) -> None:
+    """Environment Prefect reads at import: no telemetry, quiet logs unless --debug."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if debug else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "INFO" if debug else "WARNING")
+
+
+def prefect_api_url() -> str | None:
+    return os.environ.get("PREFECT_API_URL") or None

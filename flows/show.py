@@ -1,0 +1,142 @@
+"""What the read-only commands print: load summaries, status, KPI tables, quarantine, query results."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from rich.console import Console
+from rich.table import Table
+
+from flows.errors import ConfigError, RoiError
+from flows.settings import Settings
+from warehouse import db
+
+console = Console(width=160)
+
+
+def load_table(records: list[dict]) -> None:
+    table = Table(title="loads", title_justify="left")
+    for col in ("source", "window", "rows in", "loaded", "quarantined", "duplicates", "status", "notes"):
+        table.add_column(col, justify="right" if col in ("rows in", "loaded", "quarantined", "duplicates") else "left")
+    for r in records:
+        table.add_row(r["source"], _window(r["window_start"], r["window_end"]), _int(r["rows_in"]),
+                      _int(r["rows_loaded"]), _int(r["rows_quarantined"]), _int(r["rows_duplicate"]),
+                      r["status"], _notes(r))
+    console.print(table)
+    quarantined = sum(r["rows_quarantined"] or 0 for r in records)
+    if quarantined:
+        console.print(f"{quarantined:,} rows quarantined — see why with `roi quarantine`")
+
+
+def status(settings: Settings) -> None:
+    with db.connect_read_only(settings.warehouse_path) as con:
+        rows = con.sql("""
+            SELECT * EXCLUDE (rn) FROM (
+              SELECT *, row_number() OVER (PARTITION BY source ORDER BY started_at DESC) AS rn FROM ops.loads)
+            WHERE rn = 1 ORDER BY source""").pl()
+        missing = con.execute("SELECT * FROM marts.fx_missing").fetchall()
+    load_table(rows.to_dicts())
+    for source, table, currency, first, last, n in missing:
+        console.print(f"missing exchange rate: {n} {table} rows of {source} in {currency} between {first} and "
+                      f"{last} have no rate on or before their day — load ECB rates (kind fx_rates)")
+
+
+KPI_SQL = {
+    "channel": ("SELECT channel, {measures} FROM marts.channel_daily WHERE date BETWEEN ? AND ? "
+                "GROUP BY channel ORDER BY int.strict_sum(total_cost) DESC NULLS LAST, channel"),
+    "month": ("SELECT strftime(month, '%Y-%m') AS month, channel, {measures} FROM marts.channel_monthly "
+              "WHERE month BETWEEN date_trunc('month', ?::DATE) AND ? GROUP BY ALL ORDER BY 1, 2"),
+    "campaign": ("SELECT channel, campaign_name AS campaign, {campaign} FROM marts.campaign_daily "
+                 "WHERE date BETWEEN ? AND ? GROUP BY ALL ORDER BY int.strict_sum(spend) DESC NULLS LAST"),
+}
+MEASURES = """
+  round(int.strict_sum(spend), 2) AS spend, round(int.strict_sum(total_cost), 2) AS total_cost, round(int.strict_sum(revenue), 2) AS revenue,
+  round(int.strict_sum(conversion_value) / nullif(int.strict_sum(spend), 0), 2) AS roas,
+  round(int.strict_sum(total_cost) / nullif(sum(leads), 0), 2) AS cpl,
+  round(int.strict_sum(total_cost) / nullif(sum(customers), 0), 2) AS cac,
+  round((int.strict_sum(revenue) - int.strict_sum(total_cost)) * 100 / nullif(int.strict_sum(total_cost), 0), 1) AS roi_pct,
+  sum(leads)::BIGINT AS leads, sum(customers)::BIGINT AS customers"""
+CAMPAIGN = """
+  round(int.strict_sum(spend), 2) AS spend, sum(impressions)::BIGINT AS impressions, sum(clicks)::BIGINT AS clicks,
+  round(sum(clicks) / nullif(sum(impressions), 0), 4) AS ctr, round(int.strict_sum(spend) / nullif(sum(clicks), 0), 2) AS cpc,
+  round(sum(conversions), 2) AS conversions, round(int.strict_sum(spend) / nullif(sum(conversions), 0), 2) AS cpa,
+  round(int.strict_sum(conversion_value) / nullif(int.strict_sum(spend), 0), 2) AS roas"""
+
+
+def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date | None) -> None:
+    lo, hi = date_from or dt.date(1900, 1, 1), date_to or dt.date(9999, 12, 31)
+    if hi < lo:
+        raise ConfigError(f"--to {hi} is before --from {lo}")
+    sql = KPI_SQL[by].format(measures=MEASURES, campaign=CAMPAIGN)
+    with db.connect_read_only(settings.warehouse_path) as con:
+        frame = con.sql(sql, params=[lo, hi]).pl()
+        currency = settings.reporting_currency
+    if frame.is_empty():
+        console.print("no data in that period yet — load some with `roi run` or `roi ingest`")
+        return
+    _print(frame, title=f"KPIs by {by} ({currency}; ROI % on total cost = media spend + staff, tools, agency …)")
+
+
+def quarantine(settings: Settings, source: str | None, limit: int) -> None:
+    with db.connect_read_only(settings.warehouse_path) as con:
+        frame = con.sql(
+            """SELECT source, regexp_replace(coalesce(file, ''), '^.*/', '') AS file, row_number AS "row",
+                      reasons, left(raw_row::VARCHAR, 120) AS raw_row
+               FROM ops.quarantine WHERE ? IS NULL OR source = ?
+               ORDER BY source, file, row_number LIMIT ?""", params=[source, source, limit]).pl()
+        total = con.execute("SELECT count(*) FROM ops.quarantine WHERE ? IS NULL OR source = ?",
+                            [source, source]).fetchone()[0]
+    if frame.is_empty():
+        console.print("no quarantined rows" + (f" for {source}" if source else ""))
+        return
+    _print(frame, title=f"quarantined rows ({total:,} in all)")
+
+
+def query(settings: Settings, sql: str, as_csv: bool) -> None:
+    import duckdb
+    with db.connect_read_only(settings.warehouse_path, sandbox=True) as con:
+        try:
+            relation = con.sql(sql)
+        except duckdb.Error as exc:
+            raise RoiError(f"query failed: {str(exc).splitlines()[0]}") from None
+        if relation is None:
+            raise RoiError("roi query answers a SELECT (or SHOW/DESCRIBE); it returned no rows to show")
+        frame = relation.pl()
+    if as_csv:
+        print(frame.write_csv(), end="")
+    else:
+        _print(frame)
+
+
+def _print(frame, title: str | None = None) -> None:
+    table = Table(title=title, title_justify="left")
+    for name, dtype in frame.schema.items():
+        table.add_column(name, justify="right" if dtype.is_numeric() else "left")
+    for row in frame.iter_rows():
+        table.add_row(*[_cell(v) for v in row])
+    console.print(table)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.4f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _int(v) -> str:
+    return "–" if v is None else f"{v:,}"
+
+
+def _window(a, b) -> str:
+    return "whole file" if a is None else f"{a} … {b}"
+
+
+def _notes(r: dict) -> str:
+    notes = [r.get("error") or "", r.get("totals_check") or ""]
+    return " ".join(n for n in notes if n)[:120]

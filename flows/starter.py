@@ -1,0 +1,112 @@
+"""`roi init`: the commented starter roi.toml and .env.example."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flows.errors import ConfigError
+
+ROI_TOML = '''# roi configuration. Paths are relative to this file's folder.
+# Secrets never go here: they come from the environment or from .env beside this file
+# (named ROI_<SOURCE NAME>__<SECRET>, e.g. ROI_META__ACCESS_TOKEN).
+
+[warehouse]
+path = "data/roi.duckdb"          # one DuckDB file; dashboards open it read-only
+reporting_currency = "EUR"        # every money column in the marts views is in this currency
+timezone = "Europe/Rome"          # "yesterday" for the nightly run is computed here
+# lock_timeout_seconds = 600      # how long a second writer waits before giving up
+
+[kpi]
+attribution = "last_touch"        # or "first_touch": revenue goes to the channel of the customer's first lead
+# pacing_tolerance = 0.10         # budget pacing: over/under beyond ±10 % of plan
+
+[schedule]
+cron = "0 4 * * *"                # nightly run at 04:00 …
+timezone = "Europe/Rome"          # … Rome time (roi serve / roi deploy)
+
+[channels]
+custom = ["events"]               # offline or other channels of yours (events, print, radio …)
+# [[channels.rules]]              # your UTM rules come before the built-in ones
+# utm_source = "newsletter_partner"
+# utm_medium = ".*"
+# channel = "referral"
+
+# One [[sources]] per account or export folder. name appears in every row as `source`.
+[[sources]]
+name = "google_ads_it"
+kind = "google_ads"               # google_ads, meta_ads, mailchimp, leads, orders, costs, budgets, goals, fx_rates
+mode = "files"                    # exports you download from the platform's UI
+path = "exports/google_ads/*.csv" # CSV, "CSV for Excel" (UTF-16) or XLSX, any UI language
+lookback_days = 28                # platforms restate the last ~28 days: the nightly run reloads them
+# strict_totals = true            # fail the load when rows don't add up to the export's own totals row
+
+[[sources]]
+name = "meta"
+kind = "meta_ads"
+mode = "files"
+path = "exports/meta/*.csv"
+# conversion_column = "Purchases"  # which Ads Manager column counts as conversions
+
+[[sources]]
+name = "newsletter"
+kind = "mailchimp"
+mode = "files"
+path = "exports/mailchimp/*.csv"
+# currency = "EUR"                 # currency of revenue in exports that don't name one
+
+[[sources]]
+name = "crm_leads"
+kind = "leads"                     # HubSpot, Salesforce or your own columns
+mode = "files"
+path = "exports/leads/*.csv"
+# columns = { lead_id = "Contact ID", created_date = "Created" }   # map other column names
+
+[[sources]]
+name = "shop_orders"
+kind = "orders"                    # Shopify, WooCommerce, Salesforce opportunities or your own columns
+mode = "files"
+path = "exports/orders/*.csv"
+
+[[sources]]
+name = "costs"
+kind = "costs"                     # staff hours x rate, tools, agency fees … (non-media costs)
+mode = "files"
+path = "exports/costs/*.csv"
+
+[[sources]]
+name = "budgets"
+kind = "budgets"                   # monthly plan per channel in proven / new / experiment (70/20/10)
+mode = "files"
+path = "exports/budgets/*.csv"
+
+[[sources]]
+name = "goals"
+kind = "goals"                     # SMART goals: kpi, target, baseline, deadline
+mode = "files"
+path = "exports/goals/*.csv"
+
+[[sources]]
+name = "ecb"
+kind = "fx_rates"                  # ECB reference rates (eurofxref-hist.csv)
+mode = "files"
+path = "exports/fx/*.csv"
+'''
+
+ENV_EXAMPLE = '''# Copy to .env (never commit .env). Names: ROI_<SOURCE NAME>__<SECRET>.
+# ROI_META__ACCESS_TOKEN=
+# ROI_GOOGLE_ADS_IT__DEVELOPER_TOKEN=
+# ROI_GOOGLE_ADS_IT__CLIENT_ID=
+# ROI_GOOGLE_ADS_IT__CLIENT_SECRET=
+# ROI_GOOGLE_ADS_IT__REFRESH_TOKEN=
+# ROI_NEWSLETTER__API_KEY=
+'''
+
+
+def write_starter(directory: Path, force: bool = False) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    targets = {directory / "roi.toml": ROI_TOML, directory / ".env.example": ENV_EXAMPLE}
+    existing = [p for p in targets if p.exists()]
+    if existing and not force:
+        raise ConfigError(f"{existing[0]} already exists — use --force to overwrite it")
+    for path, text in targets.items():
+        path.write_text(text, encoding="utf-8")
+    return list(targets)

@@ -1,0 +1,18 @@
+"""Shared test setup: no telemetry, a throw-away Prefect home, and one Prefect harness per session."""
+import os
+import tempfile
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="roi-prefect-"))
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect server for every flow test (~11 s), started only if a flow test runs."""
+    from prefect.testing.utilities import prefect_test_harness
+    with prefect_test_harness():
+        yield

@@ -1,0 +1,66 @@
+"""The `roi` command as a user types it: exit codes, one-line errors, read-only commands without Prefect."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
+
+
+def roi(*args, cwd):
+    env = dict(os.environ, COLUMNS="200")
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_ingest_then_read_commands(tmp_path):
+    out = roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "quarantined" in out.stdout
+    kpi = roi("kpi", "--by", "channel", cwd=tmp_path)
+    assert kpi.returncode == 0 and "google_ads" in kpi.stdout and "300.00" in kpi.stdout
+    status = roi("status", cwd=tmp_path)
+    assert status.returncode == 0 and "succeeded" in status.stdout
+    q = roi("quarantine", cwd=tmp_path)
+    assert "not a number" in q.stdout
+    csv = roi("query", "SELECT sum(spend) AS s FROM core.ad_performance", "--csv", cwd=tmp_path)
+    assert csv.stdout.splitlines() == ["s", "300.000000"]
+
+
+def test_query_cannot_write(tmp_path):
+    roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path)
+    out = roi("query", "DELETE FROM core.ad_performance", cwd=tmp_path)
+    assert out.returncode == 1 and "read-only" in out.stderr.lower()
+    out = roi("query", f"SELECT * FROM read_csv('{FIXTURES / 'google_daily_v1.csv'}')", cwd=tmp_path)
+    assert out.returncode == 1
+
+
+def test_bad_file_exit_1_and_bad_usage_exit_2(tmp_path):
+    out = roi("ingest", str(FIXTURES / "garbage.csv"), "--kind", "google_ads", cwd=tmp_path)
+    assert out.returncode == 1
+    assert len(out.stderr.strip().splitlines()) == 1 and "garbage.csv" in out.stderr
+    assert "Traceback" not in out.stderr
+    out = roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "myspace", cwd=tmp_path)
+    assert out.returncode == 2 and "not a file kind" in out.stderr
+    out = roi("kpi", "--by", "weather", cwd=tmp_path)
+    assert out.returncode == 2
+
+
+def test_read_commands_do_not_import_prefect(tmp_path):
+    roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path)
+    code = ("import sys, runpy; sys.argv = ['roi', 'kpi']\n"
+            "try:\n    runpy.run_module('flows.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "assert 'prefect' not in sys.modules, 'prefect imported'\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    ingest_code = code.replace("'kpi'", f"'ingest', '{FIXTURES / 'google_daily_v2.csv'}', '--kind', 'google_ads'")
+    out = subprocess.run([sys.executable, "-c", ingest_code], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_init_writes_a_starter_that_refuses_to_overwrite(tmp_path):
+    out = roi("init", str(tmp_path / "proj"), cwd=tmp_path)
+    assert out.returncode == 0
+    assert (tmp_path / "proj" / "roi.toml").is_file() and (tmp_path / "proj" / ".env.example").is_file()
+    out = roi("init", str(tmp_path / "proj"), cwd=tmp_path)
+    assert out.returncode == 2 and "already exists" in out.stderr

@@ -1,0 +1,89 @@
+"""roi.toml and the environment: what is accepted, and the one-line errors for what is not."""
+import pytest
+
+from flows.errors import ConfigError
+from flows.settings import load_settings, read_dotenv
+
+
+def write(tmp_path, text, files=("exports/g.csv",)):
+    for f in files:
+        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f).write_text("Day,Campaign\n")
+    path = tmp_path / "roi.toml"
+    path.write_text(text)
+    return path
+
+
+GOOD = """
+[warehouse]
+path = "wh/roi.duckdb"
+reporting_currency = "EUR"
+timezone = "Europe/Rome"
+
+[[sources]]
+name = "google_ads_it"
+kind = "google_ads"
+mode = "files"
+path = "exports/*.csv"
+"""
+
+
+def test_paths_resolve_against_the_toml_folder(tmp_path):
+    s = load_settings(write(tmp_path, GOOD))
+    assert s.warehouse_path == tmp_path / "wh" / "roi.duckdb"
+    src = s.source("google_ads_it")
+    assert src.path == str(tmp_path / "exports/*.csv")
+    assert src.lookback_days == 28 and src.mode == "files" and not s.is_demo
+
+
+@pytest.mark.parametrize("extra, message", [
+    ('\n[warehouse2]\n', "unknown key 'warehouse2'"),
+    ('\n[[sources]]\nname = "x"\nkind = "myspace_ads"\npath = "exports/*.csv"\n', "unknown kind 'myspace_ads'"),
+    ('\n[[sources]]\nname = "x"\nkind = "meta_ads"\npath = "nothing/*.csv"\n', "no file matches path"),
+    ('\n[[sources]]\nname = "google_ads_it"\nkind = "meta_ads"\npath = "exports/*.csv"\n', "used twice"),
+    ('\n[[sources]]\nname = "x"\nkind = "meta_ads"\npath = "exports/*.csv"\ncolour = 1\n', "unknown key 'colour'"),
+])
+def test_bad_configuration_is_named(tmp_path, extra, message):
+    with pytest.raises(ConfigError, match=message) as info:
+        load_settings(write(tmp_path, GOOD + extra))
+    assert "\n" not in str(info.value)
+
+
+def test_bad_timezone_and_currency(tmp_path):
+    with pytest.raises(ConfigError, match="not a time zone"):
+        load_settings(write(tmp_path, GOOD.replace("Europe/Rome", "Europe/Milano")))
+    with pytest.raises(ConfigError, match="3-letter ISO"):
+        load_settings(write(tmp_path, GOOD.replace('"EUR"', '"euro"')))
+
+
+def test_secrets_come_from_env_and_dotenv(tmp_path, monkeypatch):
+    path = write(tmp_path, GOOD)
+    (tmp_path / ".env").write_text("# comment\nexport ROI_GOOGLE_ADS_IT__DEVELOPER_TOKEN='from-dotenv'\n")
+    s = load_settings(path)
+    assert s.secret(s.source("google_ads_it"), "DEVELOPER_TOKEN") == "from-dotenv"
+    monkeypatch.setenv("ROI_GOOGLE_ADS_IT__DEVELOPER_TOKEN", "from-env")
+    s = load_settings(path)
+    assert s.secret(s.source("google_ads_it"), "DEVELOPER_TOKEN") == "from-env"
+
+
+def test_dotenv_syntax_error_names_the_line(tmp_path):
+    (tmp_path / ".env").write_text("GOOD=1\nthis line has no equals\n")
+    with pytest.raises(ConfigError, match=r"\.env:2"):
+        read_dotenv(tmp_path / ".env")
+
+
+def test_without_roi_toml_the_demo_is_used(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    s = load_settings(None)
+    assert s.is_demo and s.warehouse_path == tmp_path / "data" / "roi.duckdb"
+    kinds = {src.kind for src in s.sources}
+    assert {"google_ads", "meta_ads", "mailchimp", "leads", "orders", "costs", "budgets", "goals",
+            "fx_rates"} <= kinds
+
+
+def test_custom_channels_and_rules(tmp_path):
+    text = GOOD + '\n[channels]\ncustom = ["events"]\nrules = [{utm_source = "fiera", channel = "events"}]\n'
+    s = load_settings(write(tmp_path, text))
+    assert "events" in s.channels and s.channel_rules[0].channel == "events"
+    with pytest.raises(ConfigError, match="unknown channel 'radio'"):
+        load_settings(write(tmp_path, GOOD + '\n[channels]\nrules = [{utm_source = "x", channel = "radio"}]\n'))
