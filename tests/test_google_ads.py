@@ -210,3 +210,10 @@ def test_stable_ids_do_not_depend_on_run_python_or_polars():
     expected = "cmp_" + hashlib.sha1("Acc\x1fCamp A".encode()).hexdigest()[:16]
     assert ids == [expected, expected, None]
     assert stable_key("Acc", "Camp A", prefix="cmp_") == expected
+
+
+def test_roi_toml_columns_name_unusual_headers(tmp_path):
+    path = tmp_path / "custom.csv"
+    path.write_text("Giorno,Campagna,Spesa,Impr.\n2026-06-01,A,\"1,50\",10\n", encoding="utf-8")
+    out = normalise(path, columns={"spend": "Spesa"}).frame
+    assert out["spend"].to_list() == [1.5] and out["impressions"].to_list() == [10]

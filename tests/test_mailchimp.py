@@ -4,7 +4,6 @@ import hashlib
 from pathlib import Path
 
 import polars as pl
-import pytest
 
 import schemas
 from sources.files import read_export

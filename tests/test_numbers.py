@@ -35,7 +35,8 @@ def test_decimal_point(cell, expected):
 
 
 def test_missing_markers_are_null_without_error():
-    cells = [None, "", " --", "-", "—", "–", "n/a", "N/A", "na", "n.a.", "nd", "n.d.", "null", "None", "NaN", "(not set)"]
+    cells = [None, "", " --", "-", "—", "–", "n/a", "N/A", "na", "n.a.", "nd", "n.d.", "null", "None", "NaN",
+             "(not set)"]
     values, errors = read(cells, ".")
     assert values == [None] * len(cells) and errors == [None] * len(cells)
     assert {"", "--", "n/a", "(not set)"} <= MISSING

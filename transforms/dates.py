@@ -198,12 +198,13 @@ def _parse_cells(series: pl.Series, order: str) -> pl.DataFrame:
     if cells.len() == 0:
         return frame.with_columns(pl.lit(None, dtype=pl.Datetime("us")).alias("value"))
     parsed = pl.DataFrame({"s": cells, "v": _numeric_datetimes(cells, order)})
+    compact = pl.col("s").str.to_date("%Y%m%d", strict=False).cast(pl.Datetime("us"))
+    serial_ms = (pl.col("s").cast(pl.Float64, strict=False) * 86_400_000).round(0).cast(pl.Int64)
     parsed = parsed.with_columns(pl.coalesce(
         pl.col("v"),
-        pl.when(pl.col("s").str.len_chars() == 8).then(pl.col("s").str.to_date("%Y%m%d", strict=False)).cast(pl.Datetime("us")),
+        pl.when(pl.col("s").str.len_chars() == 8).then(compact),
         pl.when(pl.col("s").str.contains(_SERIAL)).then(
-            pl.lit(_EXCEL_EPOCH, dtype=pl.Datetime("us"))
-            + pl.duration(milliseconds=(pl.col("s").cast(pl.Float64, strict=False) * 86_400_000).round(0).cast(pl.Int64))),
+            pl.lit(_EXCEL_EPOCH, dtype=pl.Datetime("us")) + pl.duration(milliseconds=serial_ms)),
     ).alias("v"))
     words = parsed.filter(pl.col("v").is_null() & pl.col("s").str.contains(r"[^\W\d_]"))["s"].to_list()
     if words:

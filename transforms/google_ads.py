@@ -7,10 +7,9 @@ import polars as pl
 
 import schemas
 from sources.raw import RawTable
-from transforms import numbers
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
-from transforms.headers import Aliases, currency_in_header, decimal_hint, find_field, find_with_currency, language, names
+from transforms.headers import Aliases, configured, decimal_hint, find_field, find_with_currency, language, names
 from transforms.ids import derive_ids
 from transforms.numbers import error_list, infer_decimal, number, text
 from transforms.totals import pick
@@ -45,7 +44,8 @@ ALIASES: Aliases = {
                     "fr": ["ID du groupe d'annonces", "ID de groupe d'annonces"], "de": ["Anzeigengruppen-ID"]},
     "ad": {"en": ["Ad", "Ad name"], "it": ["Annuncio", "Nome annuncio"], "pt": ["Anúncio"], "es": ["Anuncio"],
            "fr": ["Annonce"], "de": ["Anzeige"]},
-    "ad_id": {"en": ["Ad ID"], "it": ["ID annuncio"], "pt": ["ID do anúncio"], "es": ["ID de anuncio", "ID del anuncio"],
+    "ad_id": {"en": ["Ad ID"], "it": ["ID annuncio"], "pt": ["ID do anúncio"],
+              "es": ["ID de anuncio", "ID del anuncio"],
               "fr": ["ID d'annonce", "ID de l'annonce"], "de": ["Anzeigen-ID"]},
     "currency": {"en": ["Currency code", "Currency"], "it": ["Codice valuta", "Valuta"],
                  "pt": ["Código da moeda", "Moeda"], "es": ["Código de moneda", "Moneda"],
@@ -68,6 +68,9 @@ ALIASES: Aliases = {
     "engagements": {"en": ["Engagements"], "it": ["Coinvolgimenti"], "pt": ["Engajamentos"],
                     "es": ["Participaciones"], "fr": ["Engagements"], "de": ["Engagements"]},
 }
+# roi.toml `columns` keys (canonical column names) -> the field names of ALIASES.
+CANONICAL = {"date_start": "day", "date": "day", "account_name": "account", "campaign_name": "campaign",
+             "ad_group_name": "ad_group", "ad_name": "ad"}
 # (canonical metric, integer?)
 METRICS = [("impressions", True), ("clicks", True), ("spend", False), ("conversions", False),
            ("conversion_value", False), ("video_views", True), ("engagements", True)]
@@ -130,8 +133,9 @@ def _currency(col: dict[str, str | None], header_currency: str | None, default: 
     return pl.when(bad).then(None).otherwise(pl.coalesce(code, fallback)), error
 
 
-def _columns(header: list[str]) -> tuple[dict[str, str | None], str | None]:
+def _columns(header: list[str], overrides: dict[str, str]) -> tuple[dict[str, str | None], str | None]:
     col = {field: find_field(header, ALIASES, field) for field in ALIASES}
+    col.update(configured(header, overrides, CANONICAL))
     header_currency = None
     for field in ("spend", "conversion_value"):
         found = find_with_currency(header, names(ALIASES, field))
@@ -156,7 +160,7 @@ def _metric_values(frame: pl.DataFrame, col: dict[str, str | None], decimal: str
 def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     """Canonical ad_performance rows of one Google Ads report export (pure, no I/O)."""
     header = raw.header
-    col, header_currency = _columns(header)
+    col, header_currency = _columns(header, ctx.columns)
     metric_cols = [col[m] for m, _ in METRICS if col[m]]
     if raw.rows.height and not metric_cols:
         raise ValueError(f"{raw.path}: no Google Ads metric columns (Cost, Impr., Clicks) found — "

@@ -75,3 +75,14 @@ def language(header: list[str], aliases: Aliases) -> str:
 def decimal_hint(lang: str) -> str:
     """The decimal mark a UI language usually writes: "," for it/pt/es/fr/de, "." for English."""
     return "." if lang == "en" else ","
+
+
+def configured(header: list[str], overrides: dict[str, str], fields: dict[str, str] | None = None) -> dict[str, str]:
+    """The columns a source's roi.toml names explicitly (canonical column -> header name), keyed by
+    the transform's own field names (`fields` maps canonical -> field), kept only when present."""
+    found: dict[str, str] = {}
+    for canonical, name in (overrides or {}).items():
+        hit = find(header, [name])
+        if hit is not None:
+            found[(fields or {}).get(canonical, canonical)] = hit
+    return found

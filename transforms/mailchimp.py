@@ -7,7 +7,7 @@ import schemas
 from sources.raw import RawTable
 from transforms.context import Normalised, SourceContext
 from transforms.dates import datetime, infer_date_order
-from transforms.headers import find
+from transforms.headers import configured, find
 from transforms.ids import stable_id
 from transforms.numbers import error_list, infer_decimal, number, text
 
@@ -48,6 +48,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     """
     header = raw.header
     col = {field: find(header, aliases) for field, aliases in ALIASES.items()}
+    col.update({k: v for k, v in configured(header, ctx.columns).items() if k in col})
     numeric = [col[f] for f in COUNTS + ["revenue"] if col[f]]
     if raw.rows.height and not (col["campaign_name"] or col["campaign_id"]) and not numeric:
         raise ValueError(f"{raw.path}: no Mailchimp campaign columns (Title, Send_Date, Unique_Id) found — "

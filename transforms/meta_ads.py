@@ -7,8 +7,8 @@ import schemas
 from sources.raw import RawTable
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
-from transforms.headers import (Aliases, decimal_hint, find, find_field, find_with_currency, language, names,
-                                norm)
+from transforms.headers import (Aliases, configured, decimal_hint, find, find_field, find_with_currency, language,
+                                names, norm)
 from transforms.ids import derive_ids
 from transforms.numbers import error_list, infer_decimal, number, text
 from transforms.totals import pick
@@ -51,8 +51,10 @@ ALIASES: Aliases = {
     "ad": {"en": ["Ad name", "Ad"], "it": ["Nome dell'inserzione", "Inserzione"], "pt": ["Nome do anúncio", "Anúncio"],
            "es": ["Nombre del anuncio", "Anuncio"], "fr": ["Nom de la publicité", "Publicité"],
            "de": ["Anzeigenname", "Name der Anzeige", "Anzeige"]},
-    "ad_id": {"en": ["Ad ID"], "it": ["ID inserzione", "ID dell'inserzione"], "pt": ["Identificação do anúncio", "ID do anúncio"],
-              "es": ["Identificador del anuncio", "ID del anuncio"], "fr": ["Identifiant de la publicité", "ID de la publicité"],
+    "ad_id": {"en": ["Ad ID"], "it": ["ID inserzione", "ID dell'inserzione"],
+              "pt": ["Identificação do anúncio", "ID do anúncio"],
+              "es": ["Identificador del anuncio", "ID del anuncio"],
+              "fr": ["Identifiant de la publicité", "ID de la publicité"],
               "de": ["Anzeigen-ID"]},
     "currency": {"en": ["Currency"], "it": ["Valuta"], "pt": ["Moeda"], "es": ["Divisa", "Moneda"],
                  "fr": ["Devise"], "de": ["Währung"]},
@@ -99,6 +101,9 @@ ALIASES: Aliases = {
 _VALUE_OF = {"purchases": "purchases_value", "results": "results_value", "leads": None}
 _INTEGER = {"impressions": True, "reach": True, "clicks": True, "spend": False, "conversions": False,
             "conversion_value": False, "video_views": True, "engagements": True}
+# roi.toml `columns` keys (canonical column names) -> the field names used here.
+CANONICAL = {"date_start": "starts", "date_end": "ends", "date": "day", "account_name": "account",
+             "campaign_name": "campaign", "ad_group_name": "ad_group", "ad_name": "ad"}
 _ENTITY_FIELDS = ("campaign", "campaign_id", "ad_group", "ad_group_id", "ad", "ad_id")
 TOTALS_LABELS = ["Total", "Totale", "Totals", "Totales", "Totaux", "Gesamt", "Insgesamt", "Summe"]
 
@@ -140,6 +145,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     """Canonical ad_performance rows of one Meta Ads Manager export (pure, no I/O)."""
     header = raw.header
     col = {field: find_field(header, ALIASES, field) for field in ALIASES}
+    overrides = configured(header, ctx.columns, CANONICAL)
+    col.update({k: v for k, v in overrides.items() if k in col})
     spend = find_with_currency(header, names(ALIASES, "spend"))
     header_currency = spend[1] if spend else None
     conversions_col, value_col = _conversion_columns(header, col, ctx.options)
@@ -149,6 +156,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         "conversions": conversions_col, "conversion_value": value_col,
         "video_views": col["video_views"], "engagements": col["engagements"],
     }
+    sources.update({k: v for k, v in overrides.items() if k in sources})
     metric_cols = [c for c in sources.values() if c]
     if raw.rows.height and not metric_cols:
         raise ValueError(f"{raw.path}: no Meta Ads metric columns (Amount spent, Impressions) found — "
@@ -175,7 +183,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         end, end_error = date(last_col, order, label="day" if col["day"] else "reporting ends")
         errors += [start_error, end_error if not col["day"] else None,
                    pl.when(start.is_null() & start_error.is_null()).then(pl.lit("date: missing date")),
-                   pl.when(end.is_null() & end_error.is_null() & start.is_not_null()).then(pl.lit("date: missing end date"))]
+                   pl.when(end.is_null() & end_error.is_null() & start.is_not_null())
+                   .then(pl.lit("date: missing end date"))]
     else:
         period = parse_report_period(raw.preamble)
         start = end = pl.lit(None, dtype=pl.Date)
@@ -189,7 +198,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         code = text(col["currency"]).str.to_uppercase()
         bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
         currency = pl.when(bad).then(None).otherwise(pl.coalesce(code, pl.lit(header_currency or ctx.default_currency)))
-        errors.append(pl.when(bad).then(pl.concat_str([pl.lit("currency: '"), code, pl.lit("' is not a currency code")])))
+        errors.append(pl.when(bad).then(
+            pl.concat_str([pl.lit("currency: '"), code, pl.lit("' is not a currency code")])))
     else:
         currency = pl.lit(header_currency or ctx.default_currency)
 
