@@ -4,7 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
-export PREFECT_HOME ?= $(CURDIR)/data/prefect
 
 .PHONY: install run test bench demo-full clean
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
+import sys
 
 from rich.console import Console
 from rich.table import Table
@@ -11,7 +13,8 @@ from flows.errors import ConfigError, RoiError
 from flows.settings import Settings
 from warehouse import db
 
-console = Console(width=160)
+# On a terminal, its width; in pipes and logs, wide enough that tables are not cut.
+console = Console(width=None if sys.stdout.isatty() else 240)
 
 
 def load_table(records: list[dict]) -> None:
@@ -23,9 +26,21 @@ def load_table(records: list[dict]) -> None:
                       _int(r["rows_loaded"]), _int(r["rows_quarantined"]), _int(r["rows_duplicate"]),
                       r["status"], _notes(r))
     console.print(table)
-    quarantined = sum(r["rows_quarantined"] or 0 for r in records)
-    if quarantined:
-        console.print(f"{quarantined:,} rows quarantined — see why with `roi quarantine`")
+    console.print(summary(records))
+
+
+def summary(records: list[dict]) -> str:
+    """One closing line: what was loaded, what was set aside, what failed."""
+    total = {k: sum(r[k] or 0 for r in records) for k in ("rows_in", "rows_loaded", "rows_quarantined",
+                                                         "rows_duplicate")}
+    failed = sum(r["status"] != "succeeded" for r in records)
+    line = (f"{len(records)} load(s): {total['rows_in']:,} rows in, {total['rows_loaded']:,} loaded, "
+            f"{total['rows_quarantined']:,} quarantined, {total['rows_duplicate']:,} duplicates")
+    if total["rows_quarantined"]:
+        line += " — see why with `roi quarantine`"
+    if failed:
+        line += f"; {failed} failed (errors below)"
+    return line
 
 
 def status(settings: Settings) -> None:
@@ -50,17 +65,21 @@ KPI_SQL = {
                  "WHERE date BETWEEN ? AND ? GROUP BY ALL ORDER BY int.strict_sum(spend) DESC NULLS LAST"),
 }
 MEASURES = """
-  round(int.strict_sum(spend), 2) AS spend, round(int.strict_sum(total_cost), 2) AS total_cost, round(int.strict_sum(revenue), 2) AS revenue,
-  round(int.strict_sum(conversion_value) / nullif(int.strict_sum(spend), 0), 2) AS roas,
-  round(int.strict_sum(total_cost) / nullif(sum(leads), 0), 2) AS cpl,
-  round(int.strict_sum(total_cost) / nullif(sum(customers), 0), 2) AS cac,
-  round((int.strict_sum(revenue) - int.strict_sum(total_cost)) * 100 / nullif(int.strict_sum(total_cost), 0), 1) AS roi_pct,
-  sum(leads)::BIGINT AS leads, sum(customers)::BIGINT AS customers"""
+  int.strict_sum(spend) AS spend, int.strict_sum(total_cost) AS "total cost", int.strict_sum(revenue) AS revenue,
+  int.strict_sum(conversion_value) / nullif(int.strict_sum(spend), 0) AS "ROAS",
+  int.strict_sum(total_cost) / nullif(sum(leads), 0) AS "CPL",
+  int.strict_sum(total_cost) / nullif(sum(customers), 0) AS "CAC",
+  (int.strict_sum(revenue) - int.strict_sum(total_cost)) * 100 / nullif(int.strict_sum(total_cost), 0) AS "ROI %",
+  sum(leads) AS leads, sum(customers) AS customers"""
 CAMPAIGN = """
-  round(int.strict_sum(spend), 2) AS spend, sum(impressions)::BIGINT AS impressions, sum(clicks)::BIGINT AS clicks,
-  round(sum(clicks) / nullif(sum(impressions), 0), 4) AS ctr, round(int.strict_sum(spend) / nullif(sum(clicks), 0), 2) AS cpc,
-  round(sum(conversions), 2) AS conversions, round(int.strict_sum(spend) / nullif(sum(conversions), 0), 2) AS cpa,
-  round(int.strict_sum(conversion_value) / nullif(int.strict_sum(spend), 0), 2) AS roas"""
+  int.strict_sum(spend) AS spend, sum(impressions) AS impressions, sum(clicks) AS clicks,
+  sum(clicks) / nullif(sum(impressions), 0) AS "CTR", int.strict_sum(spend) / nullif(sum(clicks), 0) AS "CPC",
+  sum(conversions) AS conversions, int.strict_sum(spend) / nullif(sum(conversions), 0) AS "CPA",
+  int.strict_sum(conversion_value) / nullif(int.strict_sum(spend), 0) AS "ROAS"
+"""
+# How the KPI table shows each column (money and counts otherwise by type).
+FORMATS = {"ROAS": "{:,.2f}", "ROI %": "{:,.1f} %", "CTR": "{:.2%}", "leads": "{:,.0f}", "customers": "{:,.0f}",
+           "impressions": "{:,.0f}", "clicks": "{:,.0f}", "conversions": "{:,.1f}"}
 
 
 def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date | None) -> None:
@@ -74,7 +93,8 @@ def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date
     if frame.is_empty():
         console.print("no data in that period yet — load some with `roi run` or `roi ingest`")
         return
-    _print(frame, title=f"KPIs by {by} ({currency}; ROI % on total cost = media spend + staff, tools, agency …)")
+    _print(frame, title=f"KPIs by {by}, money in {currency} (ROI % on total cost = media spend + staff, tools, agency …)",
+           formats=FORMATS)
 
 
 def quarantine(settings: Settings, source: str | None, limit: int) -> None:
@@ -108,20 +128,22 @@ def query(settings: Settings, sql: str, as_csv: bool) -> None:
         _print(frame)
 
 
-def _print(frame, title: str | None = None) -> None:
+def _print(frame, title: str | None = None, formats: dict[str, str] | None = None) -> None:
+    """A table; with `formats` (the KPI table) money shows 2 decimals, else values show in full."""
     table = Table(title=title, title_justify="left")
     for name, dtype in frame.schema.items():
         table.add_column(name, justify="right" if dtype.is_numeric() else "left")
     for row in frame.iter_rows():
-        table.add_row(*[_cell(v) for v in row])
+        table.add_row(*[_cell(v, None if formats is None else formats.get(name, "{:,.2f}"))
+                        for name, v in zip(frame.columns, row)])
     console.print(table)
 
 
-def _cell(value) -> str:
+def _cell(value, number_format: str | None = None) -> str:
     if value is None:
         return "–"
-    if isinstance(value, float):
-        return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.4f}"
+    if number_format and isinstance(value, (int, float, decimal.Decimal)):
+        return number_format.format(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, (dict, list)):
