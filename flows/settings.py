@@ -18,15 +18,13 @@ WAREHOUSE_KEYS = {"path", "reporting_currency", "timezone", "lock_timeout_second
 KPI_KEYS = {"attribution", "pacing_tolerance"}
 SCHEDULE_KEYS = {"cron", "timezone"}
 CHANNELS_KEYS = {"custom", "rules"}
+# Keys every source takes; each kind's modules add their own options (module constant OPTIONS).
 SOURCE_KEYS = {
     "name", "kind", "mode", "path", "lookback_days", "strict_totals", "currency", "columns",
     "account_ids", "api_version", "base_url", "token_url",
-    # per-kind options, handed to the transform/client as ctx.options
-    "conversion_column", "action_types", "attribution_windows", "login_customer_id", "date_order",
-    "decimal", "channel", "channel_aliases",
 }
-OPTION_KEYS = {"conversion_column", "action_types", "attribution_windows", "login_customer_id", "date_order",
-               "decimal", "channel", "channel_aliases"}
+# Options the shared readers understand for every file kind.
+COMMON_OPTIONS = {"date_order", "decimal", "channel", "channel_aliases"}
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -237,12 +235,16 @@ def _source(raw: dict, index: int, base_dir: Path, where: str) -> SourceConfig:
     if not name or not NAME_PATTERN.match(str(name)):
         raise ConfigError(f"{where}: {label} needs a name of lower_case letters, digits and _ (got {name!r})")
     label = f"source '{name}'"
-    _unknown(raw, SOURCE_KEYS, where, label)
     kind = raw.get("kind")
-    from sources.registry import api_kinds, file_kinds
+    from sources.registry import api_kinds, client, file_kinds, transform
     known = sorted(file_kinds() | api_kinds())
     if kind not in known:
         raise ConfigError(f"{where}: {label} has unknown kind {kind!r} (kinds: {', '.join(known)})")
+    options = set(COMMON_OPTIONS)
+    for kinds, module in ((file_kinds(), transform), (api_kinds(), client)):
+        if kind in kinds:
+            options |= set(getattr(module(kind), "OPTIONS", ()))
+    _unknown(raw, SOURCE_KEYS | options, where, label)
     mode = raw.get("mode", "files")
     if mode not in ("files", "api"):
         raise ConfigError(f"{where}: {label} mode must be \"files\" or \"api\", not {mode!r}")
@@ -251,6 +253,8 @@ def _source(raw: dict, index: int, base_dir: Path, where: str) -> SourceConfig:
     if mode == "api" and kind not in api_kinds():
         raise ConfigError(f"{where}: {label}: the {kind} API client is not available in this version — "
                           "set mode = \"files\" and point path at its exports")
+    if mode == "api" and getattr(client(kind), "NEEDS_ACCOUNTS", False) and not raw.get("account_ids"):
+        raise ConfigError(f"{where}: {label} needs account_ids = [\"…\"] (the {kind} account ids to pull)")
     path = raw.get("path")
     if mode == "files":
         if not path:
@@ -273,7 +277,7 @@ def _source(raw: dict, index: int, base_dir: Path, where: str) -> SourceConfig:
         columns={str(k): str(v) for k, v in columns.items()},
         account_ids=tuple(str(a) for a in raw.get("account_ids", [])),
         api_version=raw.get("api_version"), base_url=raw.get("base_url"), token_url=raw.get("token_url"),
-        options={k: raw[k] for k in OPTION_KEYS if k in raw},
+        options={k: raw[k] for k in options if k in raw},
     )
 
 

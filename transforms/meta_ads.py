@@ -14,6 +14,7 @@ from transforms.numbers import error_list, infer_decimal, number, text
 from transforms.totals import pick
 
 TABLE = "ad_performance"
+OPTIONS = ("conversion_column", "conversion_value_column")
 
 ALIASES: Aliases = {
     "day": {"en": ["Day", "Date"], "it": ["Giorno", "Data"], "pt": ["Dia", "Data"], "es": ["Día", "Fecha"],

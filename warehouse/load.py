@@ -49,6 +49,8 @@ def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecor
     con.register("_roi_rejected", rejected.to_arrow())
     con.execute("BEGIN TRANSACTION")
     try:
+        if table in RESTATED and record.window_start is not None:
+            _record_restatements(con, table, record)
         if window_col is None or record.window_start is None:
             if window_col is None:
                 con.execute(f"DELETE FROM core.{table} WHERE source = ?", [record.source])
@@ -80,6 +82,29 @@ def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecor
     finally:
         con.unregister("_roi_facts")
         con.unregister("_roi_rejected")
+
+
+# Tables whose past days platforms revise, and the day-level metrics compared when a day is re-pulled.
+RESTATED = {"ad_performance": ("date_start", ["impressions", "clicks", "spend", "conversions", "conversion_value"])}
+
+
+def _record_restatements(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecord) -> None:
+    """Before a window is replaced, keep each day-metric whose value the new pull changes."""
+    date_col, metrics = RESTATED[table]
+    sums = ", ".join(f"sum({m})::DOUBLE AS {m}" for m in metrics)
+    names = ", ".join(f"'{m}'" for m in metrics)
+    con.execute(f"""
+        INSERT INTO ops.restatements
+        WITH before AS (SELECT {date_col} AS date, {sums} FROM core.{table}
+                        WHERE source = ? AND {date_col} BETWEEN ? AND ? GROUP BY 1),
+             after AS (SELECT {date_col} AS date, {sums} FROM _roi_facts GROUP BY 1),
+             b AS (UNPIVOT before ON {", ".join(metrics)} INTO NAME metric VALUE value),
+             a AS (UNPIVOT after ON {", ".join(metrics)} INTO NAME metric VALUE value)
+        SELECT ?, ?, b.date, b.metric, b.value, coalesce(a.value, 0), ?
+        FROM b LEFT JOIN a USING (date, metric)
+        WHERE b.metric IN ({names}) AND b.value IS DISTINCT FROM coalesce(a.value, 0)
+        """, [record.source, record.window_start, record.window_end, record.load_id, record.source,
+              record.started_at])
 
 
 def insert_load(con: duckdb.DuckDBPyConnection, record: LoadRecord) -> None:

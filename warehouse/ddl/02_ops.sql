@@ -36,3 +36,14 @@ CREATE TABLE IF NOT EXISTS ops.settings (key VARCHAR PRIMARY KEY, value VARCHAR)
 
 -- Custom channels declared in roi.toml, so that views know every channel.
 CREATE TABLE IF NOT EXISTS ops.channels (channel VARCHAR PRIMARY KEY, kind VARCHAR);
+
+-- How much a re-pulled day changed (platforms restate late conversions for ~28 days).
+CREATE TABLE IF NOT EXISTS ops.restatements (
+    load_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    metric VARCHAR NOT NULL,
+    before DOUBLE,
+    after DOUBLE,
+    recorded_at TIMESTAMPTZ NOT NULL
+);

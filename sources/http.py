@@ -1,0 +1,207 @@
+"""The one way roi talks HTTP: retries with backoff that honours Retry-After, token refresh, clear errors."""
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import requests
+
+from flows.errors import LoadError
+
+log = logging.getLogger("roi.http")
+RETRY_STATUS = {429, 500, 502, 503, 504}
+
+
+def pause(seconds: float) -> None:
+    """Waiting between retries (tests replace it to keep time)."""
+    time.sleep(seconds)
+
+
+class ApiError(LoadError):
+    """An API call that failed for good; the message is one line and never holds a secret."""
+
+
+@dataclass
+class OAuthToken:
+    """An OAuth2 access token obtained (and refreshed once on expiry) with a refresh token."""
+    session: requests.Session
+    token_url: str
+    client_id: str
+    client_secret: str
+    refresh_token: str
+    source: str
+    secret_prefix: str
+    extra: dict = field(default_factory=dict)
+    _access: str | None = None
+
+    def get(self) -> str:
+        if self._access is None:
+            self.refresh()
+        return self._access
+
+    def refresh(self) -> str:
+        data = {"grant_type": "refresh_token", "refresh_token": self.refresh_token,
+                "client_id": self.client_id, "client_secret": self.client_secret, **self.extra}
+        try:
+            resp = self.session.post(self.token_url, data=data, timeout=30)
+        except requests.RequestException as exc:
+            raise ApiError(f"{self.source}: cannot reach the token endpoint {self.token_url} "
+                           f"({type(exc).__name__}) — check the network or token_url") from None
+        if resp.status_code != 200 or "access_token" not in _json(resp):
+            raise ApiError(f"{self.source}: the OAuth refresh was refused (HTTP {resp.status_code}) — check "
+                           f"{self.secret_prefix}CLIENT_ID, {self.secret_prefix}CLIENT_SECRET and "
+                           f"{self.secret_prefix}REFRESH_TOKEN")
+        self._access = _json(resp)["access_token"]
+        return self._access
+
+    def secrets(self) -> list[str]:
+        return [s for s in (self.client_secret, self.refresh_token, self._access) if s]
+
+
+class ApiClient:
+    """requests.Session + base URL + retries + auth, for one source.
+
+    auth: a callable returning headers for the current credentials (called before every attempt);
+    refresh: called once when the API answers 401/expired-token, then the call is retried;
+    auth_hint: the secret(s) to name when credentials are refused (e.g. "ROI_META__ACCESS_TOKEN");
+    problem: platform hook turning a response into a one-line message (version sunset, throttling
+    codes in a 200 body …) or None; return ("retry", seconds) to ask for a retry instead."""
+
+    def __init__(self, session: requests.Session, *, source: str, base_url: str,
+                 auth: Callable[[], dict] = dict, refresh: Callable[[], object] | None = None,
+                 auth_hint: str = "its credentials", secrets: Iterable[str] = (),
+                 problem: Callable[[requests.Response], object] | None = None,
+                 max_retries: int = 5, max_wait: float = 300.0, timeout: float = 60.0,
+                 sleep: Callable[[float], None] | None = None):
+        self.session = session
+        self.source = source
+        self.base_url = base_url.rstrip("/") + "/"
+        self.auth = auth
+        self.refresh = refresh
+        self.auth_hint = auth_hint
+        self.secrets = [s for s in secrets if s]
+        self.problem = problem
+        self.max_retries = max_retries
+        self.max_wait = max_wait
+        self.timeout = timeout
+        self.sleep = sleep or (lambda seconds: pause(seconds))
+        self.calls = 0
+
+    def url(self, path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else urljoin(self.base_url, path.lstrip("/"))
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        url = self.url(path)
+        extra_headers = kwargs.pop("headers", {})
+        refreshed = False
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            headers = {**extra_headers, **self.auth()}
+            self.calls += 1
+            try:
+                resp = self.session.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                delay = self._backoff(attempt)
+                if attempt > self.max_retries or waited + delay > self.max_wait:
+                    raise ApiError(f"{self.source}: {self._where(url)} did not answer after {attempt} tries "
+                                   f"({type(exc).__name__}) — the run will retry it next time") from None
+                waited += delay
+                self.sleep(delay)
+                continue
+            verdict = self.problem(resp) if self.problem else None
+            if isinstance(verdict, tuple) and verdict[0] == "retry":
+                delay = float(verdict[1])
+            elif isinstance(verdict, str):
+                raise ApiError(self._scrub(f"{self.source}: {verdict}"))
+            elif resp.status_code in RETRY_STATUS:
+                delay = _retry_after(resp) or self._backoff(attempt)
+            elif resp.status_code == 401 and self.refresh is not None and not refreshed:
+                self.refresh()
+                refreshed = True
+                continue
+            elif resp.status_code in (401, 403):
+                raise ApiError(self._scrub(
+                    f"{self.source}: the API refused the credentials (HTTP {resp.status_code}"
+                    f"{_detail(resp)}) — check {self.auth_hint}"))
+            elif resp.status_code >= 400:
+                raise ApiError(self._scrub(
+                    f"{self.source}: {method} {self._where(url)} failed (HTTP {resp.status_code}{_detail(resp)})"))
+            else:
+                return resp
+            if attempt > self.max_retries or waited + delay > self.max_wait:
+                raise ApiError(f"{self.source}: {self._where(url)} still throttled or failing after {attempt} "
+                               f"tries (HTTP {resp.status_code}) — the run will retry it next time")
+            log.info("%s: HTTP %s, retrying in %.1f s", self.source, resp.status_code, delay)
+            waited += delay
+            self.sleep(delay)
+
+    def get_json(self, path: str, **kwargs) -> dict:
+        return self.json(self.request("GET", path, **kwargs))
+
+    def post_json(self, path: str, **kwargs) -> dict:
+        return self.json(self.request("POST", path, **kwargs))
+
+    def json(self, resp: requests.Response) -> dict:
+        try:
+            return resp.json()
+        except ValueError:
+            raise ApiError(f"{self.source}: {self._where(resp.url)} answered with something that is not JSON "
+                           f"(HTTP {resp.status_code}, {len(resp.content)} bytes) — the run will retry it "
+                           "next time") from None
+
+    def _backoff(self, attempt: int) -> float:
+        return min(60.0, 2.0 ** (attempt - 1)) * (0.5 + random.random() / 2)
+
+    def _where(self, url: str) -> str:
+        return url.split("?")[0]
+
+    def _scrub(self, message: str) -> str:
+        for secret in self.secrets:
+            if secret and len(secret) >= 4:
+                message = message.replace(secret, "***")
+        return message.splitlines()[0][:400]
+
+
+def _retry_after(resp: requests.Response) -> float | None:
+    value = resp.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        when = email.utils.parsedate_to_datetime(value)
+        return max(0.0, when.timestamp() - time.time()) if when else None
+
+
+def _json(resp: requests.Response) -> dict:
+    try:
+        body = resp.json()
+        return body if isinstance(body, dict) else {}
+    except ValueError:
+        return {}
+
+
+def _detail(resp: requests.Response) -> str:
+    """A short reason from the error body, if it has one."""
+    body = _json(resp)
+    for path in (("error", "message"), ("error_description",), ("message",), ("detail",), ("title",),
+                 ("error",), ("errors", 0, "detail"), ("errors", 0, "message")):
+        value = body
+        for key in path:
+            if isinstance(value, dict) and key in value:
+                value = value[key]
+            elif isinstance(value, list) and isinstance(key, int) and len(value) > key:
+                value = value[key]
+            else:
+                value = None
+                break
+        if isinstance(value, str) and value:
+            return ": " + value.splitlines()[0][:200]
+    return ""
