@@ -5,7 +5,7 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.checks import CURRENCY_PATTERN, count, money
+from schemas.checks import count, currency, money
 
 
 class AdPerformance(pa.DataFrameModel):
@@ -21,7 +21,7 @@ class AdPerformance(pa.DataFrameModel):
     ad_group_name: Optional[str] = pa.Field(nullable=True)
     ad_id: str
     ad_name: Optional[str] = pa.Field(nullable=True)
-    currency: str = pa.Field(str_matches=CURRENCY_PATTERN)
+    currency: str = currency()
     impressions: Optional[int] = count()
     clicks: Optional[int] = count()
     spend: Optional[float] = money()

@@ -5,7 +5,7 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.checks import CHANNEL_PATTERN, CURRENCY_PATTERN
+from schemas.checks import CHANNEL_PATTERN, currency
 
 BUCKETS = ["proven", "new", "experiment"]
 
@@ -16,7 +16,7 @@ class Budgets(pa.DataFrameModel):
     channel: str = pa.Field(str_matches=CHANNEL_PATTERN)
     bucket: str = pa.Field(isin=BUCKETS)
     planned_amount: float = pa.Field(ge=0)
-    currency: str = pa.Field(str_matches=CURRENCY_PATTERN)
+    currency: str = currency()
     load_id: Optional[str] = pa.Field(nullable=True)
 
     @pa.dataframe_check(name="month is not the first day of a month")

@@ -4,16 +4,33 @@ import pandera.polars as pa
 
 CHANNEL_PATTERN = r"^[a-z][a-z0-9_]*$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
+# ISO 4217 codes in use (a typo like "EUE" or a made-up "XYZ" is quarantined, never converted).
+CURRENCIES = sorted("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
+CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD
+GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD
+KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK
+NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS
+SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST
+XAF XCD XOF XPF YER ZAR ZMW ZWL CYP MTL SIT SKK EEK LVL LTL
+""".split())
+# Per-row amounts beyond these are typos or unit mistakes (micros not divided, cents as units).
+MAX_MONEY = 1e9
+MAX_COUNT = 1e12
 
 
 def count(**kw):
     """A non-negative count that may be missing."""
-    return pa.Field(ge=0, nullable=True, **kw)
+    return pa.Field(ge=0, le=MAX_COUNT, nullable=True, **kw)
 
 
 def money(**kw):
     """A money amount that may be missing (negative amounts are refunds and allowed only where said)."""
-    return pa.Field(ge=0, nullable=True, **kw)
+    return pa.Field(ge=0, le=MAX_MONEY, nullable=True, **kw)
+
+
+def currency():
+    return pa.Field(isin=CURRENCIES)
 
 
 def not_after(earlier: str, later: str):

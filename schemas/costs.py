@@ -5,7 +5,7 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.checks import CHANNEL_PATTERN, CURRENCY_PATTERN, not_after
+from schemas.checks import CHANNEL_PATTERN, currency, not_after
 
 COST_TYPES = ["staff", "tool", "agency", "freelance", "content", "training", "other"]
 
@@ -21,7 +21,7 @@ class Costs(pa.DataFrameModel):
     hours: Optional[float] = pa.Field(ge=0, nullable=True)
     hourly_rate: Optional[float] = pa.Field(ge=0, nullable=True)
     amount: float = pa.Field(ge=0)
-    currency: str = pa.Field(str_matches=CURRENCY_PATTERN)
+    currency: str = currency()
     load_id: Optional[str] = pa.Field(nullable=True)
 
     @pa.dataframe_check(name="period_end is before cost_date")

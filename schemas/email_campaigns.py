@@ -5,7 +5,7 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.checks import CURRENCY_PATTERN, count, money
+from schemas.checks import count, currency, money
 
 
 class EmailCampaigns(pa.DataFrameModel):
@@ -29,7 +29,7 @@ class EmailCampaigns(pa.DataFrameModel):
     complaints: Optional[int] = count()
     orders: Optional[int] = count()
     revenue: Optional[float] = money()
-    currency: str = pa.Field(str_matches=CURRENCY_PATTERN)
+    currency: str = currency()
     load_id: Optional[str] = pa.Field(nullable=True)
 
     @pa.dataframe_check(name="delivered exceeds recipients")

@@ -4,13 +4,13 @@ from typing import Optional
 
 import pandera.polars as pa
 
-from schemas.checks import CURRENCY_PATTERN
+from schemas.checks import currency
 
 
 class FxRates(pa.DataFrameModel):
     source: str
     rate_date: dt.date
-    currency: str = pa.Field(str_matches=CURRENCY_PATTERN)
+    currency: str = currency()
     units_per_reporting: float = pa.Field(gt=0)
     load_id: Optional[str] = pa.Field(nullable=True)
 

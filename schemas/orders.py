@@ -4,7 +4,7 @@ from typing import Optional
 
 import pandera.polars as pa
 
-from schemas.checks import CHANNEL_PATTERN, CURRENCY_PATTERN
+from schemas.checks import MAX_MONEY, CHANNEL_PATTERN, currency
 
 
 class Orders(pa.DataFrameModel):
@@ -12,8 +12,8 @@ class Orders(pa.DataFrameModel):
     order_id: str = pa.Field(str_length={"min_value": 1})
     customer_id: Optional[str] = pa.Field(nullable=True)
     order_date: dt.date
-    amount: float  # negative amounts are refunds
-    currency: str = pa.Field(str_matches=CURRENCY_PATTERN)
+    amount: float = pa.Field(ge=-MAX_MONEY, le=MAX_MONEY)  # negative amounts are refunds
+    currency: str = currency()
     is_first_order: Optional[bool] = pa.Field(nullable=True)
     utm_source: Optional[str] = pa.Field(nullable=True)
     utm_medium: Optional[str] = pa.Field(nullable=True)

@@ -37,22 +37,36 @@ def split(table: str, frame: pl.DataFrame, today: dt.date) -> Split:
 
     reasons = frame.select("_pos", pl.col("_errors").alias("r")).explode("r").drop_nulls("r")
     extra = _schema_failures(table, frame.select(cols))
+    if table == "ad_performance":
+        extra.append(_currency_not_the_accounts(frame))
     future = NOT_IN_FUTURE.get(table)
     if future:
         limit = today + dt.timedelta(days=1)
         extra.append(frame.filter(pl.col(future) > limit).select(
             "_pos", pl.format("{}: {} is in the future", pl.lit(future), pl.col(future)).alias("r")))
-    all_reasons = pl.concat([reasons.with_columns(pl.col("_pos").cast(pl.UInt32))]
-                            + [e.with_columns(pl.col("_pos").cast(pl.UInt32)) for e in extra])
-    # A cell that could not be read is null after parsing; don't also report it as "missing".
-    unread = reasons.select("_pos", pl.col("r").str.extract(r"^([a-z_]+):", 1).alias("col")).drop_nulls()
-    missing = all_reasons.with_columns(pl.col("r").str.extract(r"^([a-z_]+): missing$", 1).alias("col"))
-    all_reasons = missing.join(unread.with_columns(pl.col("_pos").cast(pl.UInt32)), on=["_pos", "col"], how="anti") \
-        .drop("col").unique(maintain_order=True)
+    checks = pl.concat([e.with_columns(pl.col("_pos").cast(pl.UInt32)) for e in extra]) if extra else \
+        pl.DataFrame(schema={"_pos": pl.UInt32, "r": pl.Utf8})
+    # A cell the transform could not read is null after parsing: don't also report it as "missing".
+    unread = reasons.select(pl.col("_pos").cast(pl.UInt32), pl.col("r").str.extract(r"^([a-z_]+):", 1).alias("col"))
+    checks = checks.with_columns(pl.col("r").str.extract(r"^([a-z_]+): missing$", 1).alias("col")) \
+        .join(unread.drop_nulls(), on=["_pos", "col"], how="anti").drop("col")
+    all_reasons = pl.concat([reasons.with_columns(pl.col("_pos").cast(pl.UInt32)), checks]).unique(maintain_order=True)
     bad = all_reasons.group_by("_pos", maintain_order=True).agg(pl.col("r").str.join("; ").alias("reasons"))
     good = frame.join(bad, on="_pos", how="anti").select(cols + ["_row"])
     bad = bad.join(frame.select("_pos", "_row"), on="_pos").sort("_pos").select("_row", "reasons")
     return Split(good=good, bad=bad, duplicates=duplicates)
+
+
+def _currency_not_the_accounts(frame: pl.DataFrame) -> pl.DataFrame:
+    """An ad account bills in one currency: rows in another one are a mixed-up export."""
+    usual = (frame.group_by("source", "account_id", "currency").len()
+             .sort(["len", "currency"], descending=[True, False])
+             .group_by("source", "account_id", maintain_order=True).first()
+             .select("source", "account_id", pl.col("currency").alias("_usual")))
+    return (frame.join(usual, on=["source", "account_id"], how="left", nulls_equal=True)
+            .filter(pl.col("currency") != pl.col("_usual"))
+            .select("_pos", pl.format("currency: {} differs from the account's {} (an account bills in one "
+                                      "currency)", pl.col("currency"), pl.col("_usual")).alias("r")))
 
 
 def _schema_failures(table: str, data: pl.DataFrame) -> list[pl.DataFrame]:
@@ -95,6 +109,12 @@ def _message(table: str, column: str, check: str) -> str:
         if column == "currency":
             return "currency: '{}' is not a 3-letter currency code like EUR"
         return f"{column}: '{{}}' is not valid"
+    if check.startswith("isin") and column == "currency":
+        return "currency: '{}' is not an ISO 4217 currency code (EUR, USD, GBP …)"
+    if check.startswith("less_than_or_equal_to"):
+        return f"{column}: {{}} is implausibly large (a unit mistake?)"
+    if check.startswith("greater_than_or_equal_to(-"):
+        return f"{column}: {{}} is implausibly large (a unit mistake?)"
     if check.startswith("isin"):
         allowed = re.sub(r"^isin\(\[?|\]?\)$", "", check).replace("'", "")
         return f"{column}: '{{}}' is not one of {allowed}"

@@ -17,6 +17,8 @@ HEAD_RECORDS = 60        # records examined to find the delimiter and the header
 HEAD_BYTES = 4 << 20     # ... within the first 4 MiB
 TOTALS_PATTERN = r"(?i)^\s*(?:total|totale|totali|totals|totales|totaux|gesamt|summe|insgesamt)\s*(?::|$)"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_XLSX_EXPANDED = 1 << 30   # an XLSX whose parts unzip beyond 1 GiB is refused (zip-bomb shape)
+csv.field_size_limit(1 << 30)  # long cells (ad copy, notes) are data, not an error
 
 
 def read_export(path: str | Path) -> RawTable:
@@ -51,6 +53,9 @@ def _to_utf8(path: Path, data: bytes) -> tuple[bytes, str]:
             return _recode(data, "utf-16-le"), "utf-16-le"
         if even > 3 * max(odd, 1):
             return _recode(data, "utf-16-be"), "utf-16-be"
+    if 0 < sample.count(0) <= len(sample) // 100:
+        data = data.replace(b"\x00", b"")   # a stray NUL inside a cell of a text export
+        sample = data[:4096]
     if b"\x00" in sample:
         raise ValueError(f"{path}: binary file, not a CSV or XLSX export — export the report again as CSV or Excel")
     try:
@@ -159,11 +164,15 @@ def _read_text(path: Path, data: bytes, encoding: str) -> RawTable:
     names = _unique_names([str(c) for c in head_rows[header_at]])
     body = data[spans[header_at][1] + 1:]
     if body.strip():
-        frame = pl.read_csv(
-            body, has_header=False, separator=delimiter, quote_char='"', infer_schema=False,
-            schema={f"c{i}": pl.Utf8 for i in range(len(names))}, truncate_ragged_lines=True,
-            encoding="utf8-lossy", raise_if_empty=False, missing_columns="insert",
-        )
+        try:
+            frame = pl.read_csv(
+                body, has_header=False, separator=delimiter, quote_char='"', infer_schema=False,
+                schema={f"c{i}": pl.Utf8 for i in range(len(names))}, truncate_ragged_lines=True,
+                encoding="utf8-lossy", raise_if_empty=False, missing_columns="insert",
+            )
+        except pl.exceptions.ComputeError:
+            raise ValueError(f"{path}: a quoted cell is never closed (a stray \" or a cut file) — "
+                             "export the report again") from None
         frame.columns = names
     else:
         frame = pl.DataFrame(schema={n: pl.Utf8 for n in names})
@@ -254,6 +263,14 @@ def _first_sheet_row(data: bytes) -> int:
 
 
 def _read_xlsx(path: Path, data: bytes) -> RawTable:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ValueError(f"{path}: not a readable XLSX workbook (damaged zip) — save it again as .xlsx or CSV") from None
+    if expanded > MAX_XLSX_EXPANDED:
+        raise ValueError(f"{path}: this XLSX expands to {expanded / (1 << 30):.1f} GB — export fewer rows, "
+                         "or as CSV")
     try:
         sheet = pl.read_excel(
             data, engine="calamine", has_header=False, drop_empty_rows=False, drop_empty_cols=False,
