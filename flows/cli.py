@@ -74,6 +74,12 @@ def _settings(config: Path | None, check_secrets: bool = True):
     return load_settings(config, check_secrets=check_secrets)
 
 
+def _reader_settings(config: Path | None):
+    """Settings for read-only commands: the warehouse only, no source modules imported."""
+    from flows.settings import load_settings
+    return load_settings(config, check_secrets=False, sources=False)
+
+
 def _config_arg(config: Path | None) -> str | None:
     """The flows find the same configuration the CLI did (an absolute path, or None for ./roi.toml/demo)."""
     return str(config.resolve()) if config else None
@@ -194,7 +200,7 @@ def _report(records: list[dict]) -> None:
 def status(config: ConfigOpt = None):
     """Last load of each source: window, rows in / loaded / quarantined, state, errors."""
     from flows import show
-    show.status(_settings(config, check_secrets=False))
+    show.status(_reader_settings(config))
 
 
 @app.command()
@@ -208,7 +214,7 @@ def kpi(by: Annotated[str, typer.Option("--by", help="channel, campaign or month
     from flows.errors import ConfigError
     if by not in ("channel", "campaign", "month"):
         raise ConfigError(f"--by {by}: choose channel, campaign or month")
-    show.kpi(_settings(config, check_secrets=False), by, _date(date_from, "--from"), _date(date_to, "--to"))
+    show.kpi(_reader_settings(config), by, _date(date_from, "--from"), _date(date_to, "--to"))
 
 
 @app.command()
@@ -218,7 +224,7 @@ def quarantine(source: Annotated[Optional[str], typer.Option("--source", help="O
                config: ConfigOpt = None):
     """Rows that were rejected, with every reason, the file and its row number."""
     from flows import show
-    show.quarantine(_settings(config, check_secrets=False), source, limit)
+    show.quarantine(_reader_settings(config), source, limit)
 
 
 @app.command()
@@ -228,7 +234,7 @@ def query(sql: Annotated[str, typer.Argument(help="A SELECT over core.*, ops.*, 
           csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False):
     """Read-only SQL against the warehouse."""
     from flows import show
-    show.query(_settings(config, check_secrets=False), sql, csv)
+    show.query(_reader_settings(config), sql, csv)
 
 
 if __name__ == "__main__":

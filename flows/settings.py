@@ -125,7 +125,10 @@ def read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
-def load_settings(config: str | Path | None = None, *, check_secrets: bool = True) -> Settings:
+def load_settings(config: str | Path | None = None, *, check_secrets: bool = True,
+                  sources: bool = True) -> Settings:
+    """roi.toml -> Settings. sources=False reads only what readers need (warehouse, kpi), without
+    importing any source or transform module: the read-only commands start fast."""
     path, is_demo = find_config(config)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -155,6 +158,11 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
     attribution = kpi.get("attribution", "last_touch")
     if attribution not in ("last_touch", "first_touch"):
         raise ConfigError(f"{where}: [kpi] attribution must be \"last_touch\" or \"first_touch\", not '{attribution}'")
+
+    if not sources:
+        return Settings(config_path=path, base_dir=base_dir, warehouse_path=wh_path,
+                        reporting_currency=currency, timezone=timezone, attribution=attribution,
+                        is_demo=is_demo)
 
     from transforms.channels import BUILTIN_CHANNELS, parse_rules
     custom = tuple(str(c).strip().lower() for c in channels.get("custom", []))
