@@ -123,7 +123,9 @@ class ApiClient:
             elif resp.status_code in RETRY_STATUS:
                 delay = _retry_after(resp) or self._backoff(attempt)
             elif resp.status_code == 401 and self.refresh is not None and not refreshed:
-                self.refresh()
+                token = self.refresh()
+                if isinstance(token, str):
+                    self.secrets.append(token)
                 refreshed = True
                 continue
             elif resp.status_code in (401, 403):

@@ -16,3 +16,10 @@ def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness
     with prefect_test_harness():
         yield
+
+
+def pytest_unconfigure(config):
+    """Collect leftover DuckDB objects while their module is alive, not during interpreter teardown
+    (otherwise DuckDB's bindings print spurious 'leaked instance' lines after the test summary)."""
+    import gc
+    gc.collect()

@@ -53,6 +53,7 @@ class FakeApi:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True   # no 40 ms delay on each small answer
 
             def log_message(self, *args):  # keep test output clean
                 pass
@@ -86,7 +87,8 @@ class FakeApi:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
 
     @property
     def url(self) -> str:
@@ -99,6 +101,13 @@ class FakeApi:
     def fail_next(self, method: str, path: str, *replies: Reply) -> None:
         """Answer the next calls to exactly this path with these replies, then route normally."""
         self.faults[(method, path)].extend(replies)
+
+    def reset(self) -> None:
+        """Forget routes, pending faults and the request log (a server shared by several tests)."""
+        with self._lock:
+            self.routes.clear()
+            self.faults.clear()
+            self.log.clear()
 
     def count(self, method: str | None = None, path_regex: str = ".*") -> int:
         return sum(1 for r in self.log if (method is None or r.method == method) and re.fullmatch(path_regex, r.path))

@@ -219,3 +219,74 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     if chosen:
         totals, totals_label = _metric_values(chosen[0], col, decimal), chosen[1]
     return Normalised(frame=frame, totals=totals or None, totals_label=totals_label)
+
+
+# --- API mode (sources/google_ads.py): searchStream rows, REST field names --------------------------
+
+# Canonical metric -> (stream column, integer?). Proto3 JSON leaves zero metrics out: a missing
+# metric in a returned row is 0. Cost comes in micros of the account currency.
+API_METRICS = {
+    "impressions": ("metrics.impressions", True),
+    "clicks": ("metrics.clicks", True),
+    "spend": ("metrics.costMicros", True),
+    "conversions": ("metrics.conversions", False),
+    "conversion_value": ("metrics.conversionsValue", False),
+    "video_views": (("metrics.videoTrueviewViews", "metrics.videoViews"), True),
+    "engagements": ("metrics.engagements", True),
+}
+API_NAMES = {
+    "account_id": "customer.id", "account_name": "customer.descriptiveName", "currency": "customer.currencyCode",
+    "campaign_id": "campaign.id", "campaign_name": "campaign.name", "ad_group_id": "adGroup.id",
+    "ad_group_name": "adGroup.name", "ad_id": "adGroupAd.ad.id", "ad_name": "adGroupAd.ad.name",
+    "day": "segments.date",
+}
+API_LEVELS = ("campaign", "ad_group", "ad")   # the report's level: the deepest id column it has
+
+
+def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
+    """Canonical ad_performance rows of Google Ads API stream rows (pure, no I/O)."""
+    columns = [c for c in list(API_NAMES.values()) + [m for m, _ in API_METRICS.values() if isinstance(m, str)]
+               + ["metrics.videoTrueviewViews", "metrics.videoViews"] if c not in records.columns]
+    frame = records.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in dict.fromkeys(columns))
+    level = "ad" if "adGroupAd.ad.id" in records.columns else (
+        "ad_group" if "adGroup.id" in records.columns else "campaign")
+
+    def name(col: str) -> pl.Expr:
+        return text(API_NAMES[col])
+
+    day, day_error = date(API_NAMES["day"], "ymd", label="day")
+    errors = [day_error, pl.when(day.is_null() & day_error.is_null()).then(pl.lit("day: missing date"))]
+    code = text(API_NAMES["currency"]).str.to_uppercase()
+    bad_code = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
+    errors.append(pl.when(bad_code).then(pl.concat_str([pl.lit("currency: '"), code,
+                                                        pl.lit("' is not a currency code")])))
+    values = {}
+    for metric, (col, integer) in API_METRICS.items():
+        if not isinstance(col, str):   # video views: whichever name the API version used
+            col = next((c for c in col if c in records.columns), col[0])
+        value, error = number(col, ".", label=metric, integer=integer)
+        value = pl.when(text(col).is_null()).then(0).otherwise(value)
+        if metric == "spend":   # micros -> currency units
+            value = (value.cast(pl.Float64) / 1_000_000).round(6)
+        values[metric] = value.cast(pl.Int64 if integer and metric != "spend" else pl.Float64)
+        errors.append(error)
+    depth = API_LEVELS.index(level)
+    ids = {f"{lv}_id": name(f"{lv}_id") if i <= depth else pl.lit("") for i, lv in enumerate(API_LEVELS)}
+    frame = frame.with_columns(
+        pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
+        day.alias("date_start"), day.alias("date_end"),
+        name("account_id").alias("account_id"), name("account_name").alias("account_name"),
+        ids["campaign_id"].alias("campaign_id"), name("campaign_name").alias("campaign_name"),
+        ids["ad_group_id"].alias("ad_group_id"),
+        (name("ad_group_name") if level != "campaign" else pl.lit(None, dtype=pl.Utf8)).alias("ad_group_name"),
+        ids["ad_id"].alias("ad_id"),
+        (name("ad_name") if level == "ad" else pl.lit(None, dtype=pl.Utf8)).alias("ad_name"),
+        pl.when(bad_code).then(None).otherwise(pl.coalesce(code, pl.lit(ctx.default_currency))).alias("currency"),
+        *[v.alias(m) for m, v in values.items()],
+        pl.lit(None, dtype=pl.Int64).alias("reach"),
+        *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)],
+    )
+    missing_ids = [pl.when(pl.col(c).is_null()).then(pl.lit(f"{c}: missing")) for c in ("account_id", *ids)]
+    frame = frame.with_columns(error_list([pl.col(f"_e{i}") for i in range(len(errors))] + missing_ids))
+    frame = frame.select(*schemas.columns(TABLE), pl.col("_row").cast(pl.Int64), "_errors")
+    return Normalised(frame=frame)

@@ -1,6 +1,8 @@
 """Meta Ads Manager exports (any UI language; campaign, ad set or ad level) -> canonical ad_performance rows."""
 from __future__ import annotations
 
+import json
+
 import polars as pl
 
 import schemas
@@ -14,7 +16,7 @@ from transforms.numbers import error_list, infer_decimal, number, text
 from transforms.totals import pick
 
 TABLE = "ad_performance"
-OPTIONS = ("conversion_column", "conversion_value_column")
+OPTIONS = ("conversion_column", "conversion_value_column", "action_types", "attribution_windows")
 
 ALIASES: Aliases = {
     "day": {"en": ["Day", "Date"], "it": ["Giorno", "Data"], "pt": ["Dia", "Data"], "es": ["Día", "Fecha"],
@@ -244,3 +246,122 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                 if v is not None:
                     totals[metric] = float(v)
     return Normalised(frame=frame, totals=totals or None, totals_label=totals_label if totals else None)
+
+
+# --- API mode (sources/meta_ads.py): insights records, Graph API field names -------------------------
+
+# The purchase action types, most specific first: per row the first one present is THE conversion
+# count (they are aliases of one event, so they are never added up). roi.toml `action_types` overrides.
+DEFAULT_ACTION_TYPES = ("offsite_conversion.fb_pixel_purchase", "purchase", "omni_purchase")
+# Canonical metric -> (insights field, integer?). A count missing from a record is 0; reach stays unknown.
+API_METRICS = {"impressions": ("impressions", True), "clicks": ("inline_link_clicks", True),
+               "spend": ("spend", False), "reach": ("reach", True), "engagements": ("inline_post_engagement", True)}
+API_TEXT = ("account_id", "account_name", "account_currency", "campaign_id", "campaign_name", "adset_id",
+            "adset_name", "ad_id", "ad_name", "date_start", "date_stop", "actions", "action_values",
+            "video_play_actions")
+
+
+def _action_number(entry: dict, windows: list[str]) -> object:
+    """An action's count/value: under the configured attribution windows (nested click windows and
+    nested view windows each counted once: the widest; clicks + views), else its `value`."""
+    present = [w for w in windows if entry.get(w) is not None]
+    if not present:
+        return entry.get("value")
+    total = 0.0
+    for kind in ("click", "view"):
+        values = [float(entry[w]) for w in present if kind in w]
+        total += max(values) if values else 0.0
+    other = [float(entry[w]) for w in present if "click" not in w and "view" not in w]
+    return total + (max(other) if other else 0.0)
+
+
+def _actions(actions: str | None, values: str | None, plays: str | None, types: list[str],
+             windows: list[str]) -> tuple[float, float, int | None, list[str]]:
+    """(conversions, conversion value, video views, errors) of one insights record."""
+    errors: list[str] = []
+
+    def entries(text_: str | None, label: str) -> dict[str, dict]:
+        if text_ is None:
+            return {}
+        try:
+            data = json.loads(text_)
+        except ValueError:
+            errors.append(f"{label}: not valid JSON")
+            return {}
+        if not isinstance(data, list):
+            errors.append(f"{label}: not a list of actions")
+            return {}
+        return {str(e.get("action_type")): e for e in data if isinstance(e, dict)}
+
+    def num(entry: dict | None, label: str, use_windows: bool = True) -> float | None:
+        if entry is None:
+            return None
+        try:
+            raw = _action_number(entry, windows if use_windows else [])
+            return float(raw) if raw is not None else None
+        except (TypeError, ValueError):
+            errors.append(f"{label}: '{entry.get('value')}' is not a number")
+            return None
+
+    counted, valued = entries(actions, "actions"), entries(values, "action_values")
+    chosen = next((t for t in types if t in counted), None) or next((t for t in types if t in valued), None)
+    conversions = num(counted.get(chosen), "conversions") if chosen else None
+    value = num(valued.get(chosen), "conversion_value") if chosen else None
+    video = num(counted.get("video_view"), "video_views", False)
+    if video is None:
+        video = num(entries(plays, "video_play_actions").get("video_view"), "video_views", False)
+    return conversions or 0.0, value or 0.0, None if video is None else int(round(video)), errors
+
+
+def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
+    """Canonical ad_performance rows of Meta insights records (level=ad, one day each; pure, no I/O)."""
+    types = ctx.options.get("action_types") or DEFAULT_ACTION_TYPES
+    types = [types] if isinstance(types, str) else [str(t) for t in types]
+    windows = ctx.options.get("attribution_windows") or []
+    windows = [windows] if isinstance(windows, str) else [str(w) for w in windows]
+    missing = [c for c in dict.fromkeys(API_TEXT + tuple(f for f, _ in API_METRICS.values()))
+               if c not in records.columns]
+    frame = records.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in missing)
+
+    picked = [_actions(a, v, p, types, windows) for a, v, p in
+              frame.select("actions", "action_values", "video_play_actions").iter_rows()]
+    frame = frame.with_columns(
+        pl.Series("_conversions", [p[0] for p in picked], dtype=pl.Float64),
+        pl.Series("_conversion_value", [p[1] for p in picked], dtype=pl.Float64),
+        pl.Series("_video_views", [p[2] for p in picked], dtype=pl.Int64),
+        pl.Series("_e_actions", [p[3] for p in picked], dtype=pl.List(pl.Utf8)),
+    )
+    start, start_error = date("date_start", "ymd", label="date_start")
+    end, end_error = date("date_stop", "ymd", label="date_stop")
+    errors = [start_error, end_error,
+              pl.when(start.is_null() & start_error.is_null()).then(pl.lit("date_start: missing date")),
+              pl.when(end.is_null() & end_error.is_null()).then(pl.lit("date_stop: missing date"))]
+    code = text("account_currency").str.to_uppercase()
+    bad_code = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
+    errors.append(pl.when(bad_code).then(pl.concat_str([pl.lit("currency: '"), code,
+                                                        pl.lit("' is not a currency code")])))
+    values = {}
+    for metric, (col, integer) in API_METRICS.items():
+        value, error = number(col, ".", label=metric, integer=integer)
+        values[metric] = value if metric == "reach" else pl.when(text(col).is_null()).then(0).otherwise(value) \
+            .cast(pl.Int64 if integer else pl.Float64)
+        errors.append(error)
+    ids = {"account_id": "account_id", "campaign_id": "campaign_id", "ad_group_id": "adset_id", "ad_id": "ad_id"}
+    frame = frame.with_columns(
+        pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
+        start.alias("date_start"), end.alias("date_end"),
+        *[text(api).alias(col) for col, api in ids.items()],
+        text("account_name").alias("account_name"), text("campaign_name").alias("campaign_name"),
+        text("adset_name").alias("ad_group_name"), text("ad_name").alias("ad_name"),
+        pl.when(bad_code).then(None).otherwise(pl.coalesce(code, pl.lit(ctx.default_currency))).alias("currency"),
+        *[v.alias(m) for m, v in values.items()],
+        pl.col("_conversions").alias("conversions"), pl.col("_conversion_value").alias("conversion_value"),
+        pl.col("_video_views").alias("video_views"),
+        *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)],
+    )
+    missing_ids = [pl.when(pl.col(c).is_null()).then(pl.lit(f"{c}: missing")) for c in ids]
+    frame = frame.with_columns(pl.concat_list(
+        error_list([pl.col(f"_e{i}") for i in range(len(errors))] + missing_ids), pl.col("_e_actions")
+    ).alias("_errors"))
+    frame = frame.select(*schemas.columns(TABLE), pl.col("_row").cast(pl.Int64), "_errors")
+    return Normalised(frame=frame)
