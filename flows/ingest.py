@@ -90,6 +90,12 @@ def extract_api(settings: Settings, source: SourceConfig, window: tuple[dt.date,
     raw_path.parent.mkdir(parents=True, exist_ok=True)
     records.write_parquet(raw_path)
     result = transform(source.kind).normalise_api(records, context(settings, source))
+    unreadable = result.frame.filter(pl.col("_errors").list.len() > 0)
+    if result.frame.height and unreadable.height == result.frame.height:
+        # Not bad rows but a changed answer: replacing the window with nothing would lose it.
+        raise LoadError(f"{source.name}: none of the {records.height} records pulled could be read "
+                        f"({unreadable['_errors'][0][0]}) — the API's answer changed; the window was left as it "
+                        "was (check api_version)")
     frame = _mark_superseded(transform(source.kind).TABLE,
                              result.frame.with_columns(pl.lit(0, pl.Int32).alias("_file")))
     data = FileData(path=raw_path, digest=_digest(raw_path), raw_rows=records, period=window, totals=None,

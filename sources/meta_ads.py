@@ -247,8 +247,8 @@ def _problem(source: SourceConfig, version: str, hint: str, state: dict):
         if code == 100 and re.search(r"act_|does not exist|Unsupported get request", message):
             return f"an ad account of account_ids cannot be read ({what}) — check account_ids and that {hint} " \
                    "has access to it"
-        if resp.status_code >= 500:
-            return None
+        if resp.status_code >= 500 or resp.status_code == 429:
+            return None   # the client's retry rules (Retry-After, backoff)
         return f"{resp.request.method if resp.request else 'GET'} {resp.url.split('?')[0]} failed ({what})"
 
     return problem
