@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from transforms.dates import parse_report_period
 from transforms.totals import reconcile
 from warehouse import build, db
 from warehouse.load import LoadRecord, insert_load, replace_window, sync_settings
+
+log = logging.getLogger("roi")
 
 
 @dataclass
@@ -183,6 +186,12 @@ def run_source(settings: Settings, source: SourceConfig, window: tuple[dt.date, 
     except (RoiError, ValueError, OSError) as exc:
         message = str(exc) if isinstance(exc, RoiError) else f"{source.name}: {exc}"
         return record_failure(settings, source, window, trigger, message.splitlines()[0])
+    except Exception as exc:  # noqa: BLE001 — one source's bug must not stop the others
+        log.debug("%s failed", source.name, exc_info=True)
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        return record_failure(settings, source, window, trigger,
+                              f"{source.name}: unexpected {type(exc).__name__}: {detail} (run with --debug "
+                              "for the traceback, and report it)")
 
 
 def _mark_superseded(table: str, frame: pl.DataFrame) -> pl.DataFrame:
