@@ -1,0 +1,79 @@
+"""Brevo API client: the email campaigns sent in a window with their global statistics (GET /v3/emailCampaigns)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+import requests
+
+from flows.settings import SourceConfig
+from sources.http import ApiClient
+from sources.mailchimp import flatten, frame
+
+SECRETS = ("API_KEY",)
+NEEDS_ACCOUNTS = False          # account_ids, when given, are contact list ids to keep
+OPTIONS = ()
+DEFAULT_BASE_URL = "https://api.brevo.com"
+DEFAULT_API_VERSION = "v3"
+PAGE_SIZE = 100                 # Brevo's largest `limit` for email campaigns
+
+GLOBAL_STATS = ("sent", "delivered", "hardBounces", "softBounces", "uniqueViews", "viewed", "trackableViews",
+                "uniqueClicks", "clickers", "unsubscriptions", "complaints", "deferred", "appleMppOpens")
+FIELDS = ("id", "name", "subject", "type", "status", "tag", "sentDate", "scheduledAt", "recipients.lists") \
+    + tuple(f"statistics.globalStats.{s}" for s in GLOBAL_STATS)
+
+
+def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date, dt.date],
+          secret: Callable[[str], str | None]) -> pl.DataFrame:
+    """Every sent email campaign of `window` (a day of margin each side: the loader keeps the
+    window's days), deduplicated by id; a campaign whose globalStats the list leaves empty (Brevo
+    fills them there for the last 6 months only) is read from its own report."""
+    key = secret("API_KEY") or ""
+    version = source.api_version or DEFAULT_API_VERSION
+    client = ApiClient(
+        session, source=source.name, base_url=source.base_url or DEFAULT_BASE_URL,
+        auth=lambda: {"api-key": key, "Accept": "application/json"},
+        auth_hint=f"{source.secret_prefix}API_KEY", secrets=[key], problem=_problem(version))
+    start = f"{window[0] - dt.timedelta(days=1)}T00:00:00.000Z"
+    end = f"{window[1] + dt.timedelta(days=1)}T23:59:59.999Z"
+    params = {"status": "sent", "statistics": "globalStats", "startDate": start, "endDate": end,
+              "limit": PAGE_SIZE, "sort": "asc", "excludeHtmlContent": "true"}
+    campaigns: dict[str, dict] = {}
+    offset = 0
+    while True:
+        page = client.get_json(f"/{version}/emailCampaigns", params={**params, "offset": offset})
+        batch = page.get("campaigns") or []
+        for campaign in batch:
+            if campaign.get("id") is not None:
+                campaigns[str(campaign["id"])] = campaign
+        offset += len(batch)
+        if not batch or offset >= int(page.get("count") or 0):
+            break
+    lists = set(source.account_ids)
+    rows = []
+    for campaign_id, campaign in campaigns.items():
+        if lists and not lists & {str(x) for x in (campaign.get("recipients") or {}).get("lists") or []}:
+            continue
+        stats = (campaign.get("statistics") or {}).get("globalStats") or {}
+        if not stats or str(stats.get("sent") or 0) in ("0", "0.0"):
+            report = client.get_json(f"/{version}/emailCampaigns/{campaign_id}",
+                                     params={"statistics": "globalStats", "excludeHtmlContent": "true"})
+            campaign = {**campaign, "statistics": report.get("statistics") or {}}
+        rows.append({name: value for name, value in flatten(campaign).items() if name in FIELDS})
+    return frame(rows, list(FIELDS))
+
+
+def _problem(version: str):
+    def check(resp: requests.Response):
+        if resp.status_code == 429:
+            reset = resp.headers.get("x-sib-ratelimit-reset")
+            try:
+                return ("retry", max(0.0, float(reset))) if reset else None
+            except ValueError:
+                return None
+        if resp.status_code in (404, 410) and "/emailCampaigns/" not in resp.url:
+            return (f"{resp.url.split('?')[0]} is not served (HTTP {resp.status_code}) — check api_version "
+                    f"(now {version}; the current one is {DEFAULT_API_VERSION}) and base_url")
+        return None
+    return check
