@@ -84,6 +84,14 @@ kind = "goals"                     # SMART goals: kpi, target, baseline, deadlin
 mode = "files"
 path = "exports/goals/*.csv"
 
+# An API source: no exports to download; secrets in .env (see .env.example).
+# [[sources]]
+# name = "meta_api"
+# kind = "meta_ads"
+# mode = "api"
+# account_ids = ["act_123456789"]
+# lookback_days = 28
+
 [[sources]]
 name = "ecb"
 kind = "fx_rates"                  # ECB reference rates (eurofxref-hist.csv)
@@ -91,8 +99,12 @@ mode = "files"
 path = "exports/fx/*.csv"
 '''
 
-ENV_EXAMPLE = '''# Copy to .env (never commit .env). Names: ROI_<SOURCE NAME>__<SECRET>.
-# ROI_META__ACCESS_TOKEN=
+ENV_EXAMPLE = '''# Copy to .env (never commit .env). Names: ROI_<SOURCE NAME>__<SECRET>, one set per API source.
+# google_ads, microsoft_ads: DEVELOPER_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
+# linkedin_ads: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN (or ACCESS_TOKEN)
+# meta_ads, tiktok_ads, hubspot_email, HubSpot leads/orders: ACCESS_TOKEN
+# mailchimp, brevo, klaviyo: API_KEY
+# ROI_META_API__ACCESS_TOKEN=
 # ROI_GOOGLE_ADS_IT__DEVELOPER_TOKEN=
 # ROI_GOOGLE_ADS_IT__CLIENT_ID=
 # ROI_GOOGLE_ADS_IT__CLIENT_SECRET=
