@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import polars as pl
 
@@ -11,6 +12,8 @@ from transforms.business import err
 from transforms.context import Normalised, SourceContext
 
 TABLE = "fx_rates"
+# API mode (sources/fx_rates.py): currencies = ["USD", "GBP", …], the rates pulled from the ECB data API.
+OPTIONS = ("currencies",)
 
 _CODE = re.compile(r"^[A-Z]{3}$")
 _SERIES = re.compile(r"EXR\.[A-Z]\.([A-Z]{3})\.EUR\.")   # data-portal header "US dollar/Euro (EXR.D.USD.EUR.SP00.A)"
@@ -132,3 +135,22 @@ def _cross(long: pl.DataFrame, reporting: str, name: str, key: str) -> tuple[pl.
         pl.col("r_error").alias(err("reporting")),
     )
     return out, warnings
+
+
+def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
+    """ECB data-API observations (the SDMX CSV rows as served, `_row` = observation number) ->
+    core.fx_rates, read exactly like an SDMX CSV file; no observations (a weekend) -> no rows."""
+    if records.height == 0 or "OBS_VALUE" not in records.columns:
+        empty = pl.DataFrame({"_row": pl.Series([], dtype=pl.Int64)})
+        return Normalised(business.finish(empty, TABLE, ctx))
+    rows = records.with_columns(pl.exclude("_row").cast(pl.Utf8), pl.col("_row").cast(pl.Int64))
+    raw = RawTable(path=Path(f"ECB data API ({ctx.source})"), rows=rows, totals=rows.clear())
+    try:
+        return normalise(raw, ctx)
+    except ValueError as exc:
+        reporting = ctx.reporting_currency.upper()
+        if f"no {reporting} rates" in str(exc):
+            raise ValueError(f"the ECB data API returned no {reporting} rates, needed to express "
+                             f"rates per {reporting} (the reporting currency) — add \"{reporting}\" to this "
+                             "source's currencies in roi.toml") from None
+        raise

@@ -7,9 +7,14 @@ from sources.raw import RawTable
 from transforms import business, channels, dates, headers, numbers
 from transforms.business import err
 from transforms.context import Normalised, SourceContext
+from transforms.hubspot_email import DEFAULT_UTM_PROPERTIES, column, hubspot_datetime
 from transforms.ids import stable_id
 
 TABLE = "leads"
+# API mode (sources/leads.py): crm = "hubspot" (the only CRM with an API client for now);
+# utm_properties = { utm_source = "…", utm_medium = "…", utm_campaign = "…" } names the contact
+# properties holding UTM values (default: utm_source, utm_medium, utm_campaign).
+OPTIONS = ("crm", "utm_properties")
 
 # field -> header aliases, tried in order (a header feeds one field; earlier fields claim first).
 FIELDS: dict[str, list[str]] = {
@@ -121,3 +126,59 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     )
     df = business.required(df, ["lead_id", "created_date"])
     return Normalised(business.finish(df, TABLE, ctx), warnings=warnings)
+
+
+# ---- API mode: HubSpot contacts (sources/leads.py) ----------------------------------------------
+
+# Funnel dates: the classic "Became a … date" property, then the newer "Date entered … (Lifecycle
+# Stage Pipeline)" one. Both are requested; unknown properties are simply not returned.
+LIFECYCLE_PROPERTIES = {
+    "mql_date": ["hs_lifecyclestage_marketingqualifiedlead_date", "hs_v2_date_entered_marketingqualifiedlead"],
+    "sql_date": ["hs_lifecyclestage_salesqualifiedlead_date", "hs_v2_date_entered_salesqualifiedlead"],
+    "customer_date": ["hs_lifecyclestage_customer_date", "hs_v2_date_entered_customer"],
+}
+CONTACT_PROPERTIES = (["email", "createdate", "lifecyclestage"]
+                      + [p for props in LIFECYCLE_PROPERTIES.values() for p in props]
+                      + ["hs_analytics_source", "hs_analytics_source_data_1", "hs_analytics_source_data_2",
+                         "hs_analytics_first_url", "hs_object_id"])
+
+
+def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
+    """HubSpot contacts (one row per contact, properties as HubSpot names them) -> core.leads.
+
+    lead_id is the contact id; customer_id the lower-cased e-mail (else the contact id), as for
+    HubSpot exports; dates are read in UTC and placed in the reporting time zone. Channel as for
+    files: UTM (the utm_properties, else the first page's query string) through the channel rules,
+    else HubSpot's Original Source (+ drill-down), else the `channel` option."""
+    utm = {**DEFAULT_UTM_PROPERTIES, **(ctx.options.get("utm_properties") or {})}
+    known = channels.known(ctx.channels)
+    rules = tuple(ctx.channel_rules) or channels.DEFAULT_RULES
+    df = records
+    dated = {"created_date": column(df, "createdate")}
+    dated |= {name: pl.coalesce([column(df, p) for p in props]) for name, props in LIFECYCLE_PROPERTIES.items()}
+    exprs = [column(df, "id").alias("lead_id"),
+             pl.coalesce(column(df, "email").str.to_lowercase(), column(df, "id")).alias("customer_id"),
+             column(df, "hs_analytics_first_url").alias("_first_url"),
+             column(df, "hs_analytics_source").alias("_source"),
+             column(df, "hs_analytics_source_data_1").alias("_drill"),
+             *[column(df, utm[k]).alias(f"_{k}") for k in ("utm_source", "utm_medium", "utm_campaign")]]
+    for name, value in dated.items():
+        day, error = hubspot_datetime(value, ctx.timezone, name)
+        exprs += [day.dt.date().alias(name), error.alias(err(name))]
+    df = df.with_columns(exprs)
+    url_src, url_med, url_cmp = channels.utm_from_url("_first_url")
+    df = df.with_columns(
+        pl.coalesce(numbers.text("_utm_source"), url_src).alias("utm_source"),
+        pl.coalesce(numbers.text("_utm_medium"), url_med).alias("utm_medium"),
+        pl.coalesce(numbers.text("_utm_campaign"), url_cmp).alias("utm_campaign"),
+    )
+    has_utm = pl.col("utm_source").is_not_null() | pl.col("utm_medium").is_not_null()
+    df = df.with_columns(channels.channel_expr("utm_source", "utm_medium", rules, known).alias("_by_rules"))
+    df = df.with_columns(pl.coalesce(
+        pl.when(has_utm).then(pl.col("_by_rules")),
+        channels.hubspot_channel("_source", "_drill"),
+        pl.lit(ctx.options.get("channel"), pl.Utf8),
+        pl.col("_by_rules"),
+    ).alias("channel"))
+    df = business.required(df, ["lead_id", "created_date"])
+    return Normalised(business.finish(df, TABLE, ctx))

@@ -7,8 +7,13 @@ from sources.raw import RawTable
 from transforms import business, channels, dates, headers, numbers
 from transforms.business import err
 from transforms.context import Normalised, SourceContext
+from transforms.hubspot_email import DEFAULT_UTM_PROPERTIES, column, hubspot_datetime
 
 TABLE = "orders"
+# API mode (sources/orders.py): crm = "hubspot" (the only CRM with an API client for now);
+# won_stages = ["closedwon"] (the deal stage ids that are revenue); utm_properties = { utm_source =
+# "…", … } names the deal/contact properties holding UTM values (default utm_source, …).
+OPTIONS = ("crm", "won_stages", "utm_properties")
 
 # field -> header aliases, tried in order (a header feeds one field; earlier fields claim first).
 FIELDS: dict[str, list[str]] = {
@@ -194,3 +199,67 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     )
     df = business.required(df, ["order_id", "order_date", "amount"])
     return Normalised(business.finish(df, TABLE, ctx), warnings=warnings)
+
+
+# ---- API mode: HubSpot deals won (sources/orders.py) --------------------------------------------
+
+DEAL_PROPERTIES = ["dealname", "amount", "closedate", "createdate", "deal_currency_code", "dealstage",
+                   "pipeline", "hs_analytics_source", "hs_analytics_source_data_1",
+                   "hs_analytics_source_data_2", "hs_object_id"]
+CONTACT_PROPERTIES = ["email", "createdate", "hs_analytics_source", "hs_analytics_source_data_1",
+                      "hs_analytics_first_url"]
+
+
+def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
+    """HubSpot deals won (one row per deal, with its contact under "contact.*") -> core.orders.
+
+    order_id is the deal id, order_date the close date in the reporting time zone, amount the
+    deal amount in deal_currency_code (else the source's `currency`, else the HubSpot account's
+    company currency, else the reporting currency); customer_id is the contact's
+    lower-cased e-mail (else its id), the key HubSpot leads carry too. is_first_order is left
+    unknown. Channel: UTM of the deal, else of the contact (its properties, then its first page's
+    query string), through the channel rules; else the deal's Original Source, else the contact's,
+    else the `channel` option."""
+    utm = {**DEFAULT_UTM_PROPERTIES, **(ctx.options.get("utm_properties") or {})}
+    known = channels.known(ctx.channels)
+    rules = tuple(ctx.channel_rules) or channels.DEFAULT_RULES
+    df = records
+    day, day_error = hubspot_datetime(column(df, "closedate"), ctx.timezone, "order_date")
+    df = df.with_columns(
+        column(df, "id").alias("order_id"),
+        pl.coalesce(column(df, "contact.email").str.to_lowercase(), column(df, "contact.id")).alias("customer_id"),
+        day.dt.date().alias("order_date"), day_error.alias(err("order_date")),
+        column(df, "amount").alias("amount"),
+        # Deals without deal_currency_code are in the source's `currency`, else the account's currency.
+        pl.coalesce(column(df, "deal_currency_code"), pl.lit(ctx.currency, pl.Utf8),
+                    column(df, "account.companyCurrency")).alias("currency"),
+        column(df, "contact.hs_analytics_first_url").alias("_first_url"),
+        *[pl.coalesce(column(df, utm[k]), column(df, f"contact.{utm[k]}")).alias(f"_{k}")
+          for k in ("utm_source", "utm_medium", "utm_campaign")],
+        column(df, "hs_analytics_source").alias("_source"),
+        column(df, "hs_analytics_source_data_1").alias("_drill"),
+        column(df, "contact.hs_analytics_source").alias("_contact_source"),
+        column(df, "contact.hs_analytics_source_data_1").alias("_contact_drill"),
+    )
+    df = business.parse_each(df, {
+        "amount": numbers.number("amount", ".", label="amount"),
+        "currency": business.currency("currency", ctx.default_currency),
+    })
+    url_src, url_med, url_cmp = channels.utm_from_url("_first_url")
+    df = df.with_columns(
+        pl.coalesce(numbers.text("_utm_source"), url_src).alias("utm_source"),
+        pl.coalesce(numbers.text("_utm_medium"), url_med).alias("utm_medium"),
+        pl.coalesce(numbers.text("_utm_campaign"), url_cmp).alias("utm_campaign"),
+        pl.lit(None, pl.Boolean).alias("is_first_order"),
+    )
+    has_utm = pl.col("utm_source").is_not_null() | pl.col("utm_medium").is_not_null()
+    df = df.with_columns(channels.channel_expr("utm_source", "utm_medium", rules, known).alias("_by_rules"))
+    df = df.with_columns(pl.coalesce(
+        pl.when(has_utm).then(pl.col("_by_rules")),
+        channels.hubspot_channel("_source", "_drill"),
+        channels.hubspot_channel("_contact_source", "_contact_drill"),
+        pl.lit(ctx.options.get("channel"), pl.Utf8),
+        pl.col("_by_rules"),
+    ).alias("channel"))
+    df = business.required(df, ["order_id", "order_date", "amount"])
+    return Normalised(business.finish(df, TABLE, ctx))
