@@ -142,7 +142,7 @@ def backfill(start: Annotated[str, typer.Option("--start", help="First day, e.g.
 @app.command()
 @friendly
 def ingest(paths: Annotated[list[Path], typer.Argument(help="Export files (CSV, TSV, XLSX).")],
-           kind: Annotated[str, typer.Option("--kind", help="google_ads, meta_ads, mailchimp, leads, orders, costs, budgets, goals, fx_rates.")],
+           kind: Annotated[str, typer.Option("--kind", help="What the files are: google_ads, meta_ads, linkedin_ads, microsoft_ads, tiktok_ads, mailchimp, brevo, klaviyo, hubspot_email, leads, orders, costs, budgets, goals, fx_rates.")],
            source: Annotated[Optional[str], typer.Option("--source", help="Source name for the rows (default: the kind).")] = None,
            config: ConfigOpt = None):
     """Load export files now (no Prefect server): each replaces its source's rows over the file's dates."""
