@@ -237,5 +237,44 @@ def query(sql: Annotated[str, typer.Argument(help="A SELECT over core.*, ops.*, 
     show.query(_reader_settings(config), sql, csv)
 
 
+@app.command()
+@friendly
+def report(date_from: Annotated[Optional[str], typer.Option("--from", help="First day (default: 30 days before --to).")] = None,
+           date_to: Annotated[Optional[str], typer.Option("--to", help="Last day (default: the latest day with data).")] = None,
+           out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("report.html"),
+           lang: Annotated[Optional[str], typer.Option("--lang", help="it or en (default: [report] lang in roi.toml, else it).")] = None,
+           config: ConfigOpt = None):
+    """One self-contained HTML report (opens offline): KPIs vs the previous period, channels, funnel, email, budget, goals, alerts."""
+    from flows.errors import ConfigError
+    from flows.report import write_report
+    settings = _reader_settings(config)
+    language = lang or settings.report_lang
+    if language not in ("it", "en"):
+        raise ConfigError(f"--lang {language}: choose it or en")
+    path = write_report(settings.warehouse_path, out, _date(date_from, "--from"), _date(date_to, "--to"), language)
+    typer.echo(f"wrote {path} — open it in any browser; it needs no network")
+
+
+@app.command()
+@friendly
+def export(fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+           out: Annotated[Optional[Path], typer.Option("--out", help="Folder (default: export/ beside the warehouse, e.g. data/export).")] = None,
+           config: ConfigOpt = None):
+    """Write every marts view to one file each, for Looker Studio, Power BI, Sheets or Excel."""
+    from flows.export import export as export_views, show_export
+    settings = _reader_settings(config)
+    show_export(export_views(settings.warehouse_path, fmt, out or settings.warehouse_path.parent / "export"))
+
+
+@app.command()
+@friendly
+def alerts(date_from: Annotated[Optional[str], typer.Option("--from", help="First day (default: the last 7 days with data).")] = None,
+           date_to: Annotated[Optional[str], typer.Option("--to", help="Last day (default: all).")] = None,
+           config: ConfigOpt = None):
+    """KPI alerts: metrics outside their usual range, budgets off plan, goals at risk or missed."""
+    from flows.alerts import show_alerts
+    show_alerts(_reader_settings(config).warehouse_path, _date(date_from, "--from"), _date(date_to, "--to"))
+
+
 if __name__ == "__main__":
     main()

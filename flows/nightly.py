@@ -19,6 +19,16 @@ def load_source(config: str | None, source: str, run_date: dt.date) -> dict:
     return dataclasses.asdict(record)
 
 
+@task(name="send-alerts", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60])
+def send_alerts(config: str | None) -> int:
+    """New KPI alerts, each sent once through every notifier of [alerts] in roi.toml."""
+    from flows.alerts import notify
+    from warehouse import db
+    settings = load_settings(config)
+    with db.connect(settings.warehouse_path) as con:
+        return notify(settings.alerts, con)
+
+
 @flow(name="roi-nightly")
 def nightly(config: str | None = None, run_date: dt.date | None = None,
             sources: list[str] | None = None) -> list[dict]:
@@ -26,4 +36,7 @@ def nightly(config: str | None = None, run_date: dt.date | None = None,
     day = run_date or default_run_date(settings)
     selected = select_sources(settings, sources)
     with WriterLock(settings.warehouse_path, settings.lock_timeout_seconds):
-        return [load_source(config, s.name, day) for s in selected]
+        records = [load_source(config, s.name, day) for s in selected]
+        if settings.alerts:
+            send_alerts(config)
+    return records

@@ -13,7 +13,10 @@ from flows.errors import ConfigError
 DEMO_CONFIG = Path(__file__).resolve().parent.parent / "samples" / "demo" / "roi.toml"
 DEFAULT_LOOKBACK_DAYS = 28
 
-TOP_KEYS = {"warehouse", "sources", "channels", "kpi", "schedule"}
+TOP_KEYS = {"warehouse", "sources", "channels", "kpi", "schedule", "report", "alerts"}
+REPORT_KEYS = {"lang"}
+ALERTS_KEYS = {"k", "webhook_url", "smtp_host", "smtp_port", "smtp_from", "smtp_to", "smtp_user", "smtp_security",
+               "prefect_block", "min_severity", "since_days"}
 WAREHOUSE_KEYS = {"path", "reporting_currency", "timezone", "lock_timeout_seconds", "archive_raw"}
 KPI_KEYS = {"attribution", "pacing_tolerance"}
 SCHEDULE_KEYS = {"cron", "timezone"}
@@ -67,6 +70,9 @@ class Settings:
     sources: tuple[SourceConfig, ...] = ()
     env: dict[str, str] = field(default_factory=dict, repr=False)
     is_demo: bool = False
+    report_lang: str = "it"                                 # [report] lang: it | en
+    alert_k: float = 3.5                                    # [alerts] k, written to ops.settings 'alert_k'
+    alerts: dict = field(default_factory=dict, repr=False)  # [alerts] notifiers, for flows.alerts.notify
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
@@ -159,10 +165,22 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
     if attribution not in ("last_touch", "first_touch"):
         raise ConfigError(f"{where}: [kpi] attribution must be \"last_touch\" or \"first_touch\", not '{attribution}'")
 
+    report = _table(data, "report", where)
+    _unknown(report, REPORT_KEYS, where, "[report]")
+    report_lang = str(report.get("lang", "it"))
+    if report_lang not in ("it", "en"):
+        raise ConfigError(f"{where}: [report] lang must be \"it\" or \"en\", not '{report_lang}'")
+    alerts_cfg = _table(data, "alerts", where)
+    _unknown(alerts_cfg, ALERTS_KEYS, where, "[alerts]")
+    alert_k = alerts_cfg.get("k", 3.5)
+    if isinstance(alert_k, bool) or not isinstance(alert_k, (int, float)) or alert_k <= 0:
+        raise ConfigError(f"{where}: [alerts] k must be a positive number like 3.5 (robust standard deviations)")
+    alerts = {key: value for key, value in alerts_cfg.items() if key != "k"}
+
     if not sources:
         return Settings(config_path=path, base_dir=base_dir, warehouse_path=wh_path,
                         reporting_currency=currency, timezone=timezone, attribution=attribution,
-                        is_demo=is_demo)
+                        is_demo=is_demo, report_lang=report_lang, alert_k=float(alert_k))
 
     from transforms.channels import BUILTIN_CHANNELS, parse_rules
     custom = tuple(str(c).strip().lower() for c in channels.get("custom", []))
@@ -181,6 +199,9 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
 
     env = read_dotenv(base_dir / ".env")
     env.update({k: v for k, v in os.environ.items() if k.startswith("ROI_")})
+    for key in ("webhook_url", "smtp_password"):    # secrets: the environment / .env (a Slack URL is one too)
+        if env.get(f"ROI_ALERTS__{key.upper()}"):
+            alerts[key] = env[f"ROI_ALERTS__{key.upper()}"]
 
     sources = tuple(_source(raw, i, base_dir, where) for i, raw in enumerate(data.get("sources", []), 1))
     names = [s.name for s in sources]
@@ -197,6 +218,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
         cron=str(schedule.get("cron", "0 4 * * *")),
         schedule_timezone=_timezone(schedule.get("timezone", timezone), where, "[schedule] timezone"),
         custom_channels=custom, channel_rules=rules, sources=sources, env=env, is_demo=is_demo,
+        report_lang=report_lang, alert_k=float(alert_k), alerts=alerts,
     )
     if check_secrets:
         from sources.registry import client

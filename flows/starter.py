@@ -23,6 +23,20 @@ attribution = "last_touch"        # or "first_touch": revenue goes to the channe
 cron = "0 4 * * *"                # nightly run at 04:00 …
 timezone = "Europe/Rome"          # … Rome time (roi serve / roi deploy)
 
+[report]
+lang = "it"                       # roi report: "it" or "en"
+
+# [alerts]                        # the nightly run sends new KPI alerts once each
+# k = 3.5                         # band: median ± k robust standard deviations of the last 28 days
+# smtp_host = "smtp.example.com"  # e-mail: the password goes in ROI_ALERTS__SMTP_PASSWORD
+# smtp_port = 587                 # 587 starttls, 465 ssl (or smtp_security = "none")
+# smtp_from = "roi@example.com"
+# smtp_to = ["marketing@example.com"]
+# smtp_user = "roi@example.com"
+# prefect_block = "slack-webhook/marketing"   # a saved Prefect notification block
+# min_severity = "warning"        # info | warning | critical
+# (a Slack/Teams webhook URL is a secret: ROI_ALERTS__WEBHOOK_URL in .env)
+
 [channels]
 custom = ["events"]               # offline or other channels of yours (events, print, radio …)
 # [[channels.rules]]              # your UTM rules come before the built-in ones
@@ -110,6 +124,8 @@ ENV_EXAMPLE = '''# Copy to .env (never commit .env). Names: ROI_<SOURCE NAME>__<
 # ROI_GOOGLE_ADS_IT__CLIENT_SECRET=
 # ROI_GOOGLE_ADS_IT__REFRESH_TOKEN=
 # ROI_NEWSLETTER__API_KEY=
+# ROI_ALERTS__WEBHOOK_URL=https://hooks.slack.com/services/...
+# ROI_ALERTS__SMTP_PASSWORD=
 '''
 
 

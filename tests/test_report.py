@@ -1,0 +1,153 @@
+"""roi report: headline numbers checked against a hand-computed warehouse, rendered offline in headless Chromium."""
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import report
+from viewkit import Warehouse
+from warehouse.build import build
+
+D = dt.date
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+MARCH = (D(2026, 3, 1), D(2026, 3, 31))     # previous period of equal length: 29 January - 28 February
+
+
+def small_warehouse(wh: Warehouse) -> None:
+    """March 2026: Google spend 1000 (conversion value 3000) + staff 310, Meta spend 500 (value 500);
+    orders 1200 + 800 (Google, new), 400 (Meta, new), 300 (repeat of the first Google customer).
+    February: Google spend 500 (value 1000), one new customer 600."""
+    wh.settings(as_of="2026-03-31")
+    wh.ad("2026-03-10", spend=1000, conversion_value=3000, impressions=50000, clicks=900, conversions=60)
+    wh.ad("2026-03-15", platform="meta_ads", source="meta", spend=500, conversion_value=500, impressions=40000,
+          clicks=700, conversions=20)
+    wh.cost("2026-03-01", 310, end="2026-03-31", cost_type="staff")
+    wh.order("o1", "2026-03-11", 1200, customer_id="c1", is_first_order=True)
+    wh.order("o2", "2026-03-12", 800, customer_id="c2", is_first_order=True)
+    wh.order("o3", "2026-03-16", 400, customer_id="c3", is_first_order=True, channel="meta_ads")
+    wh.order("o4", "2026-03-20", 300, customer_id="c1", is_first_order=False)
+    wh.ad("2026-02-10", spend=500, conversion_value=1000, impressions=20000, clicks=400, conversions=25)
+    wh.order("o0", "2026-02-11", 600, customer_id="c0", is_first_order=True)
+    for n in range(6):
+        wh.lead(f"l{n}", "2026-03-05", mql_date="2026-03-06" if n < 4 else None,
+                sql_date="2026-03-08" if n < 3 else None, customer_date="2026-03-11" if n < 2 else None)
+    wh.email("2026-03-18", campaign_id="m1", campaign_name="Primavera 🌸", recipients=1000, delivered=980,
+             unique_opens=300, unique_clicks=49, hard_bounces=15, soft_bounces=5, unsubscribes=2, revenue=250)
+    wh.budget("2026-03-01", "google_ads", 1500)
+    wh.budget("2026-03-01", "meta_ads", 300, bucket="new")
+    wh.goal("g1", "revenue", 5000, "2026-03-01", "2026-06-30", name="Ricavi Q2")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "roi.duckdb"
+    con = duckdb.connect(str(path))
+    build(con)
+    small_warehouse(Warehouse(con))
+    con.close()
+    return path
+
+
+# Hand-computed, March vs 29 Jan - 28 Feb:
+#   spend 1000 + 500 = 1500 (prev 500); total cost 1500 + 310 staff = 1810 (prev 500)
+#   revenue 1200 + 800 + 400 + 300 = 2700 (prev 600); ROI (2700 - 1810) / 1810 = 49.17 % (prev 20 %)
+#   ROAS (3000 + 500) / 1500 = 2.33 (prev 2.00); CAC 1810 / 3 new customers = 603.33 (prev 500)
+#   LTV:CAC, March cohorts: revenue to date 2300 (Google) + 400 (Meta) / acquisition cost 1310 + 500 = 1.49;
+#   February cohort: 600 / 500 = 1.20
+ITALIAN = {"spend": "1.500,00 €", "total_cost": "1.810,00 €", "revenue": "2.700,00 €", "roi_pct": "49,2%",
+           "roas": "2,33", "cac": "603,33 €", "ltv_cac": "1,49"}
+ENGLISH = {"spend": "€1,500.00", "total_cost": "€1,810.00", "revenue": "€2,700.00", "roi_pct": "49.2%",
+           "roas": "2.33", "cac": "€603.33", "ltv_cac": "1.49"}
+ITALIAN_PREV = {"spend": "500,00 €", "total_cost": "500,00 €", "revenue": "600,00 €", "roi_pct": "20,0%",
+                "roas": "2,00", "cac": "500,00 €", "ltv_cac": "1,20"}
+
+
+def cards(page: str) -> dict:
+    return dict(re.findall(r'data-kpi="(\w+)"><div class="label">[^<]*</div><div class="value">([^<]*)</div>', page))
+
+
+def previous(page: str) -> dict:
+    found = re.findall(r'data-kpi-prev="(\w+)">[^<\d]*([^<]*)</div>', page)
+    return {k: v for k, v in found}
+
+
+def test_headline_numbers_match_the_warehouse(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        italian = report.render_report(con, *MARCH, lang="it")
+        english = report.render_report(con, *MARCH, lang="en")
+        now = report.headline(con, report.Period(*MARCH))
+    assert float(now["roi_pct"]) == pytest.approx((2700 - 1810) * 100 / 1810)
+    assert float(now["ltv_to_cac"]) == pytest.approx(2700 / 1810)
+    assert cards(italian) == ITALIAN
+    assert previous(italian) == ITALIAN_PREV
+    assert cards(english) == ENGLISH
+    assert "+29,2 pp" in italian and "+29.2 pp" in english              # ROI 49.2 % vs 20.0 %
+    assert "1 – 31 marzo 2026 · confronto con 29 gennaio – 28 febbraio 2026" in italian
+    assert "1 – 31 March 2026 · compared with 29 January – 28 February 2026" in english
+    assert "Primavera 🌸" in italian and "30,6%" in italian                # open rate 300 / 980
+    assert report._plotly_js() in italian                                  # the chart library, inline
+    ours = italian.replace(report._plotly_js(), "")
+    assert not re.search(r'(src|href)="(https?:)?//', ours)                 # nothing else to fetch
+
+
+def test_empty_previous_period_and_bad_arguments(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        page = report.render_report(con, D(2026, 2, 1), D(2026, 3, 31), lang="en")
+        assert "no data in the previous period" in page
+        with pytest.raises(report.ConfigError):
+            report.render_report(con, D(2026, 3, 31), D(2026, 3, 1))
+        with pytest.raises(report.ConfigError):
+            report.render_report(con, *MARCH, lang="de")
+        default = report.resolve_period(con, None, None)
+    assert (default.start, default.end) == (D(2026, 3, 2), D(2026, 3, 31))   # 30 days up to the latest data
+
+
+def test_cohort_months_of_a_period():
+    assert report.Period(D(2026, 10, 2), D(2026, 10, 31)).cohort_months() == [D(2026, 10, 1)]
+    assert report.Period(D(2026, 9, 2), D(2026, 10, 1)).cohort_months() == [D(2026, 9, 1)]
+    assert report.Period(D(2026, 3, 10), D(2026, 3, 16)).cohort_months() == [D(2026, 3, 1)]
+    assert report.Period(D(2026, 1, 29), D(2026, 2, 28)).cohort_months() == [D(2026, 2, 1)]
+
+
+def test_numbers_follow_the_language():
+    it, en = report.Fmt("it", "EUR"), report.Fmt("en", "EUR")
+    assert (it.money(1234.5), en.money(1234.5)) == ("1.234,50 €", "€1,234.50")
+    assert (it.money(-50), en.money(-50)) == ("−50,00 €", "−€50.00")
+    assert (it.pct(0.031), en.pct(0.031)) == ("3,1%", "3.1%")
+    assert (it.num(1234567), en.num(1234567)) == ("1.234.567", "1,234,567")
+    assert report.Fmt("en", "CHF").money(10) == "CHF 10.00"
+
+
+def chromium(*args, tmp_path) -> subprocess.CompletedProcess:
+    profile = tmp_path / "chromium-profile"
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--host-resolver-rules=MAP * ~NOTFOUND",
+               *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (Debian: apt-get install -y chromium)")
+def test_report_renders_offline_in_chromium(warehouse, tmp_path):
+    page = report.write_report(warehouse, tmp_path / "report.html", *MARCH, lang="it")
+    screenshot = ROOT / "data" / "report.png"
+    screenshot.parent.mkdir(exist_ok=True)
+    screenshot.unlink(missing_ok=True)
+    shown = chromium("--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000", "--hide-scrollbars",
+                     "--window-size=1400,4000", f"--screenshot={screenshot}", "--dump-dom", page.as_uri(),
+                     tmp_path=tmp_path)
+    dom = shown.stdout
+    charts = len(re.findall(r'id="chart-\d+"', dom))
+    assert charts >= 9
+    assert f'data-charts-rendered="{charts}"' in dom                  # every Plotly.newPlot resolved
+    assert dom.count('class="main-svg"') >= 2 * charts                # plotly drew each chart
+    assert "data-js-error=\"" not in dom                             # window.onerror never fired
+    console = [line for line in shown.stderr.splitlines() if "CONSOLE" in line]
+    assert not console, console                                        # no error, no warning, no log
+    assert cards(dom) == ITALIAN                                       # the numbers the manager sees
+    assert screenshot.is_file() and screenshot.stat().st_size > 50_000
