@@ -3,17 +3,21 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import io
 import math
+import os
 import random
 import re
 import sys
 import unicodedata
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 END = date(2026, 10, 31)
@@ -172,19 +176,109 @@ def csv_cell(value: object, delimiter: str, force: Callable[[str], bool] | None 
     return s
 
 
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Writes a new file and renames it over the old one (unchanged bytes are left alone): a hard link
+    to the old export, such as roi's raw archive (data/raw/), keeps the bytes it was made from."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file() and path.read_bytes() == data:
+        return path
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
 def write_table(path: Path, rows: list[list[object]], *, delimiter: str = ",", newline: str = "\n",
                 encoding: str = "utf-8", bom: bool = False, preamble: Iterable[str] = (),
-                force: Callable[[str], bool] | None = None, final_newline: bool = True) -> Path:
+                force: Callable[[str], bool] | None = None, final_newline: bool = True,
+                footer: Iterable[str] = ()) -> Path:
     """Writes text lines exactly (no csv-module guesses): the tools differ in BOM, quoting and EOL."""
-    lines = list(preamble) + [delimiter.join(csv_cell(v, delimiter, force) for v in r) for r in rows]
+    lines = list(preamble) + [delimiter.join(csv_cell(v, delimiter, force) for v in r) for r in rows] + list(footer)
     text = newline.join(lines) + (newline if final_newline else "")
     if encoding == "utf-16":
         data = b"\xff\xfe" + text.encode("utf-16-le")
     else:
         data = (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
+    return write_bytes(path, data)
+
+
+def _xlsx_column(i: int) -> str:
+    name, i = "", i + 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+_XLSX_PARTS = {
+    "[Content_Types].xml":
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+    "_rels/.rels":
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml":
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels":
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'styles" Target="styles.xml"/></Relationships>',
+    "xl/styles.xml":
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>',
+}
+
+
+def write_xlsx(path: Path, rows: list[list[object]], *, when: datetime, sheet: str = "Sheet1") -> Path:
+    """A one-sheet workbook: str cells as inline text, int/float cells as numbers. Stored, not deflated,
+    with fixed member times: the bytes depend neither on the zlib build nor on the clock."""
+    xml_rows = []
+    for i, row in enumerate(rows, 1):
+        cells = []
+        for j, v in enumerate(row):
+            ref = f"{_xlsx_column(j)}{i}"
+            if v is None or v == "":
+                continue
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                cells.append(f'<c r="{ref}"><v>{v!r}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>')
+        xml_rows.append(f'<row r="{i}">{"".join(cells)}</row>')
+    width = max((len(r) for r in rows), default=1)
+    sheet_xml = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                 f'<dimension ref="A1:{_xlsx_column(width - 1)}{max(1, len(rows))}"/>'
+                 f'<sheetData>{"".join(xml_rows)}</sheetData></worksheet>')
+    parts = dict(_XLSX_PARTS)
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace("{sheet}", escape(sheet))
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, xml in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(when.year, when.month, when.day, when.hour, when.minute, 0))
+            info.create_system, info.external_attr = 0, 0
+            archive.writestr(info, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml)
+    return write_bytes(path, buffer.getvalue())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -311,6 +405,47 @@ def _meta_ads() -> tuple[MetaAd, ...]:
 
 
 META_ADS = _meta_ads()
+
+# The smaller channels, simulated after the main ones on a random stream of their own (Simulation.extend):
+# a LinkedIn B2B account, a Microsoft Ads copy of the Italian search campaigns, and a one-month TikTok
+# test for the Bio line launch (the "experiment" budget bucket).
+LI, MS, TT = "linkedin", "microsoft", "tiktok"
+ACCOUNTS.update({
+    LI: {"id": "508812345", "name": "BV Cosmetici Naturali – B2B", "currency": "EUR"},
+    MS: {"id": "180456789", "number": "F149XK2P", "name": "BV Cosmetici IT", "currency": "EUR"},
+    TT: {"id": "7301234567890123457", "name": "BV Cosmetici Naturali", "currency": "EUR"},
+})
+LINKEDIN_LAUNCH, TIKTOK_LAUNCH = date(2026, 3, 2), date(2026, 10, 1)
+MORE_CAMPAIGNS: tuple[Campaign, ...] = (
+    # LinkedIn Campaign Manager (EUR): Italian shops, and from mid-September private label abroad
+    Campaign(LI, "284512301", "BV_B2B_Rivenditori_Italia", "Sponsored Content", 1050, 0.0062, 3.55, 0.060,
+             b2b=True, launch=LINKEDIN_LAUNCH),
+    Campaign(LI, "284512302", "BV_B2B_Private_Label_EU", "Sponsored Content", 760, 0.0055, 4.85, 0.050,
+             b2b=True, launch=date(2026, 9, 14)),
+    # Microsoft Advertising (EUR): the Italian search campaigns imported from Google Ads
+    Campaign(MS, "412003101", "MS_IT_Search_Brand", "Search", 230, 0.085, 0.24, 0.050, 0.010),
+    Campaign(MS, "412003102", "MS_IT_Search_Generico_Cosmetici", "Search", 900, 0.028, 0.45, 0.018, 0.012),
+    # TikTok Ads Manager (EUR): the October test
+    Campaign(TT, "1812345678901234567", "BV_TikTok_Test_Linea_Bio", "Sales", 5600, 0.0085, 0.48, 0.0075,
+             0.010, launch=TIKTOK_LAUNCH),
+)
+LI_GROUPS = {"284512301": ("Rivenditori Italia 2026", "612004501"),
+             "284512302": ("Private label 2026", "612004502")}
+
+
+def _tiktok_ads() -> tuple[MetaAd, ...]:
+    c = next(c for c in MORE_CAMPAIGNS if c.account == TT)
+    spec = [("Donne 18-34 · Italia", "1812345678901234601", [
+                ("✨ Linea Bio – UGC routine serale", "1812345678901239011", 0.45),
+                ("Spark Ad @giulia.green 🌿", "1812345678901239012", 0.35)]),
+            ("Interessi clean beauty", "1812345678901234602", [
+                ("✨ Linea Bio – UGC routine serale", "1812345678901239021", 0.30),
+                ("Prima e dopo in 15 secondi", "1812345678901239022", 0.25)])]
+    return tuple(MetaAd(c, adset_id, adset, ad_id, name, share)
+                 for adset, adset_id, items in spec for name, ad_id, share in items)
+
+
+TIKTOK_ADS = _tiktok_ads()
 
 # (name, url handle, price EUR, available from, seasonal months or None)
 PRODUCTS = (
@@ -475,6 +610,8 @@ class EmailCampaign:
     forwarded: int
     ecommerce: bool
     touch: Touch
+    campaign_id: str = ""           # the tool's own id (Klaviyo, HubSpot); variants of an A/B test share it
+    variant: str = ""
 
     @property
     def delivered(self) -> int:
@@ -530,6 +667,31 @@ EMAIL_THEMES_B2B = (
     ("Formazione", "Formazione gratuita per il tuo staff: le date d'autunno"),
     ("Private label", "Private label: la tua linea cosmetica prodotta in Italia"),
 )
+# Brevo: the trade-fair team's list of shops; (days from the fair's first day, hour, minute, short, subject)
+BREVO_SENDS = (
+    (-11, 10, 0, "Invito", "Ti aspettiamo al SANA {y}: Padiglione 21, stand B34"),
+    (-3, 9, 30, "Promemoria", "Tra pochi giorni al SANA: prenota il tuo appuntamento allo stand"),
+    (5, 11, 0, "Grazie", "Grazie per la visita al SANA {y} 🌿 il listino fiera è qui"),
+    (19, 10, 0, "Offerta fiera", "Ultimi giorni per le condizioni fiera: -15% sul primo ordine"),
+)
+# Klaviyo: a trial on the Shopify customers, Wednesdays from the Bio launch; two subjects = an A/B test
+KLAVIYO_START = date(2026, 10, 1)
+KLAVIYO_THEMES = (
+    ("Linea Bio – i preferiti", ("I 3 prodotti Bio più amati della prima settimana 🌿",)),
+    ("Routine d'autunno", ("La tua routine d'autunno in 3 passi",)),
+    ("Siero vitamina C", ("Luminosità in 7 giorni: il siero Bio alla vitamina C",
+                          "Hai già provato il siero più richiesto?")),
+    ("Cofanetti regalo", ("Pensa già ai regali: i cofanetti sono arrivati 🎁",)),
+)
+# HubSpot marketing emails: B2B nurturing of the MQLs, Wednesdays of odd ISO weeks
+HUBSPOT_START = date(2026, 3, 4)
+HUBSPOT_THEMES = (
+    ("Chi siamo", "Cosmetici naturali prodotti in Italia: chi siamo"),
+    ("Margini", "Quanto guadagna un rivenditore con la nostra linea?"),
+    ("Caso di successo", "Come un'erboristeria di Bologna ha raddoppiato le vendite"),
+    ("Kit campioni", "Richiedi il kit campioni gratuito per il tuo negozio"),
+    ("Private label", "La tua linea cosmetica, prodotta nel nostro laboratorio"),
+)
 
 
 class Simulation:
@@ -548,6 +710,10 @@ class Simulation:
         self.next_record = 61_250_000_000 + 1000
         self.last_client_email: EmailCampaign | None = None
         self.order_seq = 0
+        self.more_ad_days: list[AdDay] = []                 # LinkedIn, Microsoft Ads, TikTok
+        self.tool_emails: dict[str, list[EmailCampaign]] = {"brevo": [], "klaviyo": [], "hubspot": []}
+        self._pool: list[Person] = []                       # B2C customers by first purchase (extend)
+        self._pool_times: list[datetime] = []
 
     # -- people ------------------------------------------------------------------------------
     def _unique_email(self, local: str, domain: str) -> str:
@@ -814,6 +980,8 @@ class Simulation:
             touch = self._touch_for(brand, None) if x < 0.2 and brand.active(d) else None
             self.place_order(at_time(r, d), p, touch)
             self._maybe_repeat(p, d, 0.5)
+        elif kind == "repeat_plain":                     # a customer of the smaller channels comes back
+            self.place_order(at_time(r, d), p, None)
         elif kind == "email_order":
             campaign: EmailCampaign = event[2]
             self.place_order(event[3], p, campaign.touch,
@@ -952,6 +1120,181 @@ class Simulation:
                 row.value_cents = round(sum(values) * factor * 100) if row.conv_centi else 0
 
 
+    # -- the smaller channels: LinkedIn, Microsoft Ads, TikTok; Brevo, Klaviyo, HubSpot emails ----------
+    def extend(self) -> None:
+        """Runs the smaller channels over the same days, after the main run and on a random stream of
+        their own, so the main channels' exports do not move with them. A returning buyer here is a
+        customer whose first order came earlier; no event of the main run is touched."""
+        self._pool = sorted((p for p in self.people if p.customer and p.record_id is not None and not p.b2b),
+                            key=lambda p: (p.customer, p.record_id))
+        self._pool_times = [p.customer for p in self._pool]
+        main, self.rng = self.rng, random.Random(f"roi-demo:{self.seed}:more")
+        try:
+            for d in daterange(self.start, self.end):
+                self._more_ads(d)
+                self._tool_emails(d)
+                while self.agenda.get(d):
+                    for event in self.agenda.pop(d):
+                        self._handle(d, event)
+        finally:
+            self.rng = main
+
+    def _returning(self, t: datetime) -> Person | None:
+        """A B2C customer (in the CRM) whose first order came before t, or None."""
+        n = bisect.bisect_left(self._pool_times, t)
+        return self._pool[self.rng.randrange(n)] if n else None
+
+    def _more_touch(self, c: Campaign, ad: MetaAd | None) -> Touch:
+        r = self.rng
+        if c.account == LI:
+            h = "".join(r.choices("0123456789abcdef", k=32))
+            return Touch("linkedin", "paid_social", c.name, ("linkedin", c.id),
+                         f"&li_fat_id={h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+        if c.account == MS:
+            return Touch("bing", "cpc", c.name, ("microsoft", c.id),
+                         f"&msclkid={''.join(r.choices('0123456789abcdef', k=32))}")
+        ttclid = "".join(r.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", k=30))
+        return Touch("tiktok", "paid_social", c.name, ("tiktok", ad.id),
+                     f"&utm_content={ad.id}&ttclid=E.C.P.{ttclid}")
+
+    def _more_ads(self, d: date) -> None:
+        r = self.rng
+        s = season(d)
+        cpc_pressure = 1 + 0.35 * (MONTH_FACTOR[d.month] - 1)
+        for c in MORE_CAMPAIGNS:
+            if not c.active(d):
+                continue
+            wd = (WEEKDAY_B2B if c.b2b else WEEKDAY_B2C)[d.weekday()]
+            base = c.impressions * s * wd * c.ramp(d) * noise(r, 0.12)
+            units = [a for a in TIKTOK_ADS if a.campaign is c] if c.account == TT else [None]
+            for ad in units:
+                impr = round(base * (ad.share * noise(r, 0.2) if ad else 1.0))
+                if impr <= 0:
+                    continue
+                clicks = min(impr, poisson(r, impr * c.ctr * noise(r, 0.08)))
+                cost_cents = round(clicks * c.cpc * cpc_pressure * noise(r, 0.07) * 100)
+                reach = 0
+                if c.account == TT:
+                    reach = max(1, round(impr / (1.12 + 0.25 * r.random())))
+                    cost_cents = max(cost_cents, round(impr * 0.0042 * 100))   # CPM floor ~4.2 €
+                elif c.account == LI:
+                    reach = max(1, round(impr / (1.3 + 0.5 * r.random())))
+                self.more_ad_days.append(AdDay(d, c, ad, impr, clicks, cost_cents, reach))
+                self._more_outcomes(d, c, ad, clicks)
+
+    def _more_outcomes(self, d: date, c: Campaign, ad: MetaAd | None, clicks: int) -> None:
+        r = self.rng
+        if c.b2b:
+            for _ in range(poisson(r, clicks * c.cvr)):
+                self.b2b_lead(at_time(r, d, b2b=True), self._more_touch(c, ad), intl=c.name.endswith("_EU"))
+            return
+        returning_share = 0.45 if "Brand" in c.name else 0.15
+        for _ in range(poisson(r, clicks * c.cvr)):
+            touch = self._more_touch(c, ad)
+            t = at_time(r, d)
+            buyer = self._returning(t) if r.random() < returning_share else None
+            if buyer is not None:
+                self.place_order(t, buyer, touch)
+                continue
+            p = self.new_person(t, touch, crm=r.random() > 0.03)
+            self.place_order(t + timedelta(minutes=r.randrange(2, 25)), p, touch)
+            if r.random() < 0.3:
+                self.schedule(d + timedelta(days=7 + int(r.expovariate(1 / 50))), ("repeat_plain", p))
+        for _ in range(poisson(r, clicks * c.signup)):
+            self.new_person(at_time(r, d), self._more_touch(c, ad))
+
+    def _tool_emails(self, d: date) -> None:
+        fs = fair_start(d.year)
+        for offset, hh, mm, short, subject in BREVO_SENDS:
+            if d == fs + timedelta(days=offset):
+                self._tool_send("brevo", d, hh, mm, "Fiere ed eventi – rivenditori", f"SANA {d.year} – {short}",
+                                subject.format(y=d.year))
+        if d >= KLAVIYO_START and d.weekday() == 2:
+            short, subjects = KLAVIYO_THEMES[(d - KLAVIYO_START).days // 7 % len(KLAVIYO_THEMES)]
+            self._tool_send("klaviyo", d, 10, 0, "Clienti Shopify", f"Clienti – {short} ({d:%d/%m/%y})",
+                            *subjects)
+        if d >= HUBSPOT_START and d.weekday() == 2 and d.isocalendar()[1] % 2 == 1:
+            short, subject = HUBSPOT_THEMES[d.toordinal() // 14 % len(HUBSPOT_THEMES)]
+            self._tool_send("hubspot", d, 9, 15, "MQL – rivenditori e distributori",
+                            f"B2B nurturing – {short} ({d:%d/%m/%y})", subject)
+
+    def _tool_send(self, tool: str, d: date, hh: int, mm: int, list_name: str, title: str, *subjects: str) -> None:
+        r = self.rng
+        sent = datetime(d.year, d.month, d.day, hh, mm)
+        days_in = (d - date(2024, 11, 1)).days
+        b2b = tool != "klaviyo"
+        size = (round(2150 + 0.6 * days_in) if tool == "brevo" else round(320 + 0.45 * days_in) if b2b
+                else max(200, round(0.8 * bisect.bisect_left(self._pool_times, sent))))
+        sent_before = len(self.tool_emails[tool])
+        cid = ""
+        if tool == "klaviyo":
+            cid = "01J" + "".join(r.choices("0123456789ABCDEFGHJKMNPQRSTVWXYZ", k=23))
+        elif tool == "hubspot":
+            cid = str(184_512_300_000 + 1_137 * sent_before + r.randrange(1000))
+        for i, subject in enumerate(subjects):
+            recipients = max(50, size // len(subjects) + r.randint(-20, 20))
+            soft = poisson(r, recipients * 0.004)
+            hard = poisson(r, recipients * (0.003 if b2b else 0.0015))
+            delivered = recipients - soft - hard
+            uo = round(delivered * (r.uniform(0.30, 0.42) if b2b else r.uniform(0.40, 0.52)))
+            uc = round(delivered * (r.uniform(0.028, 0.045) if b2b else r.uniform(0.025, 0.04)))
+            uid = "".join(r.choices("0123456789abcdef", k=10))
+            if tool == "klaviyo":
+                kx = "".join(r.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", k=22))
+                touch = Touch("klaviyo", "email", f"{title} ({cid})", ("email", uid), f"&_kx={kx}.TxYz9q")
+            elif tool == "brevo":
+                touch = Touch("brevo", "email", slug(title), ("email", uid))
+            else:
+                enc = "".join(r.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", k=40))
+                touch = Touch("hs_email", "email", slug(title), ("email", uid), f"&_hsenc=p2ANqtz-{enc}&_hsmi={cid}")
+            camp = EmailCampaign(uid, title, subject, list_name, sent, recipients, soft, hard, uo,
+                                 round(uo * r.uniform(1.3, 1.8)), uc, round(uc * r.uniform(1.15, 1.5)),
+                                 poisson(r, delivered * 0.002), poisson(r, delivered * 0.0001), 0, not b2b, touch,
+                                 cid, "AB"[i] if len(subjects) > 1 else "")
+            self.tool_emails[tool].append(camp)
+            if tool == "brevo":
+                # shops that ask for the catalogue or an appointment: new B2B contacts
+                for _ in range(poisson(r, 1.3 if "Grazie" in title or "Offerta" in title else 0.6)):
+                    t = sent + timedelta(hours=r.randint(1, 30))
+                    if t.date() <= self.end:
+                        self.b2b_lead(t, touch, intl=False)
+            elif tool == "klaviyo":
+                for _ in range(poisson(r, uc * 0.07)):
+                    t = at_time(r, d + timedelta(days=r.choices((0, 1, 2, 3), (60, 25, 10, 5))[0]))
+                    if t <= sent:
+                        t = sent + timedelta(minutes=r.randrange(5, 300))
+                    buyer = self._returning(t)
+                    if buyer is not None:
+                        self.place_order(t, buyer, touch)
+
+    def attribute_more(self) -> None:
+        """The smaller platforms' reported conversions: LinkedIn counts website leads (plus view-through),
+        valued 50 EUR each; Microsoft Ads about the orders it drove; TikTok's pixel over-reports."""
+        r = random.Random(f"roi-demo:{self.seed}:more-conv")
+        orders_by: dict[tuple, list[float]] = defaultdict(list)
+        for o in self.orders:
+            if o.touch and o.touch.key and o.touch.key[0] in ("microsoft", "tiktok"):
+                orders_by[(o.touch.key, o.created.date())].append(o.total)
+        leads_by: dict[tuple, int] = defaultdict(int)
+        for p in self.people:
+            if p.touch and p.touch.key and p.touch.key[0] == "linkedin":
+                leads_by[(p.touch.key, p.created.date())] += 1
+        for row in self.more_ad_days:
+            c = row.campaign
+            if c.account == LI:
+                conv = round(leads_by.get((("linkedin", c.id), row.day), 0) * r.uniform(1.0, 1.4))
+                row.conv_centi, row.value_cents = conv * 100, conv * 5000
+                continue
+            key = ("microsoft", c.id) if c.account == MS else ("tiktok", row.ad.id)
+            values = orders_by.get((key, row.day), [])
+            factor = r.uniform(0.9, 1.15) if c.account == MS else r.uniform(1.2, 1.9)
+            conv = round(len(values) * factor)
+            if not values and r.random() < 0.05:
+                conv, values, factor = 1, [r.uniform(20, 55)], 1.0
+            row.conv_centi = conv * 100
+            row.value_cents = round(sum(values) * factor * 100) if conv else 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Writers, one per export
 # ---------------------------------------------------------------------------------------------
@@ -1060,6 +1403,108 @@ def write_meta_ads(sim: Simulation, out: Path) -> list[Path]:
     return [write_table(path, [header] + body, bom=True, force=_meta_quote)]
 
 
+def _mdy(d: date) -> str:
+    return f"{d.month}/{d.day}/{d.year}"
+
+
+def _en_long(d: date) -> str:
+    return f"{EN_MONTHS[d.month - 1]} {d.day}, {d.year}"
+
+
+def _en_short(d: date) -> str:
+    return f"{EN_MONTHS[d.month - 1][:3]} {d.day}, {d.year}"
+
+
+def _en_time(t: datetime) -> str:
+    """HubSpot's English UI: "Oct 7, 2026 9:15 AM"."""
+    return f"{_en_short(t.date())} {(t.hour - 1) % 12 + 1}:{t:%M} {'AM' if t.hour < 12 else 'PM'}"
+
+
+def write_linkedin_ads(sim: Simulation, out: Path) -> list[Path]:
+    """Campaign Manager 'Campaign performance' export, daily: UTF-16LE with BOM, TAB, report lines above."""
+    account = ACCOUNTS[LI]
+    r = random.Random(f"roi-demo:{sim.seed}:linkedin")
+    rows = sorted((x for x in sim.more_ad_days if x.campaign.account == LI), key=lambda x: (x.day, x.campaign.name))
+    header = ["Start Date (in UTC)", "Account Name", "Campaign Group Name", "Campaign Group ID", "Campaign Name",
+              "Campaign ID", "Campaign Type", "Currency", "Total Spent", "Impressions", "Clicks",
+              "Click Through Rate", "Average CPC", "Reactions", "Comments", "Shares", "Follows", "Total Engagements",
+              "Conversions", "Total Conversion Value", "Leads", "Reach"]
+    body = []
+    for x in rows:
+        c = x.campaign
+        group, group_id = LI_GROUPS[c.id]
+        social = [poisson(r, x.impressions * k) for k in (0.004, 0.0003, 0.0002, 0.0004)]
+        cost = x.cost_cents / 100
+        body.append([_mdy(x.day), account["name"], group, group_id, c.name, c.id, c.ctype, account["currency"],
+                     f"{cost:.2f}", x.impressions, x.clicks, f"{x.clicks / x.impressions:.4f}",
+                     f"{cost / x.clicks:.2f}" if x.clicks else "0", *social, x.clicks + sum(social),
+                     x.conv_centi // 100, f"{x.value_cents / 100:.2f}", 0, x.reach])
+    preamble = ["Campaign Performance Report (in UTC)", f'"Report Start: {_en_long(sim.start)}, 12:00 AM"',
+                f'"Report End: {_en_long(sim.end)}, 11:59 PM"',
+                f'"Date Generated: {_en_long(sim.end + timedelta(days=1))}, 8:12 AM"', ""]
+    path = out / "linkedin_ads" / f"campaign_performance_report_{account['id']}.csv"
+    return [write_table(path, [header] + body, delimiter="\t", encoding="utf-16", preamble=preamble)]
+
+
+def write_microsoft_ads(sim: Simulation, out: Path) -> list[Path]:
+    """Microsoft Advertising campaign report download, daily, English UI: UTF-8 BOM, CRLF, every cell
+    quoted, 'Report Name:' lines above the header, a Total row and a copyright footer."""
+    account = ACCOUNTS[MS]
+    rows = sorted((x for x in sim.more_ad_days if x.campaign.account == MS), key=lambda x: (x.day, x.campaign.name))
+    header = ["Time period", "Account name", "Account number", "Campaign name", "Campaign ID", "Currency code",
+              "Impr.", "Clicks", "CTR", "Avg. CPC", "Spend", "Conversions", "Revenue"]
+
+    def metrics(impr: int, clicks: int, cost_c: int, conv_c: int, value_c: int) -> list[str]:
+        return [f"{impr:,}", f"{clicks:,}", f"{100 * clicks / impr:.2f}%" if impr else "0.00%",
+                f"{cost_c / clicks / 100:.2f}" if clicks else "0.00", f"{cost_c / 100:,.2f}", f"{conv_c // 100:,}",
+                f"{value_c / 100:,.2f}"]
+
+    body = [[_mdy(x.day), account["name"], account["number"], x.campaign.name, x.campaign.id, account["currency"],
+             *metrics(x.impressions, x.clicks, x.cost_cents, x.conv_centi, x.value_cents)] for x in rows]
+    if rows:
+        body.append(["Total", "", "", "", "", "", *metrics(*(sum(getattr(x, f) for x in rows) for f in (
+            "impressions", "clicks", "cost_cents", "conv_centi", "value_cents")))])
+    ready = sim.end + timedelta(days=1)
+    preamble = ['"Report Name: Campaign performance - daily"', f'"Report Time: {_mdy(sim.start)},{_mdy(sim.end)}"',
+                '"Time Zone: (GMT+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"',
+                f'"Last Completed Available Day: {_mdy(ready)} 10:20:00 AM (GMT)"', '"Potential Incomplete Data: false"',
+                ""]
+    footer = ["", f'"©{ready.year} Microsoft Corporation. All rights reserved. "']
+    path = out / "microsoft_ads" / f"campaign_performance_{account['number']}.csv"
+    return [write_table(path, [header] + body, newline="\r\n", bom=True, preamble=preamble, footer=footer,
+                        force=lambda s: True)]
+
+
+def write_tiktok_ads(sim: Simulation, out: Path) -> list[Path]:
+    """TikTok Ads Manager custom report, ad level by day, as the XLSX it downloads by default: IDs as
+    text, metrics as numbers, a "Total of N results" row at the end."""
+    r = random.Random(f"roi-demo:{sim.seed}:tiktok")
+    rows = sorted((x for x in sim.more_ad_days if x.campaign.account == TT),
+                  key=lambda x: (x.day, x.ad.adset, x.ad.name, x.ad.id))
+    header = ["Date", "Campaign name", "Campaign ID", "Ad group name", "Ad group ID", "Ad name", "Ad ID", "Currency",
+              "Cost", "Impressions", "Clicks (destination)", "CTR (destination)", "CPC (destination)", "Conversions",
+              "Cost per conversion", "Total purchase value", "Reach", "Video views"]
+
+    def metrics(cost_c: int, impr: int, clicks: int, conv: int, value_c: int, reach: int, views: int) -> list:
+        cost = cost_c / 100
+        return [cost, impr, clicks, f"{100 * clicks / impr:.2f}%" if impr else "0.00%",
+                round(cost / clicks, 2) if clicks else 0, conv, round(cost / conv, 2) if conv else 0, value_c / 100,
+                reach, views]
+
+    body, sums = [], [0] * 7
+    for x in rows:
+        part = [x.cost_cents, x.impressions, x.clicks, x.conv_centi // 100, x.value_cents, x.reach,
+                round(x.impressions * r.uniform(0.45, 0.6))]
+        sums = [a + b for a, b in zip(sums, part)]
+        body.append([x.day.isoformat(), x.campaign.name, x.campaign.id, x.ad.adset, x.ad.adset_id, x.ad.name, x.ad.id,
+                     ACCOUNTS[TT]["currency"], *metrics(*part)])
+    sums[5] = round(sums[5] / 1.9)            # reach is deduplicated over the period, not a sum
+    body.append([f"Total of {len(rows)} results", "", "", "", "", "", "", "", *metrics(*sums)])
+    path = out / "tiktok_ads" / f"tiktok_custom_report_{sim.start:%Y%m%d}_{sim.end:%Y%m%d}.xlsx"
+    return [write_xlsx(path, [header] + body, when=datetime.combine(sim.end + timedelta(days=1), datetime.min.time())
+                       .replace(hour=8, minute=40))]
+
+
 def _money_mc(x: float) -> str:
     return f"€{x:,.2f} "
 
@@ -1092,6 +1537,96 @@ def write_mailchimp(sim: Simulation, out: Path) -> list[Path]:
                      _money_mc(revenue.get(e.uid, 0.0)) if e.ecommerce else "n/a", *["n/a"] * 11])
     path = out / "mailchimp" / "campaigns.csv"
     return [write_table(path, [header] + body, newline="\r\n", encoding="cp1252", final_newline=False)]
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.2f}%" if b else "0.00%"
+
+
+def write_brevo(sim: Simulation, out: Path) -> list[Path]:
+    """Brevo campaign statistics, Italian UI: UTF-8 BOM, ';', CRLF, title and period lines, thousands
+    dots, a "Totale" row."""
+    emails = sorted(sim.tool_emails["brevo"], key=lambda e: e.sent)
+    header = ["Nome della campagna", "Oggetto", "Liste", "Data di invio", "Inviate", "Consegnate", "Aperture uniche",
+              "Aperture", "Clic unici", "Clic", "Disiscrizioni", "Hard bounce", "Soft bounce", "Reclami",
+              "Tasso di apertura"]
+
+    def counts(e: EmailCampaign) -> list[int]:
+        return [e.recipients, e.delivered, e.unique_opens, e.total_opens, e.unique_clicks, e.total_clicks,
+                e.unsubscribes, e.hard, e.soft, e.complaints]
+
+    def n(x: int) -> str:
+        return fmt_num(x, 0, thousands=True, lang="it")
+
+    body = [[e.title, e.subject, e.list_name, f"{e.sent:%d/%m/%Y %H:%M}", *map(n, counts(e)),
+             fmt_num(100 * e.unique_opens / e.delivered, 2, lang="it") + " %"] for e in emails]
+    if emails:
+        body.append(["Totale", "", "", "", *(n(sum(col)) for col in zip(*map(counts, emails))), ""])
+    preamble = ['"Statistiche campagne email";;;', f'"Periodo: {sim.start:%d/%m/%Y} - {sim.end:%d/%m/%Y}";;;']
+    path = out / "brevo" / "statistiche_campagne_email.csv"
+    return [write_table(path, [header] + body, delimiter=";", newline="\r\n", bom=True, preamble=preamble)]
+
+
+def write_klaviyo(sim: Simulation, out: Path) -> list[Path]:
+    """Klaviyo campaign export (Campaigns > Export analytics): UTF-8, rates next to the counts, one row
+    per A/B variant; Placed Order and Revenue in Klaviyo's own attribution window (it credits orders
+    that came through other channels too)."""
+    r = random.Random(f"roi-demo:{sim.seed}:klaviyo")
+    placed: dict[str, list[float]] = defaultdict(list)
+    for o in sim.orders:
+        if o.touch and o.touch.source == "klaviyo":
+            placed[o.touch.key[1]].append(o.total)
+    emails = sorted(sim.tool_emails["klaviyo"], key=lambda e: (e.sent, e.variant))
+    best: dict[str, EmailCampaign] = {}
+    for e in emails:
+        if e.variant and (e.campaign_id not in best or
+                          e.unique_opens / e.delivered > best[e.campaign_id].unique_opens / best[e.campaign_id].delivered):
+            best[e.campaign_id] = e
+    header = ["Campaign Name", "Variant Name", "Tags", "Subject", "List", "Send Time", "Send Weekday", "Total Recipients",
+              "Unique Placed Order", "Placed Order Rate", "Revenue", "Unique Opens", "Open Rate", "Total Opens",
+              "Unique Clicks", "Click Rate", "Total Clicks", "Unsubscribes", "Spam Complaints", "Spam Complaints Rate",
+              "Successful Deliveries", "Bounces", "Bounce Rate", "Campaign ID", "Campaign Channel", "Winning Variant?"]
+    body = []
+    for e in emails:
+        values = placed.get(e.uid, [])
+        factor = r.uniform(1.15, 1.5)
+        orders = round(len(values) * factor)
+        revenue = round(sum(values) * factor, 2) if orders else 0.0
+        bounces = e.soft + e.hard
+        tags = "Newsletter, Linea Bio" if "Bio" in e.title or "vitamina" in e.title else "Newsletter"
+        winner = "" if not e.variant else ("TRUE" if best[e.campaign_id] is e else "FALSE")
+        body.append([e.title, e.variant, tags, e.subject, e.list_name, f"{e.sent:%Y-%m-%d %H:%M:%S}", f"{e.sent:%A}",
+                     f"{e.recipients:,}", orders, _pct(orders, e.recipients), f"{revenue:,.2f}",
+                     f"{e.unique_opens:,}", _pct(e.unique_opens, e.delivered), f"{e.total_opens:,}",
+                     f"{e.unique_clicks:,}", _pct(e.unique_clicks, e.delivered), f"{e.total_clicks:,}", e.unsubscribes,
+                     e.complaints, _pct(e.complaints, e.delivered), f"{e.delivered:,}", bounces,
+                     _pct(bounces, e.recipients), e.campaign_id, "Email", winner])
+    return [write_table(out / "klaviyo" / "klaviyo_campaigns_export.csv", [header] + body)]
+
+
+def write_hubspot_email(sim: Simulation, out: Path) -> list[Path]:
+    """HubSpot marketing email dashboard export, English UI: UTF-8 BOM, CRLF, title and date-range lines,
+    counts next to their rates, a Total row."""
+    emails = sorted(sim.tool_emails["hubspot"], key=lambda e: e.sent)
+    header = ["Email name", "Email ID", "Subject", "Send date", "Sent", "Delivered", "Delivered rate", "Opened",
+              "Open rate", "Clicked", "Click rate", "Hard bounced", "Soft bounced", "Unsubscribed", "Spam reports"]
+
+    def line(name: str, eid: str, subject: str, when: str, c: list[int]) -> list[str]:
+        sent, delivered, opened, clicked, hard, soft, unsub, spam = c
+        return [name, eid, subject, when, f"{sent:,}", f"{delivered:,}", _pct(delivered, sent) if name != "Total" else "",
+                f"{opened:,}", _pct(opened, delivered) if name != "Total" else "", f"{clicked:,}",
+                _pct(clicked, delivered) if name != "Total" else "", f"{hard:,}", f"{soft:,}", f"{unsub:,}", f"{spam:,}"]
+
+    def counts(e: EmailCampaign) -> list[int]:
+        return [e.recipients, e.delivered, e.unique_opens, e.unique_clicks, e.hard, e.soft, e.unsubscribes,
+                e.complaints]
+
+    body = [line(e.title, e.campaign_id, e.subject, _en_time(e.sent), counts(e)) for e in emails]
+    if emails:
+        body.append(line("Total", "", "", "", [sum(col) for col in zip(*map(counts, emails))]))
+    preamble = ["Marketing email performance", f'"Date range: {_en_short(sim.start)} - {_en_short(sim.end)}"']
+    path = out / "hubspot_email" / "marketing_email_performance.csv"
+    return [write_table(path, [header] + body, newline="\r\n", bom=True, preamble=preamble)]
 
 
 def _hs_time(t: datetime | None) -> str:
@@ -1183,6 +1718,12 @@ def cost_rows(start: date, end: date, seed: int) -> list[list[str]]:
         if (d.month, d.day) == (10, 14):
             rows.append((d, d, "meta_ads", "", "formazione", "Corso Meta Blueprint (certificazione)",
                          None, None, 290.0, "EUR"))
+        if d.weekday() == 4 and d >= LINKEDIN_LAUNCH:
+            rows.append((d, d, "linkedin_ads", "", "personale", "Marketing B2B – campagne LinkedIn", 3, 35.0, 105.0,
+                         "EUR"))
+        if d == TIKTOK_LAUNCH - timedelta(days=6):
+            rows.append((d, d, "tiktok_ads", "BV_TikTok_Test_Linea_Bio", "freelance", "Video UGC TikTok (3 creator)",
+                         6, 75.0, None, "EUR"))
         if d == fair_start(d.year):
             y = d.year
             rows += [(d, d, "events", f"SANA {y}", "altro", f"Stand SANA Bologna {y} (4 giorni)", None, None,
@@ -1196,7 +1737,14 @@ def cost_rows(start: date, end: date, seed: int) -> list[list[str]]:
         monthly = [("google_ads", "agenzia", "Fee mensile gestione Google Ads – Agenzia Rossi Digital", 1200.0, "EUR"),
                    ("google_ads", "strumento", "Semrush Pro", 139.95, "USD"),
                    ("meta_ads", "strumento", "Canva Pro", 11.99, "EUR"),
-                   ("email", "strumento", "Mailchimp Standard (18.000 contatti)", 189.0, "EUR")]
+                   ("email", "strumento", "Mailchimp Standard (18.000 contatti)", 189.0, "EUR"),
+                   ("email", "strumento", "Brevo Starter (20.000 email/mese)", 19.0, "EUR"),
+                   ("microsoft_ads", "agenzia", "Fee mensile gestione Microsoft Ads – Agenzia Rossi Digital", 150.0,
+                    "EUR")]
+        if m >= HUBSPOT_START.replace(day=1):
+            monthly.append(("email", "strumento", "HubSpot Marketing Hub Starter", 20.0, "EUR"))
+        if m >= KLAVIYO_START.replace(day=1):
+            monthly.append(("email", "strumento", "Klaviyo Email (fino a 1.500 profili)", 45.0, "USD"))
         for channel, kind, desc, amount, cur in monthly:
             rows.append((m, None, channel, "", kind, desc, None, None, amount, cur))
     rows.sort(key=lambda x: (x[0], x[1] is not None, x[2], x[5]))
@@ -1229,9 +1777,18 @@ def budget_rows(start: date, end: date) -> list[list[str]]:
         email = round(total * 0.08 / 100) * 100
         proven, new = total * 7 // 10, total * 2 // 10
         experiment = total - proven - new
-        for channel, bucket, amount in (("google_ads", "proven", proven - email), ("email", "proven", email),
-                                        ("meta_ads", "new", new), ("events", "experiment", experiment)):
-            rows.append([f"{m:%Y-%m}", channel, bucket, f"{amount:.2f}", "EUR"])
+        # the smaller channels' lines (total cost: media, staff, fees) are carved out of their bucket
+        microsoft = 700
+        linkedin = (0 if m < LINKEDIN_LAUNCH.replace(day=1) else 800 if m < date(2026, 9, 1) else 1600)
+        creatives = (TIKTOK_LAUNCH.replace(day=1) - timedelta(days=1)).replace(day=1)   # the month before
+        tiktok = 0 if m < creatives else 500 if m < TIKTOK_LAUNCH else 1000
+        for channel, bucket, amount in (("google_ads", "proven", proven - email - microsoft),
+                                        ("microsoft_ads", "proven", microsoft), ("email", "proven", email),
+                                        ("meta_ads", "new", new - linkedin), ("linkedin_ads", "new", linkedin),
+                                        ("events", "experiment", experiment - tiktok),
+                                        ("tiktok_ads", "experiment", tiktok)):
+            if amount:
+                rows.append([f"{m:%Y-%m}", channel, bucket, f"{amount:.2f}", "EUR"])
     return rows
 
 
@@ -1360,12 +1917,63 @@ mode = "files"
 path = "meta_ads/*.csv"
 lookback_days = 3650
 
+# LinkedIn Campaign Manager, campaign performance by day (UTF-16LE, TAB, "Report Start/End" lines):
+# the B2B lead campaigns; their leads carry utm_source = linkedin, utm_medium = paid_social
+[[sources]]
+name = "linkedin_ads"
+kind = "linkedin_ads"
+mode = "files"
+path = "linkedin_ads/*.csv"
+lookback_days = 3650
+
+# Microsoft Advertising report download ("Report Name:" lines, a Total row, a © footer):
+# the Italian search campaigns imported from Google Ads
+[[sources]]
+name = "microsoft_ads"
+kind = "microsoft_ads"
+mode = "files"
+path = "microsoft_ads/*.csv"
+lookback_days = 3650
+
+# TikTok Ads Manager custom report (XLSX, ad level by day, "Total of N results" row):
+# the October test for the Bio line, paid from the "experiment" budget bucket
+[[sources]]
+name = "tiktok_ads"
+kind = "tiktok_ads"
+mode = "files"
+path = "tiktok_ads/*.xlsx"
+lookback_days = 3650
+
 # Mailchimp campaign export (Windows-1252): lists "Clienti" and "Newsletter B2B"
 [[sources]]
 name = "mailchimp"
 kind = "mailchimp"
 mode = "files"
 path = "mailchimp/*.csv"
+lookback_days = 3650
+
+# Brevo campaign statistics, Italian UI (";", "Totale" row): the trade-fair invitations and follow-ups
+[[sources]]
+name = "brevo"
+kind = "brevo"
+mode = "files"
+path = "brevo/*.csv"
+lookback_days = 3650
+
+# Klaviyo campaign export: the October trial on the Shopify customers, one A/B subject test
+[[sources]]
+name = "klaviyo"
+kind = "klaviyo"
+mode = "files"
+path = "klaviyo/*.csv"
+lookback_days = 3650
+
+# HubSpot marketing email dashboard export (English UI, Total row): B2B nurturing of the MQLs
+[[sources]]
+name = "hubspot_email"
+kind = "hubspot_email"
+mode = "files"
+path = "hubspot_email/*.csv"
 lookback_days = 3650
 
 # HubSpot contacts: lifecycle dates and first-touch UTMs
@@ -1408,7 +2016,7 @@ mode = "files"
 path = "goals/*.csv"
 lookback_days = 3650
 
-# ECB euro reference rates (eurofxref-hist.csv layout) for the USD account and the USD tool
+# ECB euro reference rates (eurofxref-hist.csv layout) for the USD account and the USD tools
 [[sources]]
 name = "ecb_rates"
 kind = "fx_rates"
@@ -1419,7 +2027,9 @@ lookback_days = 3650
 
 
 WRITERS: tuple[tuple[str, Callable[[Simulation, Path], list[Path]]], ...] = (
-    ("google_ads", write_google_ads), ("meta_ads", write_meta_ads), ("mailchimp", write_mailchimp),
+    ("google_ads", write_google_ads), ("meta_ads", write_meta_ads), ("linkedin_ads", write_linkedin_ads),
+    ("microsoft_ads", write_microsoft_ads), ("tiktok_ads", write_tiktok_ads), ("mailchimp", write_mailchimp),
+    ("brevo", write_brevo), ("klaviyo", write_klaviyo), ("hubspot_email", write_hubspot_email),
     ("leads", write_leads), ("orders", write_orders), ("costs", write_costs), ("budgets", write_budgets),
     ("goals", write_goals), ("fx_rates", write_fx),
 )
@@ -1432,6 +2042,8 @@ def simulate(days: int = 90, end: date = END, seed: int = 7) -> Simulation:
     sim = Simulation(end - timedelta(days=days - 1), end, seed)
     sim.run()
     sim.attribute()
+    sim.extend()
+    sim.attribute_more()
     return sim
 
 
@@ -1442,7 +2054,7 @@ def generate(out: Path, days: int = 90, end: date = END, seed: int = 7) -> dict[
     out = Path(out)
     sim = simulate(days, end, seed)
     written = {kind: writer(sim, out) for kind, writer in WRITERS}
-    (out / "roi.toml").write_text(ROI_TOML.format(days=days, end=end.isoformat(), seed=seed), encoding="utf-8", newline="\n")
+    write_bytes(out / "roi.toml", ROI_TOML.format(days=days, end=end.isoformat(), seed=seed).encode("utf-8"))
     return written
 
 
@@ -1466,7 +2078,7 @@ def main(argv: list[str] | None = None) -> int:
           f"into {out} (+ roi.toml)")
     for kind, files in written.items():
         for p in files:
-            print(f"  {kind:<10} {p}")
+            print(f"  {kind:<13} {p}")
     return 0
 
 

@@ -1,16 +1,26 @@
 """The demo generator: same arguments give the same bytes, and the exports are internally consistent."""
 import csv
+import importlib
 import io
+import tomllib
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import polars as pl
 import pytest
 
-from samples.generate import DEMO_DIR, budget_rows, cost_rows, generate, main
+import schemas
+from samples.generate import DEMO_DIR, Simulation, budget_rows, cost_rows, generate, main
+from sources.files import read_export
+from transforms.context import SourceContext
+from transforms.totals import reconcile
 
-KINDS = {"google_ads", "meta_ads", "mailchimp", "leads", "orders", "costs", "budgets", "goals", "fx_rates"}
+NEW_KINDS = ["linkedin_ads", "microsoft_ads", "tiktok_ads", "brevo", "klaviyo", "hubspot_email"]
+KINDS = {"google_ads", "meta_ads", "mailchimp", "leads", "orders", "costs", "budgets", "goals", "fx_rates",
+         *NEW_KINDS}
 END = date(2026, 10, 31)
 DAYS = 14
 
@@ -195,3 +205,159 @@ def test_bundled_demo_is_small_and_what_the_generator_writes(tmp_path):
     assert {name.split("/")[0] for name in bundled} == KINDS | {"roi.toml"}
     generate(tmp_path)
     assert _files(tmp_path) == bundled, "samples/demo is stale: run `python -m samples.generate`"
+
+
+# ---------------------------------------------------------------- the smaller channels (every file kind)
+
+def _normalise(path: Path, kind: str):
+    module = importlib.import_module(f"transforms.{kind}")
+    raw = read_export(path)
+    return module, raw, module.normalise(raw, SourceContext(source=kind, kind=kind))
+
+
+def _only(root: Path, kind: str) -> Path:
+    [path] = sorted((root / kind).iterdir())
+    return path
+
+
+def _landing_utms(orders_csv: Path) -> list[dict[str, str]]:
+    out = []
+    for r in csv.DictReader(orders_csv.open(encoding="utf-8", newline="")):
+        if r["Landing Site"]:
+            q = parse_qs(urlsplit(r["Landing Site"]).query)
+            out.append({k: v[0] for k, v in q.items()} | {"email": r["Email"], "created": r["Created at"],
+                                                          "name": r["Name"]})
+    return out
+
+
+def test_the_demo_config_has_one_source_per_file_kind_named_after_it():
+    config = tomllib.loads((DEMO_DIR / "roi.toml").read_text("utf-8"))
+    kinds = {s["kind"] for s in config["sources"]}
+    assert kinds == KINDS                                        # every file kind of the SPEC
+    for source in config["sources"]:
+        assert source["mode"] == "files" and source["lookback_days"] == 3650
+        assert sorted(DEMO_DIR.glob(source["path"])), source["name"]
+        if source["kind"] in NEW_KINDS:
+            assert source["name"] == source["kind"]
+
+
+@pytest.mark.parametrize("kind", NEW_KINDS)
+def test_new_kinds_parse_with_their_transforms_without_errors(kind):
+    module, raw, result = _normalise(_only(DEMO_DIR, kind), kind)
+    frame = result.frame
+    assert frame.height >= 4 and result.warnings == []
+    assert frame["_errors"].list.len().sum() == 0, frame.filter(pl.col("_errors").list.len() > 0).head(3)
+    schemas.MODELS[module.TABLE].validate(
+        frame.drop("_row", "_errors").with_columns(pl.lit(None, dtype=pl.Utf8).alias("load_id")))
+    if module.TABLE == "ad_performance":
+        assert set(frame["currency"]) == {"EUR"} and frame["spend"].sum() > 0
+        assert frame["date_start"].min() >= END - timedelta(days=89) and frame["date_end"].max() <= END
+        assert (frame["date_start"] == frame["date_end"]).all()               # daily rows, not periods
+    else:
+        assert frame["send_date"].min() >= END - timedelta(days=89) and frame["send_date"].max() <= END
+
+
+@pytest.mark.parametrize("kind", ["microsoft_ads", "tiktok_ads"])
+def test_ad_totals_rows_equal_the_sums(kind):
+    _, raw, result = _normalise(_only(DEMO_DIR, kind), kind)
+    assert result.totals_label in ("Total", f"Total of {result.frame.height} results")
+    assert reconcile(result.frame, result.totals, result.totals_label) is None
+    for metric in ("impressions", "clicks"):
+        assert result.totals[metric] == result.frame[metric].sum(), metric
+    for metric in ("spend", "conversions", "conversion_value"):
+        assert result.totals[metric] == round(result.frame[metric].sum(), 2), metric
+
+
+@pytest.mark.parametrize("kind, header, lang", [
+    ("brevo", {"Inviate": "recipients", "Consegnate": "delivered", "Aperture uniche": "unique_opens",
+               "Aperture": "total_opens", "Clic unici": "unique_clicks", "Clic": "total_clicks",
+               "Disiscrizioni": "unsubscribes", "Hard bounce": "hard_bounces", "Soft bounce": "soft_bounces",
+               "Reclami": "complaints"}, "it"),
+    ("hubspot_email", {"Sent": "recipients", "Delivered": "delivered", "Opened": "unique_opens",
+                       "Clicked": "unique_clicks", "Hard bounced": "hard_bounces", "Soft bounced": "soft_bounces",
+                       "Unsubscribed": "unsubscribes", "Spam reports": "complaints"}, "en"),
+])
+def test_email_totals_rows_equal_the_sums(kind, header, lang):
+    _, raw, result = _normalise(_only(DEMO_DIR, kind), kind)
+    assert raw.totals.height == 1
+    total = raw.totals.row(0, named=True)
+    for column, field in header.items():
+        assert _num(total[column], lang) == result.frame[field].sum(), column
+
+
+def test_new_kinds_of_short_slices_parse_too(slice14, tmp_path):
+    out, written = slice14
+    generate(tmp_path, days=3, end=END, seed=7)        # no email of the new tools in these three days
+    for root in (out, tmp_path):
+        for kind in NEW_KINDS:
+            _, _, result = _normalise(_only(root, kind), kind)
+            assert result.frame["_errors"].list.len().sum() == 0, (root, kind)
+
+
+def test_linkedin_leads_are_crm_contacts_and_the_platform_counts_them():
+    leads = list(csv.DictReader(_only(DEMO_DIR, "leads").open(encoding="utf-8", newline="")))
+    linkedin = [r for r in leads if r["UTM Source"] == "linkedin"]
+    assert len(linkedin) >= 20
+    assert {r["UTM Medium"] for r in linkedin} == {"paid_social"} and all(r["Company Name"] for r in linkedin)
+    _, _, result = _normalise(_only(DEMO_DIR, "linkedin_ads"), "linkedin_ads")
+    by_campaign = dict(result.frame.group_by("campaign_name").agg(pl.col("conversions").sum()).iter_rows())
+    assert {r["UTM Campaign"] for r in linkedin} == set(by_campaign)
+    for campaign, conversions in by_campaign.items():     # website conversions: the leads, plus view-through
+        assert conversions >= sum(r["UTM Campaign"] == campaign for r in linkedin)
+
+
+def test_microsoft_tiktok_and_klaviyo_orders_carry_their_utms():
+    utms = _landing_utms(_only(DEMO_DIR, "orders"))
+    names = {kind: set(_normalise(_only(DEMO_DIR, kind), kind)[2].frame["campaign_name"])
+             for kind in ("microsoft_ads", "tiktok_ads")}
+    bing = [u for u in utms if u.get("utm_source") == "bing"]
+    tiktok = [u for u in utms if u.get("utm_source") == "tiktok"]
+    assert len(bing) > 50 and {u["utm_medium"] for u in bing} == {"cpc"} and all("msclkid" in u for u in bing)
+    assert {u["utm_campaign"] for u in bing} == names["microsoft_ads"]
+    assert tiktok and {u["utm_medium"] for u in tiktok} == {"paid_social"} and all("ttclid" in u for u in tiktok)
+    assert {u["utm_campaign"] for u in tiktok} <= names["tiktok_ads"]
+    assert min(u["created"] for u in tiktok) >= "2026-10-01"                  # the October test
+    # Klaviyo writes to existing customers: each of its orders has an earlier order of the same customer
+    klaviyo = [u for u in utms if u.get("utm_source") == "klaviyo"]
+    assert klaviyo and {u["utm_medium"] for u in klaviyo} == {"email"}
+    rows = list(csv.DictReader(_only(DEMO_DIR, "orders").open(encoding="utf-8", newline="")))
+    first = {}
+    for r in rows:
+        if r["Total"]:
+            first[r["Email"]] = min(first.get(r["Email"], r["Created at"]), r["Created at"])
+    assert all(first[u["email"]] < u["created"] for u in klaviyo)
+
+
+def test_every_channel_with_spend_has_a_budget_line():
+    text = _only(DEMO_DIR, "budgets").read_text("utf-8")
+    planned = {tuple(line.split(",")[:2]) for line in text.splitlines()[1:]}
+    for kind in ("linkedin_ads", "microsoft_ads", "tiktok_ads"):
+        frame = _normalise(_only(DEMO_DIR, kind), kind)[2].frame
+        months = {f"{d:%Y-%m}" for d in frame["date_start"]}
+        assert all((m, kind) in planned for m in months), kind
+
+
+def test_the_smaller_channels_leave_the_main_exports_unchanged(slice14, tmp_path, monkeypatch):
+    out, written = slice14
+    monkeypatch.setattr(Simulation, "extend", lambda self: None)
+    monkeypatch.setattr(Simulation, "attribute_more", lambda self: None)
+    generate(tmp_path, days=DAYS, end=END, seed=7)
+    for kind in ("google_ads", "meta_ads", "mailchimp", "fx_rates", "goals"):
+        for path in written[kind]:
+            assert path.read_bytes() == (tmp_path / path.relative_to(out)).read_bytes(), path.name
+
+
+def test_regenerating_leaves_hard_links_to_the_old_exports_alone(tmp_path):
+    """roi's raw archive hard-links the exports it loaded: a regenerated demo must not rewrite them."""
+    import os
+    generate(tmp_path, days=3, end=END, seed=7)
+    orders = tmp_path / "orders" / "shopify_orders_export.csv"
+    archived = tmp_path / "archived-orders.csv"
+    try:
+        os.link(orders, archived)
+    except OSError:
+        pytest.skip("no hard links on this file system")
+    before = archived.read_bytes()
+    generate(tmp_path, days=3, end=END, seed=8)
+    assert orders.read_bytes() != before and archived.read_bytes() == before
+    assert not list(tmp_path.rglob(".*.tmp"))
