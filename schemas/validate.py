@@ -1,7 +1,9 @@
 """Validates a normalised frame with its pandera model and splits it into loadable and quarantined rows."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,14 +31,18 @@ class Split:
 def split(table: str, frame: pl.DataFrame, today: dt.date) -> Split:
     """Every row ends up in exactly one of good / bad / duplicates, with every reason it failed."""
     cols = schemas.columns(table)
-    frame = frame.with_row_index("_pos")
     before = frame.height
-    frame = frame.unique(subset=cols + ["_errors"], keep="first", maintain_order=True)
+    # Exact duplicates share the grain key, and so do rows failing the uniqueness check: when no two
+    # rows share a key, neither search is needed (the common case; checked on one hash per row).
+    shared_keys = _shared_keys(table, frame)
+    if shared_keys:
+        frame = frame.unique(subset=cols + ["_errors"], keep="first", maintain_order=True)
     duplicates = before - frame.height
-    frame = frame.drop("_pos").with_row_index("_pos")
+    frame = frame.with_row_index("_pos")
 
-    reasons = frame.select("_pos", pl.col("_errors").alias("r")).explode("r").drop_nulls("r")
-    extra = _schema_failures(table, frame.select(cols))
+    failing = frame.filter(pl.col("_errors").list.len() > 0)
+    reasons = failing.select("_pos", pl.col("_errors").alias("r")).explode("r").drop_nulls("r")
+    extra = _schema_failures(table, frame.select(cols), unique=shared_keys)
     if table == "ad_performance":
         extra.append(_currency_not_the_accounts(frame))
     future = NOT_IN_FUTURE.get(table)
@@ -52,13 +58,16 @@ def split(table: str, frame: pl.DataFrame, today: dt.date) -> Split:
         .join(unread.drop_nulls(), on=["_pos", "col"], how="anti").drop("col")
     all_reasons = pl.concat([reasons.with_columns(pl.col("_pos").cast(pl.UInt32)), checks]).unique(maintain_order=True)
     bad = all_reasons.group_by("_pos", maintain_order=True).agg(pl.col("r").str.join("; ").alias("reasons"))
-    good = frame.join(bad, on="_pos", how="anti").select(cols + ["_row"])
+    good = frame.join(bad, on="_pos", how="anti") if bad.height else frame
+    good = good.select(cols + ["_row"])
     bad = bad.join(frame.select("_pos", "_row"), on="_pos").sort("_pos").select("_row", "reasons")
     return Split(good=good, bad=bad, duplicates=duplicates)
 
 
 def _currency_not_the_accounts(frame: pl.DataFrame) -> pl.DataFrame:
     """An ad account bills in one currency: rows in another one are a mixed-up export."""
+    if frame["currency"].n_unique() < 2:   # one currency in the whole frame (the usual case)
+        return pl.DataFrame(schema={"_pos": pl.UInt32, "r": pl.Utf8})
     usual = (frame.group_by("source", "account_id", "currency").len()
              .sort(["len", "currency"], descending=[True, False])
              .group_by("source", "account_id", maintain_order=True).first()
@@ -69,10 +78,25 @@ def _currency_not_the_accounts(frame: pl.DataFrame) -> pl.DataFrame:
                                       "currency)", pl.col("currency"), pl.col("_usual")).alias("r")))
 
 
-def _schema_failures(table: str, data: pl.DataFrame) -> list[pl.DataFrame]:
-    model = schemas.MODELS[table]
+def _shared_keys(table: str, frame: pl.DataFrame) -> bool:
+    """Whether two rows may share the table's grain key (a hash collision only costs time)."""
+    key = getattr(schemas.MODELS[table].Config, "unique", None)
+    return not key or frame.height > 1 and frame.select(key).hash_rows().n_unique() < frame.height
+
+
+@functools.cache
+def _schema(table: str, unique: bool) -> pa.DataFrameSchema:
+    """The table's pandera schema; unique=False leaves out the grain-uniqueness check."""
+    schema = schemas.MODELS[table].to_schema()
+    if not unique:
+        schema = copy.deepcopy(schema)
+        schema.unique = None
+    return schema
+
+
+def _schema_failures(table: str, data: pl.DataFrame, unique: bool = True) -> list[pl.DataFrame]:
     try:
-        model.validate(data, lazy=True)
+        _schema(table, unique).validate(data, lazy=True)
         return []
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases

@@ -1,6 +1,7 @@
 """Reading export files (CSV in any encoding/dialect, XLSX) into RawTable: preamble, header, rows, totals, notes."""
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -32,37 +33,48 @@ def read_export(path: str | Path) -> RawTable:
         return _read_xlsx(path, data)
     if data[:8] == _OLE_MAGIC:
         raise ValueError(f"{path}: legacy .xls workbook — open it and save it as .xlsx or CSV")
-    utf8, encoding = _to_utf8(path, data)
-    return _read_text(path, utf8, encoding)
+    utf8, encoding, start = _to_utf8(path, data)
+    if encoding != "utf-8?":
+        return _read_text(path, utf8, encoding, start)
+    try:   # valid UTF-8 is checked while parsing, not by decoding a copy of the whole file first
+        return _read_text(path, utf8, "utf-8", 0, strict=True)
+    except _NotUtf8:
+        return _read_text(path, *_legacy(utf8), 0)
 
 
 # ---------------------------------------------------------------- encodings
 
-def _to_utf8(path: Path, data: bytes) -> tuple[bytes, str]:
-    """The file's bytes as UTF-8 without BOM, and the name of the encoding it was written in."""
+class _NotUtf8(Exception):
+    """The file is not valid UTF-8 after all: read it in a legacy 8-bit encoding."""
+
+
+def _to_utf8(path: Path, data: bytes) -> tuple[bytes, str, int]:
+    """The file's bytes as UTF-8, the name of the encoding it was written in, and where the text
+    starts (after a UTF-8 BOM). Encoding "utf-8?": UTF-8 unless the parser finds invalid bytes."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return _recode(data[3:], "utf-8"), "utf-8-sig"
+        return data, "utf-8-sig", 3
     if data.startswith(b"\xff\xfe"):
-        return _recode(data[2:], "utf-16-le"), "utf-16-le"
+        return _recode(data[2:], "utf-16-le"), "utf-16-le", 0
     if data.startswith(b"\xfe\xff"):
-        return _recode(data[2:], "utf-16-be"), "utf-16-be"
+        return _recode(data[2:], "utf-16-be"), "utf-16-be", 0
     sample = data[:4096]
     if sample.count(0) > len(sample) // 4:
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
         if odd > 3 * max(even, 1):
-            return _recode(data, "utf-16-le"), "utf-16-le"
+            return _recode(data, "utf-16-le"), "utf-16-le", 0
         if even > 3 * max(odd, 1):
-            return _recode(data, "utf-16-be"), "utf-16-be"
+            return _recode(data, "utf-16-be"), "utf-16-be", 0
     if 0 < sample.count(0) <= len(sample) // 100:
         data = data.replace(b"\x00", b"")   # a stray NUL inside a cell of a text export
         sample = data[:4096]
     if b"\x00" in sample:
         raise ValueError(f"{path}: binary file, not a CSV or XLSX export — export the report again as CSV or Excel")
-    try:
-        data.decode("utf-8")
-        return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
+    if data.isascii():
+        return data, "utf-8", 0
+    return data, "utf-8?", 0
+
+
+def _legacy(data: bytes) -> tuple[bytes, str]:
     for legacy in ("cp1252", "latin-1"):
         try:
             return data.decode(legacy).encode("utf-8"), legacy
@@ -88,10 +100,12 @@ def _check_text(path: Path, text: str) -> None:
 
 # ---------------------------------------------------------------- CSV / TSV
 
-def _head_records(data: bytes, limit: int) -> list[tuple[int, int]]:
-    """(start, end) byte offsets of the first `limit` records, honouring quoted line breaks;
-    only the first HEAD_BYTES are scanned, so a stray quote cannot make this walk a huge file."""
-    window = data[:HEAD_BYTES]
+def _head_records(data: bytes, limit: int, offset: int = 0) -> list[tuple[int, int]]:
+    """(start, end) byte offsets of the first `limit` records of data[offset:] (relative to offset),
+    honouring quoted line breaks; only the first HEAD_BYTES are scanned, so a stray quote cannot
+    make this walk a huge file."""
+    window = data[offset:offset + HEAD_BYTES]
+    data_len = len(data) - offset
     records: list[tuple[int, int]] = []
     start, quoted = 0, False
     for m in re.finditer(rb'["\n]', window):
@@ -102,8 +116,8 @@ def _head_records(data: bytes, limit: int) -> list[tuple[int, int]]:
             start = m.end()
             if len(records) >= limit:
                 return records
-    if start < len(data) and len(window) == len(data):
-        records.append((start, len(data)))
+    if start < data_len and len(window) == data_len:
+        records.append((start, data_len))
     return records
 
 
@@ -145,12 +159,22 @@ def _header_index(rows: list[list[str | None]]) -> int | None:
     return None
 
 
-def _read_text(path: Path, data: bytes, encoding: str) -> RawTable:
-    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    text_head = data[:65536].decode("utf-8", errors="replace")
+def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: bool = False) -> RawTable:
+    """Parse UTF-8 text from data[start:]. strict: raise _NotUtf8 on invalid UTF-8 (checked on the
+    head here and by the CSV parser on the body, so the whole file is never decoded in Python)."""
+    if b"\r" in data:
+        data = data[start:].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        start = 0
+    spans = _head_records(data, HEAD_RECORDS, start)
+    if strict:   # the head here (an incomplete character at its end is fine), the body by the parser
+        end = start + max(65536, spans[-1][1] if spans else 0)
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(data[:end], final=end >= len(data))
+        except UnicodeDecodeError:
+            raise _NotUtf8() from None
+    text_head = data[start:start + 65536].decode("utf-8", errors="replace")
     _check_text(path, text_head)
-    spans = _head_records(data, HEAD_RECORDS)
-    head = [data[s:e].decode("utf-8", errors="replace") for s, e in spans]
+    head = [data[start + s:start + e].decode("utf-8", errors="replace") for s, e in spans]
     delimiter = _sniff(head)
     head_rows: list[list[str | None]] = [_fields(r, delimiter) for r in head]
     header_at = _header_index(head_rows)
@@ -162,15 +186,19 @@ def _read_text(path: Path, data: bytes, encoding: str) -> RawTable:
         return _empty(path, lines, encoding, delimiter)
     preamble = [line for line in (_join(r, delimiter) for r in head_rows[:header_at]) if line]
     names = _unique_names([str(c) for c in head_rows[header_at]])
-    body = data[spans[header_at][1] + 1:]
-    if body.strip():
+    body_at = start + spans[header_at][1] + 1
+    if _has_text(data, body_at):
         try:
             frame = pl.read_csv(
-                body, has_header=False, separator=delimiter, quote_char='"', infer_schema=False,
-                schema={f"c{i}": pl.Utf8 for i in range(len(names))}, truncate_ragged_lines=True,
-                encoding="utf8-lossy", raise_if_empty=False, missing_columns="insert",
+                data, has_header=False, skip_lines=data.count(b"\n", 0, body_at), separator=delimiter,
+                quote_char='"', infer_schema=False, schema={f"c{i}": pl.Utf8 for i in range(len(names))},
+                truncate_ragged_lines=True, encoding="utf8" if strict else "utf8-lossy", raise_if_empty=False,
+                missing_columns="insert",
             )
-        except pl.exceptions.ComputeError:
+            frame = _rechunked(frame)
+        except pl.exceptions.ComputeError as exc:
+            if strict and "utf-8" in str(exc).lower():
+                raise _NotUtf8() from None
             raise ValueError(f"{path}: a quoted cell is never closed (a stray \" or a cut file) — "
                              "export the report again") from None
         frame.columns = names
@@ -179,6 +207,21 @@ def _read_text(path: Path, data: bytes, encoding: str) -> RawTable:
     first_row = header_at + 2   # 1-based spreadsheet row of the first record after the header
     frame = frame.with_row_index("_row", offset=first_row).with_columns(pl.col("_row").cast(pl.Int64))
     return _split(path, frame, names, preamble, encoding, delimiter, typed_cells=False)
+
+
+def _rechunked(frame: pl.DataFrame) -> pl.DataFrame:
+    """One chunk per column (so transforms parse each column once), copied a column at a time so
+    that only one column is ever held twice."""
+    return pl.DataFrame([frame.drop_in_place(name).rechunk() for name in list(frame.columns)])
+
+
+def _has_text(data: bytes, at: int) -> bool:
+    """Whether data[at:] holds anything but whitespace (looked at in slices, not one big copy)."""
+    while at < len(data):
+        if data[at:at + (1 << 20)].strip():
+            return True
+        at += 1 << 20
+    return False
 
 
 def _join(cells: list[str | None], delimiter: str) -> str:
@@ -224,9 +267,23 @@ def _split(path: Path, frame: pl.DataFrame, names: list[str], preamble: list[str
             .when(is_total).then(pl.lit("total"))
             .when(single).then(pl.lit("note"))
             .otherwise(pl.lit("row")))
-    frame = frame.with_columns(kind.alias("_kind"))
     cols = ["_row", *names]
-    rows = frame.filter(pl.col("_kind") == "row").select(cols)
+    # Most rows have their first two cells filled: a data row, or a totals row by its first cell.
+    # Only the others need every cell looked at.
+    if len(names) >= 2:
+        full = frame.select((present[0] & present[1]).alias("full")).to_series()
+        kinds = frame.select(pl.when(pl.col(names[0]).str.contains(TOTALS_PATTERN)).then(pl.lit("total"))
+                             .otherwise(pl.lit("row")).alias("_kind")).to_series()
+        if not full.all():
+            rest = (~full).arg_true()
+            kinds = kinds.scatter(rest, frame[rest].select(kind).to_series())
+    else:
+        kinds = frame.select(kind.alias("_kind")).to_series()
+    if (kinds == "row").all():
+        rows, frame = frame.select(cols), frame.head(0).with_columns(pl.lit("row").alias("_kind"))
+    else:
+        frame = frame.with_columns(kinds.alias("_kind"))
+        rows = frame.filter(pl.col("_kind") == "row").select(cols)
     totals = frame.filter(pl.col("_kind") == "total").select(cols)
     note_frame = frame.filter(pl.col("_kind") == "note")
     notes = note_frame.select(

@@ -7,7 +7,7 @@ import unicodedata
 
 import polars as pl
 
-from transforms.numbers import MISSING_SPELLINGS
+from transforms.numbers import MISSING_SPELLINGS, once
 
 # Month names and abbreviations (accents removed, lower case) in en/it/pt/es/fr/de.
 _MONTH_NAMES = {
@@ -43,6 +43,7 @@ _NUMERIC = (
     r"\s*(?:Z|UTC|GMT|[+\-][0-9]{2}:?[0-9]{2})?$"
 )
 _COMPACT = r"^(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$"
+_ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _SERIAL = r"^[0-9]{5}(?:\.[0-9]+)?$"          # Excel day number (XLSX cells)
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _TIME = re.compile(
@@ -188,6 +189,16 @@ def _numeric_datetimes(cells: pl.Series, order: str) -> pl.Series:
         day.cast(pl.Datetime("us")) + pl.duration(hours=hour, minutes=minute, seconds=second))).to_series()
 
 
+def _iso_days(series: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Fast path for plain ISO days ("2026-08-03", what most exports write): their values (null
+    elsewhere), and the positions of every other cell, which _parse_cells reads."""
+    raw = pl.col("raw").cast(pl.Utf8)
+    out = series.to_frame("raw").select(pl.when(raw.str.contains(_ISO_DAY).fill_null(False))
+                                        .then(raw.str.to_date("%Y-%m-%d", strict=False))
+                                        .cast(pl.Datetime("us"))).to_series()
+    return out, out.is_null().arg_true()
+
+
 def _parse_cells(series: pl.Series, order: str) -> pl.DataFrame:
     """Eager: columns s (stripped text), missing, value (naive Datetime). Each distinct cell is
     parsed once: numeric forms vectorised, compact/serial forms vectorised, month names in Python."""
@@ -218,17 +229,22 @@ def _parse_cells(series: pl.Series, order: str) -> pl.DataFrame:
 def datetime(col: str, order: str, *, label: str) -> tuple[pl.Expr, pl.Expr]:
     """(naive Datetime, error) expressions; the time part is optional, a UTC offset is dropped
     keeping the wall time written in the cell."""
-    def values(series: pl.Series) -> pl.Series:
-        return _parse_cells(series, order)["value"]
+    @once
+    def read(series: pl.Series) -> tuple[pl.Series, pl.Series]:
+        """(values, errors) of a batch: plain ISO days on the fast path, the rest by _parse_cells."""
+        out, slow = _iso_days(series)
+        errors = pl.repeat(None, len(series), dtype=pl.Utf8, eager=True)
+        if len(slow):
+            parsed = _parse_cells(series.gather(slow), order)
+            out = out.scatter(slow, parsed["value"])
+            errors = errors.scatter(slow, parsed.select(
+                pl.when(~pl.col("missing") & pl.col("value").is_null())
+                .then(pl.concat_str([pl.lit(f"{label}: '"), pl.col("s"), pl.lit("' is not a date")]))
+            ).to_series())
+        return out, errors
 
-    def errors(series: pl.Series) -> pl.Series:
-        return _parse_cells(series, order).select(
-            pl.when(~pl.col("missing") & pl.col("value").is_null())
-            .then(pl.concat_str([pl.lit(f"{label}: '"), pl.col("s"), pl.lit("' is not a date")]))
-        ).to_series()
-
-    value = pl.col(col).map_batches(values, return_dtype=pl.Datetime("us"), is_elementwise=True)
-    error = pl.col(col).map_batches(errors, return_dtype=pl.Utf8, is_elementwise=True)
+    value = pl.col(col).map_batches(lambda s: read(s)[0], return_dtype=pl.Datetime("us"), is_elementwise=True)
+    error = pl.col(col).map_batches(lambda s: read(s)[1], return_dtype=pl.Utf8, is_elementwise=True)
     return value.alias(col), error.alias(f"{col}__error")
 
 

@@ -56,16 +56,24 @@ def derive_ids(frame: pl.DataFrame, *, source: str, levels: set[str]) -> tuple[p
     '' for levels the report does not have. Returns the frame and the names of the added error
     columns ("<level>: missing name and id" where a level's row has neither).
     """
-    frame = frame.with_columns(pl.coalesce(
-        pl.col("_account_id"), stable_id("account_name", prefix="acc_"),
-        pl.lit(stable_key(source, prefix="acc_")),
-    ).alias("account_id"))
+    # Names are hashed only where the export left ids out (often nowhere, or no names at all).
+    fallback = pl.lit(stable_key(source, prefix="acc_"))
+    if frame["_account_id"].null_count() == 0:
+        account = pl.col("_account_id")
+    elif frame["account_name"].null_count() == frame.height:
+        account = pl.coalesce(pl.col("_account_id"), fallback)
+    else:
+        account = pl.coalesce(pl.col("_account_id"), stable_id("account_name", prefix="acc_"), fallback)
+    frame = frame.with_columns(account.alias("account_id"))
     parent, errors = "account_id", []
     for level, prefix, label in LEVELS:
         id_col, name_col = f"{level}_id", f"{level}_name"
         if level in levels:
-            derived = pl.when(pl.col(name_col).is_not_null()).then(stable_id(parent, name_col, prefix=prefix))
-            frame = frame.with_columns(pl.coalesce(pl.col(f"_{id_col}"), derived).alias(id_col))
+            if frame[f"_{id_col}"].null_count() == 0:
+                frame = frame.with_columns(pl.col(f"_{id_col}").alias(id_col))
+            else:
+                derived = pl.when(pl.col(name_col).is_not_null()).then(stable_id(parent, name_col, prefix=prefix))
+                frame = frame.with_columns(pl.coalesce(pl.col(f"_{id_col}"), derived).alias(id_col))
             frame = frame.with_columns(
                 pl.when(pl.col(id_col).is_null()).then(pl.lit(f"{label}: missing name and id"))
                 .cast(pl.Utf8).alias(f"_e_{id_col}"))

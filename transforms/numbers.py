@@ -1,6 +1,8 @@
 """Locale-aware reading of numbers, money and percentages from export text cells (vectorised polars)."""
 from __future__ import annotations
 
+import threading
+
 import polars as pl
 
 # Lower-cased, stripped cell texts that mean "no value".
@@ -32,18 +34,44 @@ _VALID = {
 _THOUSANDS = {".": r"[,\s'’]", ",": r"[.\s'’]"}
 
 
-def _stripped(col: str) -> pl.Expr:
-    return pl.col(col).cast(pl.Utf8).str.strip_chars()
-
-
 def _is_missing(s: pl.Expr) -> pl.Expr:
     return s.is_null() | s.is_in(_MISSING)
 
 
 def text(col: str) -> pl.Expr:
     """The cell stripped of surrounding whitespace; missing markers ("--", "n/a" ...) become null."""
-    s = _stripped(col)
-    return pl.when(_is_missing(s)).then(None).otherwise(s).alias(col)
+    return pl.col(col).map_batches(once(_text), return_dtype=pl.Utf8, is_elementwise=True).alias(col)
+
+
+class once:
+    """Wraps a batch function of one column so that repeated calls on the very same cells (the value
+    and the error expression of a cell column, or one expression used several times in a
+    with_columns) compute it once. Same cells = same Arrow buffers, length and offset; the input is
+    kept referenced, so its buffers cannot be reused for other data while remembered."""
+
+    def __init__(self, fn):
+        self.fn, self.key, self.seen, self.out = fn, None, None, None
+        self.lock = threading.Lock()   # polars may call from two threads at once: compute once
+
+    def __call__(self, series: pl.Series):
+        key = _identity(series)
+        with self.lock:
+            if key is None or key != self.key:
+                self.out, self.key, self.seen = self.fn(series), key, series
+            return self.out
+
+
+def _identity(series: pl.Series) -> tuple | None:
+    if series.n_chunks() != 1:
+        return None
+    array = series.to_arrow(compat_level=pl.CompatLevel.newest())   # zero-copy for one chunk
+    return (str(series.dtype), len(array), array.offset,
+            tuple(0 if b is None else b.address for b in array.buffers()))
+
+
+def _text(series: pl.Series) -> pl.Series:
+    s = pl.col("s").cast(pl.Utf8).str.strip_chars()
+    return series.to_frame("s").select(pl.when(s.is_in(_MISSING)).then(None).otherwise(s)).to_series()
 
 
 def number(col: str, decimal: str, *, label: str, percent: bool = False,
@@ -58,23 +86,45 @@ def number(col: str, decimal: str, *, label: str, percent: bool = False,
     if decimal not in _VALID:
         raise ValueError(f"decimal mark must be '.' or ',', not {decimal!r}")
 
-    def values(series: pl.Series) -> pl.Series:
-        parsed = _parse(series, decimal, percent, integer)
-        out = parsed["value"]
-        return out.round(0).cast(pl.Int64) if integer else out
+    @once
+    def read(series: pl.Series) -> tuple[pl.Series, pl.Series]:
+        """(values, errors) of a batch: plain cells on the fast path, the rest by the full grammar."""
+        raw, fast, out = _fast(series, decimal, integer, 0.01 if percent else 1.0)
+        errors = pl.repeat(None, len(raw), dtype=pl.Utf8, eager=True)
+        if not fast.all():
+            slow = (~fast).arg_true()
+            parsed = _parse(raw.gather(slow), decimal, percent, integer)
+            out = out.scatter(slow, parsed["value"])
+            errors = errors.scatter(slow, parsed.select(
+                pl.when(pl.col("fractional"))
+                .then(pl.concat_str([pl.lit(f"{label}: '"), pl.col("s"), pl.lit("' is not a whole number")]))
+                .when(~pl.col("missing") & pl.col("value").is_null())
+                .then(pl.concat_str([pl.lit(f"{label}: '"), pl.col("s"), pl.lit("' is not a number")]))
+            ).to_series())
+        return (out.round(0).cast(pl.Int64) if integer else out), errors
 
-    def errors(series: pl.Series) -> pl.Series:
-        parsed = _parse(series, decimal, percent, integer)
-        return parsed.select(
-            pl.when(pl.col("fractional"))
-            .then(pl.concat_str([pl.lit(f"{label}: '"), pl.col("s"), pl.lit("' is not a whole number")]))
-            .when(~pl.col("missing") & pl.col("value").is_null())
-            .then(pl.concat_str([pl.lit(f"{label}: '"), pl.col("s"), pl.lit("' is not a number")]))
-        ).to_series()
-
-    value = pl.col(col).map_batches(values, return_dtype=pl.Int64 if integer else pl.Float64, is_elementwise=True)
-    error = pl.col(col).map_batches(errors, return_dtype=pl.Utf8, is_elementwise=True)
+    value = pl.col(col).map_batches(lambda s: read(s)[0], return_dtype=pl.Int64 if integer else pl.Float64,
+                                    is_elementwise=True)
+    error = pl.col(col).map_batches(lambda s: read(s)[1], return_dtype=pl.Utf8, is_elementwise=True)
     return value.alias(col), error.alias(f"{col}__error")
+
+
+# Cells that need no grammar: bare digits with an optional decimal part (and, with a decimal comma,
+# '.' thousands groups); every other cell takes the full grammar of _parse.
+_FAST = {".": r"^-?[0-9]+(?:\.[0-9]+)?$",
+         ",": r"^(?:-?[0-9]+(?:,[0-9]+)?|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?)$"}
+_FAST_INTEGER = {".": r"^-?[0-9]+$", ",": r"^(?:-?[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)$"}
+
+
+def _fast(series: pl.Series, decimal: str, integer: bool, scale: float) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """The cells as text, which of them the fast path reads, and their values there (the same value
+    _parse would give; null elsewhere). One frame select, so polars runs it without the GIL."""
+    raw = pl.col("raw")
+    digits = raw if decimal == "." else raw.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    fast = raw.str.contains((_FAST_INTEGER if integer else _FAST)[decimal]).fill_null(False)
+    frame = series.cast(pl.Utf8).to_frame("raw").with_columns(fast.alias("fast")).with_columns(
+        pl.when(pl.col("fast")).then(digits.cast(pl.Float64, strict=False) * scale).alias("value"))
+    return frame["raw"], frame["fast"], frame["value"]
 
 
 def _parse(series: pl.Series, decimal: str, percent: bool, integer: bool) -> pl.DataFrame:
@@ -173,4 +223,15 @@ def error_list(errors: list[pl.Expr]) -> pl.Expr:
     """The `_errors` column: the non-null reasons among `errors` (Utf8 expressions), as List[Utf8]."""
     if not errors:
         return pl.lit([], dtype=pl.List(pl.Utf8)).alias("_errors")
-    return pl.concat_list([e.cast(pl.Utf8) for e in errors]).list.drop_nulls().alias("_errors")
+    reasons = pl.struct([e.cast(pl.Utf8).alias(f"e{i}") for i, e in enumerate(errors)])
+    return reasons.map_batches(_error_lists, return_dtype=pl.List(pl.Utf8), is_elementwise=True).alias("_errors")
+
+
+def _error_lists(reasons: pl.Series) -> pl.Series:
+    """Lists are built only for the rows with a reason (usually few); the others share one empty list."""
+    frame = reasons.struct.unnest()
+    failing = frame.select(pl.any_horizontal(pl.all().is_not_null())).to_series().fill_null(False)
+    lists = frame.filter(failing).select(pl.concat_list(pl.all()).list.drop_nulls()).to_series()
+    slot = pl.select(pl.when(failing).then(failing.cum_sum()).otherwise(0)).to_series()
+    empty = pl.Series([[]], dtype=pl.List(pl.Utf8))
+    return pl.concat([empty, lists]).gather(slot)

@@ -40,12 +40,13 @@ def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecor
     quarantine: columns row_number, raw_row (JSON text), reasons, file."""
     cols = schemas.columns(table)
     window_col = schemas.WINDOW_COLUMN[table]
-    facts = good.select(cols).with_columns(pl.lit(record.load_id).alias("load_id"))
+    facts = good.select(cols)
     rejected = quarantine.select(
         pl.lit(record.load_id).alias("load_id"), pl.lit(record.source).alias("source"),
         pl.lit(record.kind).alias("kind"), pl.col("row_number").cast(pl.Int64), "raw_row", "reasons",
         pl.lit(record.started_at).alias("quarantined_at"), "file")
-    con.register("_roi_facts", facts.to_arrow())
+    # Arrow with string views: handed to DuckDB without converting the strings.
+    con.register("_roi_facts", facts.to_arrow(compat_level=pl.CompatLevel.newest()))
     con.register("_roi_rejected", rejected.to_arrow())
     con.execute("BEGIN TRANSACTION")
     try:
@@ -65,7 +66,7 @@ def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecor
                    AND coalesce(window_end, DATE '9999-12-31') <= coalesce(?::DATE, DATE '9999-12-31'))""",
             [record.source, record.source, record.window_start, record.window_end])
         con.execute(f"INSERT INTO core.{table} ({', '.join(cols)}, load_id) "
-                    f"SELECT {', '.join(cols)}, load_id FROM _roi_facts")
+                    f"SELECT {', '.join(cols)}, ?::VARCHAR FROM _roi_facts", [record.load_id])
         # A row is quarantined once: the latest verdict on the same file line replaces earlier ones.
         con.execute("DELETE FROM ops.quarantine q USING _roi_rejected r WHERE q.source = r.source "
                     "AND q.file IS NOT DISTINCT FROM r.file AND q.row_number = r.row_number")
@@ -91,6 +92,10 @@ RESTATED = {"ad_performance": ("date_start", ["impressions", "clicks", "spend", 
 def _record_restatements(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecord) -> None:
     """Before a window is replaced, keep each day-metric whose value the new pull changes."""
     date_col, metrics = RESTATED[table]
+    before = con.execute(f"SELECT 1 FROM core.{table} WHERE source = ? AND {date_col} BETWEEN ? AND ? LIMIT 1",
+                         [record.source, record.window_start, record.window_end]).fetchone()
+    if before is None:   # nothing loaded yet in the window: nothing can have been restated
+        return
     sums = ", ".join(f"sum({m})::DOUBLE AS {m}" for m in metrics)
     names = ", ".join(f"'{m}'" for m in metrics)
     con.execute(f"""

@@ -1,7 +1,7 @@
 -- grain: one row per channel per day: every day from the first to the last day with any fact, for every channel with any fact
 -- Additive parts only (the marts compute the ratios). Days without facts hold 0, never NULL;
 -- money is NULL only when an amount of that day has no exchange rate (marts.fx_missing).
--- Facts: ad platforms (channel = platform; period rows spread), email campaigns (channel
+-- Facts: ad platforms (channel = platform; period rows spread; int.ad_days), email campaigns (channel
 -- 'email' on send_date: unique clicks count as clicks, platform orders/revenue as
 -- conversions/conversion_value), non-media costs (spread over their period), leads (by
 -- created_date), orders (by order_date, attributed channel; customers = new-customer orders).
@@ -13,7 +13,7 @@ WITH facts AS (
         video_views, 0 AS other_costs, 0 AS leads, 0 AS customers, 0 AS orders, 0 AS revenue,
         0 AS email_campaigns, 0 AS email_recipients, 0 AS email_delivered,
         0 AS email_unique_opens, 0 AS email_unique_clicks
-    FROM stg.ad_performance
+    FROM int.ad_days
     UNION ALL
     SELECT
         send_date, channel, 0, 0, unique_clicks, orders, revenue, 0,

@@ -1,0 +1,53 @@
+"""The benchmark's generator writes the exports the parsers expect, and `python -m bench --json` reports ratios."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench import generate
+from sources.files import read_export
+from transforms import google_ads
+from transforms.context import SourceContext
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _normalise(path):
+    return google_ads.normalise(read_export(path), SourceContext(source="g", kind="google_ads"))
+
+
+def test_generator_is_deterministic_and_both_locales_read_back_the_same(tmp_path):
+    en = generate.google_ads(tmp_path / "en.csv", 2_000)
+    it = generate.google_ads(tmp_path / "it.csv", 2_000, "it", messy=True)
+    assert en.read_bytes() == generate.google_ads(tmp_path / "again.csv", 2_000).read_bytes()
+    assert it.read_bytes().startswith("\ufeffRapporto sui gruppi di annunci\n".encode())
+    a, b = _normalise(en), _normalise(it)
+    assert a.frame.height == b.frame.height == 2_000
+    assert a.frame["_errors"].list.len().sum() == 0 and b.frame["_errors"].list.len().sum() == 0
+    cols = ["date_start", "campaign_id", "ad_group_id", "impressions", "clicks", "spend", "conversions"]
+    assert a.frame.select(cols).equals(b.frame.select(cols))
+    assert b.totals_label == "Totale: gruppi di annunci" and b.totals["clicks"] == a.frame["clicks"].sum()
+
+
+def test_other_generated_exports_parse(tmp_path):
+    meta = read_export(generate.meta_ads(tmp_path / "meta.csv", 500))
+    mailchimp = read_export(generate.mailchimp(tmp_path / "mc.csv", 60))
+    assert meta.rows.height == 500 and "Amount spent (EUR)" in meta.header
+    assert mailchimp.rows.height == 60 and mailchimp.rows["Revenue_Created"].to_list()[:2] == ["n/a", "9893.69"]
+    months = generate.google_months(tmp_path / "months", 3, 5)
+    assert [p.name for p in months] == ["google_ads_2026_08.csv", "google_ads_2026_09.csv", "google_ads_2026_10.csv"]
+
+
+def test_json_output(tmp_path):
+    out = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, "-m", "bench", "--rows", "2000", "--runs", "1", "--only", "channel_monthly",
+                           "--json", str(out), "--data", str(tmp_path / "data")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text())
+    assert report["rows"] == 2000 and report["runs"] == 1
+    [m] = report["measurements"]
+    assert m["name"] == "channel_monthly" and m["unit"] == "x" and m["value"] > 0 and m["target"] == "<= 1.5"
+    assert report["tasks"]["views:big"]["samples"][0]["mart_rows"] > 0
+    assert "| measurement |" in done.stdout
+    assert not (ROOT / "BENCHMARKS.md").read_text().count("2,000 ·")   # --json leaves BENCHMARKS.md alone
