@@ -6,6 +6,8 @@ import hashlib
 import logging
 import os
 import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,16 +27,38 @@ from warehouse import build, db
 from warehouse.load import LoadRecord, insert_load, replace_window, sync_settings
 
 log = logging.getLogger("roi")
+KEEP_CELLS_ROWS = 200_000   # a file's raw cells are kept in memory up to this many rows
 
 
 @dataclass
 class FileData:
     path: Path
     digest: str
-    raw_rows: pl.DataFrame           # the file's cells, for quarantined rows' raw_row
+    raw_rows: pl.DataFrame | None    # the file's cells, for quarantined rows' raw_row (None: read again)
     period: tuple[dt.date, dt.date] | None
     totals: dict[str, float] | None
     totals_label: str | None
+
+    def cells(self) -> pl.DataFrame:
+        """The file's cells; a big file's are read again only when some of its rows are quarantined."""
+        return self.raw_rows if self.raw_rows is not None else read_export(self.path).rows
+
+
+@dataclass
+class Spilled:
+    """A source's normalised rows kept on disk, one Arrow IPC file per export, for long backfills:
+    each window reads back only the exports whose dates reach into it."""
+    folder: tempfile.TemporaryDirectory
+    parts: list[tuple[Path, dt.date | None, dt.date | None, bool]]   # file, first/last date, has undated rows
+    rows: list[int]                                                    # rows per export (by _file index)
+    dates: tuple[dt.date | None, dt.date | None]
+
+    def window(self, col: str, window: tuple[dt.date, dt.date] | None) -> pl.DataFrame:
+        frames = [pl.read_ipc(path.read_bytes()) for path, lo, hi, undated in self.parts
+                  if window is None or undated or (lo is not None and lo <= window[1] and hi >= window[0])]
+        if not frames:
+            return pl.read_ipc(self.parts[0][0].read_bytes()).clear()
+        return pl.concat(frames, how="vertical")
 
 
 @dataclass
@@ -42,9 +66,27 @@ class Extracted:
     """Everything read from a source's files, normalised, before windowing."""
     source: SourceConfig
     table: str
-    frame: pl.DataFrame              # canonical + _row + _errors + _file (index) + _superseded
+    frame: pl.DataFrame | None       # canonical + _row + _errors + _file (index) + _superseded; None: spilled
     files: list[FileData]
     warnings: list[str] = field(default_factory=list)
+    spilled: Spilled | None = None
+
+    def rows(self, window: tuple[dt.date, dt.date] | None) -> pl.DataFrame:
+        """The rows inside `window` (and those without a date, which belong to every window)."""
+        col = schemas.WINDOW_COLUMN[self.table]
+        if self.spilled is not None:
+            # The later export of a key wins; keys hold the window's date, so the window's rows decide.
+            frame = _mark_superseded(self.table, self.spilled.window(col, window).drop("_superseded"))
+        else:
+            frame = self.frame
+        if col is not None and window is not None and not _inside(frame, col, window):
+            frame = frame.filter(pl.col(col).is_between(*window) | pl.col(col).is_null())
+        return frame
+
+    def file_rows(self, index: int) -> int:
+        if self.spilled is not None:
+            return self.spilled.rows[index]
+        return self.frame.filter(pl.col("_file") == index).height
 
 
 def context(settings: Settings, source: SourceConfig) -> SourceContext:
@@ -65,20 +107,56 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
     ctx = context(settings, source)
     paths = files if files is not None else source_files(source)
     frames, file_data, warnings = [], [], []
+    table = module.TABLE
+    spill = _spillable(table) and len(paths) > 1
+    spilled: Spilled | None = None
     for index, path in enumerate(paths):
-        raw = read_export(path)
-        result = module.normalise(raw, ctx)
+        with ThreadPoolExecutor(1) as pool:   # the file's hash is computed while it is parsed
+            digest = pool.submit(_digest, path)
+            raw = read_export(path)
+            result = module.normalise(raw, ctx)
         warnings += [f"{path.name}: {w}" for w in result.warnings]
         frames.append(result.frame.with_columns(pl.lit(index, pl.Int32).alias("_file")))
         file_data.append(FileData(
-            path=path, digest=_digest(path), raw_rows=raw.rows,
+            path=path, digest=digest.result(), raw_rows=raw.rows if raw.rows.height <= KEEP_CELLS_ROWS else None,
             period=parse_report_period(raw.preamble), totals=result.totals, totals_label=result.totals_label))
+        del raw, result
         if settings.archive_raw:
             _archive(settings, source, path, file_data[-1].digest)
-    table = module.TABLE
+        if spill and (spilled is not None or sum(f.height for f in frames) > SPILL_ROWS):
+            spilled = spilled or Spilled(tempfile.TemporaryDirectory(prefix="roi-extract-"), [], [], (None, None))
+            for part in frames:
+                _spill(spilled, table, part)
+            frames = []
+            for data in file_data:   # their cells too: read again only for a quarantined row
+                data.raw_rows = None
+    if spilled is not None:
+        return Extracted(source=source, table=table, frame=None, files=file_data, warnings=warnings,
+                         spilled=spilled)
     frame = pl.concat(frames, how="vertical") if frames else _empty(table)
     frame = _mark_superseded(table, frame)
     return Extracted(source=source, table=table, frame=frame, files=file_data, warnings=warnings)
+
+
+SPILL_ROWS = 300_000   # a multi-file source with more normalised rows than this is kept on disk
+
+
+def _spillable(table: str) -> bool:
+    """Rows can be kept on disk when the window's date is part of the key that supersedes them."""
+    key = getattr(schemas.MODELS[table].Config, "unique", None) or []
+    return schemas.WINDOW_COLUMN[table] in key
+
+
+def _spill(spilled: Spilled, table: str, part: pl.DataFrame) -> None:
+    col = schemas.WINDOW_COLUMN[table]
+    lo, hi = part.select(pl.col(col).min().alias("lo"), pl.col(col).max().alias("hi")).row(0)
+    path = Path(spilled.folder.name) / f"{len(spilled.parts)}.arrow"
+    part.with_columns(pl.lit(False).alias("_superseded")).write_ipc(path)
+    spilled.parts.append((path, lo, hi, part[col].null_count() > 0))
+    spilled.rows.append(part.height)
+    lows = [d for d in (spilled.dates[0], lo) if d is not None]
+    highs = [d for d in (spilled.dates[1], hi) if d is not None]
+    spilled.dates = (min(lows) if lows else None, max(highs) if highs else None)
 
 
 def extract_api(settings: Settings, source: SourceConfig, window: tuple[dt.date, dt.date]) -> Extracted:
@@ -112,7 +190,8 @@ def file_window(extracted: Extracted) -> tuple[dt.date, dt.date] | None:
     col = schemas.WINDOW_COLUMN[extracted.table]
     if col is None:
         return None
-    dates = extracted.frame.select(pl.col(col).min().alias("lo"), pl.col(col).max().alias("hi")).row(0)
+    dates = extracted.spilled.dates if extracted.spilled is not None else \
+        extracted.frame.select(pl.col(col).min().alias("lo"), pl.col(col).max().alias("hi")).row(0)
     lows = [d for d in [dates[0]] + [f.period[0] for f in extracted.files if f.period] if d is not None]
     highs = [d for d in [dates[1]] + [f.period[1] for f in extracted.files if f.period] if d is not None]
     if not lows:
@@ -125,11 +204,8 @@ def load(settings: Settings, extracted: Extracted, window: tuple[dt.date, dt.dat
     """Validate the rows of `extracted` inside `window` and replace that window in the warehouse."""
     source, table = extracted.source, extracted.table
     started = dt.datetime.now(dt.timezone.utc)
-    col = schemas.WINDOW_COLUMN[table]
-    frame = extracted.frame
-    if col is not None and window is not None:
-        # Rows whose date could not be read belong to no window: they go to quarantine every time.
-        frame = frame.filter(pl.col(col).is_between(*window) | pl.col(col).is_null())
+    # Rows whose date could not be read belong to no window: they go to quarantine every time.
+    frame = extracted.rows(window)
     record = LoadRecord(
         load_id=_load_id(source, window, extracted), source=source.name, kind=source.kind,
         window_start=window[0] if window else None, window_end=window[1] if window else None,
@@ -138,7 +214,7 @@ def load(settings: Settings, extracted: Extracted, window: tuple[dt.date, dt.dat
     if record.totals_check and source.strict_totals:
         raise LoadError(f"{source.name}: {record.totals_check} — the export does not add up "
                         "(strict_totals = true); re-export the report")
-    current = frame.filter(~pl.col("_superseded"))
+    current = frame.filter(~pl.col("_superseded")) if frame["_superseded"].any() else frame
     result = split(table, current.with_columns(_row_keys(current)).drop("_file", "_superseded"),
                    today(settings))
     record.rows_in = frame.height
@@ -160,6 +236,7 @@ def prepare(con, settings: Settings) -> None:
         "attribution": settings.attribution,
         "pacing_tolerance": str(settings.pacing_tolerance),
         "timezone": settings.timezone,
+        "alert_k": str(settings.alert_k),
     }, settings.custom_channels)
 
 
@@ -194,6 +271,12 @@ def run_source(settings: Settings, source: SourceConfig, window: tuple[dt.date, 
                               "for the traceback, and report it)")
 
 
+def _inside(frame: pl.DataFrame, col: str, window: tuple[dt.date, dt.date]) -> bool:
+    """Whether every row's date lies inside the window (then nothing needs filtering out)."""
+    lo, hi = frame.select(pl.col(col).min().alias("lo"), pl.col(col).max().alias("hi")).row(0)
+    return lo is not None and lo >= window[0] and hi <= window[1]
+
+
 def _mark_superseded(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     """Where two files hold the same key (e.g. the same campaign-day), the later export wins."""
     key = getattr(schemas.MODELS[table].Config, "unique", None)
@@ -215,8 +298,9 @@ def _quarantine_rows(extracted: Extracted, bad: pl.DataFrame) -> pl.DataFrame:
         mine = bad.filter(pl.col("_file") == index)
         if mine.is_empty():
             continue
-        header = [c for c in data.raw_rows.columns if c != "_row"]
-        raw = data.raw_rows.select(
+        cells = data.cells()
+        header = [c for c in cells.columns if c != "_row"]
+        raw = cells.select(
             pl.col("_row").cast(pl.Int64).alias("row_number"),
             (pl.struct(header).struct.json_encode() if header else pl.lit("{}")).alias("raw_row"))
         parts.append(mine.join(raw, on="row_number", how="left").select(
@@ -234,8 +318,7 @@ def _totals_check(extracted: Extracted, frame: pl.DataFrame) -> str | None:
         if not data.totals:
             continue
         mine = frame.filter(pl.col("_file") == index)
-        whole = extracted.frame.filter(pl.col("_file") == index)
-        if mine.height != whole.height:
+        if mine.height != extracted.file_rows(index):
             continue
         message = reconcile(mine, data.totals, data.totals_label)
         if message:
@@ -260,10 +343,11 @@ def _archive(settings: Settings, source: SourceConfig, path: Path, digest: str) 
     if target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(path, target)
-    except OSError:
-        shutil.copyfile(path, target)
+    # A copy, not a hard link: exports are often overwritten in place under the same name, which
+    # would silently change an archived link too.
+    partial = target.with_name(target.name + ".partial")
+    shutil.copyfile(path, partial)
+    os.replace(partial, target)
 
 
 def _empty(table: str) -> pl.DataFrame:
