@@ -5,6 +5,7 @@ import polars as pl
 
 import schemas
 from sources.raw import RawTable
+from transforms.ad_exports import map_export_columns
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
 from transforms.headers import Aliases, configured, decimal_hint, find_field, find_with_currency, language, names
@@ -123,35 +124,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                                        pl.lit(None, dtype=pl.Date).alias("date_end"))
             errors.append(pl.lit("no dates: the export has no Date column — in Ads Manager choose the 'Day' "
                                  "time breakdown (By Day) before exporting"))
-    fallback = pl.lit(header_currency or ctx.default_currency)
-    if col["currency"]:
-        code = text(col["currency"]).str.to_uppercase()
-        bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
-        errors.append(pl.when(bad).then(pl.concat_str([pl.lit("currency: '"), code,
-                                                       pl.lit("' is not a currency code")])))
-        currency = pl.when(bad).then(None).otherwise(pl.coalesce(code, fallback))
-    else:
-        currency = fallback
-    values = {}
-    for metric, integer in METRICS:
-        if col[metric]:
-            value, error = number(col[metric], decimal, label=metric, integer=integer)
-            values[metric] = value
-            errors.append(error)
-        else:
-            values[metric] = pl.lit(None, dtype=pl.Int64 if integer else pl.Float64)
-
-    def name(field: str) -> pl.Expr:
-        return text(col[field]) if col[field] else pl.lit(None, dtype=pl.Utf8)
-
-    frame = frame.with_columns(
-        name("account").alias("account_name"), name("account_id").alias("_account_id"),
-        name("campaign").alias("campaign_name"), name("campaign_id").alias("_campaign_id"),
-        name("ad_group").alias("ad_group_name"), name("ad_group_id").alias("_ad_group_id"),
-        name("ad").alias("ad_name"), name("ad_id").alias("_ad_id"),
-        currency.alias("currency"), *[v.alias(m) for m, v in values.items()],
-    )
-    levels = {level for level in ("campaign", "ad_group", "ad") if col[level] or col[f"{level}_id"]}
+    frame, levels = map_export_columns(frame, col, METRICS, decimal, header_currency or ctx.default_currency,
+                                       errors)
     out = _finish(frame, ctx, levels, errors)
     totals, label = None, None
     if totals_frame.height:

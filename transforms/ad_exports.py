@@ -1,0 +1,42 @@
+"""Mapping an ad platform's export columns (ids, names, currency, metrics) onto ad_performance columns."""
+from __future__ import annotations
+
+import polars as pl
+
+from transforms.numbers import number, text
+
+
+def map_export_columns(frame: pl.DataFrame, col: dict[str, str | None], metrics, decimal: str,
+                       default_currency: str, errors: list[pl.Expr]) -> tuple[pl.DataFrame, set[str]]:
+    """Names, private ids (`_account_id` …), currency and metrics read from the found headers `col`;
+    every unreadable cell adds its reason to `errors`. Returns the frame and the levels present."""
+    fallback = pl.lit(default_currency)
+    if col["currency"]:
+        code = text(col["currency"]).str.to_uppercase()
+        bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
+        errors.append(pl.when(bad).then(pl.concat_str([pl.lit("currency: '"), code,
+                                                       pl.lit("' is not a currency code")])))
+        currency = pl.when(bad).then(None).otherwise(pl.coalesce(code, fallback))
+    else:
+        currency = fallback
+    values = {}
+    for metric, integer in metrics:
+        if col[metric]:
+            value, error = number(col[metric], decimal, label=metric, integer=integer)
+            values[metric] = value
+            errors.append(error)
+        else:
+            values[metric] = pl.lit(None, dtype=pl.Int64 if integer else pl.Float64)
+
+    def name(field: str) -> pl.Expr:
+        return text(col[field]) if col[field] else pl.lit(None, dtype=pl.Utf8)
+
+    frame = frame.with_columns(
+        name("account").alias("account_name"), name("account_id").alias("_account_id"),
+        name("campaign").alias("campaign_name"), name("campaign_id").alias("_campaign_id"),
+        name("ad_group").alias("ad_group_name"), name("ad_group_id").alias("_ad_group_id"),
+        name("ad").alias("ad_name"), name("ad_id").alias("_ad_id"),
+        currency.alias("currency"), *[v.alias(m) for m, v in values.items()],
+    )
+    levels = {level for level in ("campaign", "ad_group", "ad") if col[level] or col[f"{level}_id"]}
+    return frame, levels
