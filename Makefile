@@ -23,6 +23,7 @@ test: install
 	$(BIN)/python -m pytest
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
 
 demo-full: install
