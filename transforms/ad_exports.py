@@ -3,7 +3,23 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms.headers import configured, find_field, find_with_currency, names
 from transforms.numbers import number, text
+
+
+def find_export_columns(header: list[str], aliases: dict, canonical, user_columns: dict[str, str]
+                        ) -> tuple[dict[str, str | None], str | None]:
+    """The header of each field (the user's roi.toml mapping wins), and a currency named in a money
+    header such as "Spend (EUR)"."""
+    col = {field: find_field(header, aliases, field) for field in aliases}
+    col.update(configured(header, user_columns, canonical))
+    header_currency = None
+    for field in ("spend", "conversion_value"):
+        found = find_with_currency(header, names(aliases, field))
+        if found:
+            col[field] = col[field] or found[0]
+            header_currency = header_currency or found[1]
+    return col, header_currency
 
 
 def map_export_columns(frame: pl.DataFrame, col: dict[str, str | None], metrics, decimal: str,

@@ -8,10 +8,10 @@ import polars as pl
 
 import schemas
 from sources.raw import RawTable
-from transforms.ad_exports import map_export_columns
+from transforms.ad_exports import find_export_columns, map_export_columns
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_date_range, parse_one
-from transforms.headers import Aliases, configured, decimal_hint, find_field, find_with_currency, language, names
+from transforms.headers import Aliases, decimal_hint, language
 from transforms.ids import derive_ids
 from transforms.numbers import error_list, infer_decimal, number, text
 from transforms.totals import pick
@@ -77,14 +77,7 @@ _REPORT_TIME = re.compile(r"^\s*\"?\s*(?:report time|ora del report|periodo del 
 def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     """Canonical ad_performance rows of one Microsoft Advertising report download (pure, no I/O)."""
     header = raw.header
-    col = {field: find_field(header, ALIASES, field) for field in ALIASES}
-    col.update(configured(header, ctx.columns, CANONICAL))
-    header_currency = None
-    for field in ("spend", "conversion_value"):
-        found = find_with_currency(header, names(ALIASES, field))
-        if found:
-            col[field] = col[field] or found[0]
-            header_currency = header_currency or found[1]
+    col, header_currency = find_export_columns(header, ALIASES, CANONICAL, ctx.columns)
     metric_cols = [col[m] for m, _ in METRICS if col[m]]
     if raw.rows.height and not metric_cols:
         raise ValueError(f"{raw.path}: no Microsoft Advertising metric columns (Spend, Impr., Clicks) found — is it "
