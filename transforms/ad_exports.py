@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.headers import configured, find_field, find_with_currency, names
-from transforms.numbers import number, text
+from transforms.numbers import currency_code, number, text
 
 
 def find_export_columns(header: list[str], aliases: dict, canonical, user_columns: dict[str, str]
@@ -26,15 +26,11 @@ def map_export_columns(frame: pl.DataFrame, col: dict[str, str | None], metrics,
                        default_currency: str, errors: list[pl.Expr]) -> tuple[pl.DataFrame, set[str]]:
     """Names, private ids (`_account_id` …), currency and metrics read from the found headers `col`;
     every unreadable cell adds its reason to `errors`. Returns the frame and the levels present."""
-    fallback = pl.lit(default_currency)
     if col["currency"]:
-        code = text(col["currency"]).str.to_uppercase()
-        bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
-        errors.append(pl.when(bad).then(pl.concat_str([pl.lit("currency: '"), code,
-                                                       pl.lit("' is not a currency code")])))
-        currency = pl.when(bad).then(None).otherwise(pl.coalesce(code, fallback))
+        currency, currency_error = currency_code(col["currency"], default_currency)
+        errors.append(currency_error)
     else:
-        currency = fallback
+        currency = pl.lit(default_currency)
     values = {}
     for metric, integer in metrics:
         if col[metric]:

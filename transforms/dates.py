@@ -43,7 +43,6 @@ _NUMERIC = (
     r"\s*(?:Z|UTC|GMT|[+\-][0-9]{2}:?[0-9]{2})?$"
 )
 _COMPACT = r"^(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$"
-_ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _SERIAL = r"^[0-9]{5}(?:\.[0-9]+)?$"          # Excel day number (XLSX cells)
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _TIME = re.compile(
@@ -193,8 +192,8 @@ def _iso_days(series: pl.Series) -> tuple[pl.Series, pl.Series]:
     """Fast path for plain ISO days ("2026-08-03", what most exports write): their values (null
     elsewhere), and the positions of every other cell, which _parse_cells reads."""
     raw = pl.col("raw").cast(pl.Utf8)
-    out = series.to_frame("raw").select(pl.when(raw.str.contains(_ISO_DAY).fill_null(False))
-                                        .then(raw.str.to_date("%Y-%m-%d", strict=False))
+    day = raw.str.to_date("%Y-%m-%d", strict=False)   # also reads "2026-8-3": the length keeps it exact
+    out = series.to_frame("raw").select(pl.when(raw.str.len_bytes() == 10).then(day)
                                         .cast(pl.Datetime("us"))).to_series()
     return out, out.is_null().arg_true()
 

@@ -11,7 +11,7 @@ from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
 from transforms.headers import Aliases, configured, decimal_hint, find_field, find_with_currency, language, names
 from transforms.ids import derive_ids
-from transforms.numbers import error_list, infer_decimal, number, text
+from transforms.numbers import currency_code, error_list, infer_decimal, number, text
 from transforms.totals import pick
 
 TABLE = "ad_performance"
@@ -124,13 +124,9 @@ def _dates(raw: RawTable, col: dict[str, str | None], order: str,
 
 
 def _currency(col: dict[str, str | None], header_currency: str | None, default: str) -> tuple[pl.Expr, pl.Expr]:
-    fallback = pl.lit(header_currency or default)
     if not col["currency"]:
-        return fallback, pl.lit(None, dtype=pl.Utf8)
-    code = text(col["currency"]).str.to_uppercase()
-    bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
-    error = pl.when(bad).then(pl.concat_str([pl.lit("currency: '"), code, pl.lit("' is not a currency code")]))
-    return pl.when(bad).then(None).otherwise(pl.coalesce(code, fallback)), error
+        return pl.lit(header_currency or default), pl.lit(None, dtype=pl.Utf8)
+    return currency_code(col["currency"], header_currency or default)
 
 
 def _columns(header: list[str], overrides: dict[str, str]) -> tuple[dict[str, str | None], str | None]:
@@ -256,10 +252,8 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
 
     day, day_error = date(API_NAMES["day"], "ymd", label="day")
     errors = [day_error, pl.when(day.is_null() & day_error.is_null()).then(pl.lit("day: missing date"))]
-    code = text(API_NAMES["currency"]).str.to_uppercase()
-    bad_code = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
-    errors.append(pl.when(bad_code).then(pl.concat_str([pl.lit("currency: '"), code,
-                                                        pl.lit("' is not a currency code")])))
+    currency, currency_error = currency_code(API_NAMES["currency"], ctx.default_currency)
+    errors.append(currency_error)
     values = {}
     for metric, (col, integer) in API_METRICS.items():
         if not isinstance(col, str):   # video views: whichever name the API version used
@@ -281,7 +275,7 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
         (name("ad_group_name") if level != "campaign" else pl.lit(None, dtype=pl.Utf8)).alias("ad_group_name"),
         ids["ad_id"].alias("ad_id"),
         (name("ad_name") if level == "ad" else pl.lit(None, dtype=pl.Utf8)).alias("ad_name"),
-        pl.when(bad_code).then(None).otherwise(pl.coalesce(code, pl.lit(ctx.default_currency))).alias("currency"),
+        currency.alias("currency"),
         *[v.alias(m) for m, v in values.items()],
         pl.lit(None, dtype=pl.Int64).alias("reach"),
         *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)],

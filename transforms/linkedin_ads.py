@@ -11,7 +11,7 @@ from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
 from transforms.headers import Aliases, configured, decimal_hint, find_field, find_with_currency, language, names
 from transforms.ids import derive_ids
-from transforms.numbers import error_list, infer_decimal, number, text
+from transforms.numbers import currency_code, error_list, infer_decimal, number, text
 from transforms.totals import pick
 
 TABLE = "ad_performance"
@@ -202,13 +202,9 @@ def _breakdown(frame: pl.DataFrame, period: tuple[dt.date, dt.date] | None) -> t
 
 
 def _currency(col: dict, header_currency: str | None, default: str) -> tuple[pl.Expr, pl.Expr]:
-    fallback = pl.lit(header_currency or default)
     if not col["currency"]:
-        return fallback, pl.lit(None, dtype=pl.Utf8)
-    code = text(col["currency"]).str.to_uppercase()
-    bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
-    error = pl.when(bad).then(pl.concat_str([pl.lit("currency: '"), code, pl.lit("' is not a currency code")]))
-    return pl.when(bad).then(None).otherwise(pl.coalesce(code, fallback)), error
+        return pl.lit(header_currency or default), pl.lit(None, dtype=pl.Utf8)
+    return currency_code(col["currency"], header_currency or default)
 
 
 # ---------------------------------------------------------------- API records

@@ -11,7 +11,7 @@ from transforms.context import Normalised, SourceContext
 from transforms.dates import datetime, infer_date_order
 from transforms.headers import configured, find
 from transforms.ids import stable_id
-from transforms.numbers import error_list, infer_decimal, number, text
+from transforms.numbers import currency_code, error_list, infer_decimal, number, text
 
 TABLE = "email_campaigns"
 OPTIONS = ()
@@ -274,13 +274,9 @@ def export_rows(rows: pl.DataFrame, ctx: SourceContext, col: dict[str, str | Non
     values.update(
         campaign_id=pl.coalesce(name("campaign_id"), derived), campaign_name=pl.col("__name"),
         subject=name("subject"), list_name=name("list_name"), send_time=send_time)
-    fallback = pl.lit(currency or ctx.default_currency)
     if col.get("currency"):
-        code = text(col["currency"]).str.to_uppercase()
-        bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
-        errors.append(pl.when(bad).then(pl.concat_str([pl.lit("currency: '"), code,
-                                                       pl.lit("' is not a currency code")])))
-        values["currency"] = pl.coalesce(pl.when(~bad).then(code), fallback)
+        values["currency"], currency_error = currency_code(col["currency"], currency or ctx.default_currency)
+        errors.append(currency_error)
     else:
-        values["currency"] = fallback
+        values["currency"] = pl.lit(currency or ctx.default_currency)
     return email_rows(rows, ctx, values, errors)

@@ -12,7 +12,7 @@ from transforms.dates import date, infer_date_order, parse_report_period
 from transforms.headers import (Aliases, configured, decimal_hint, find, find_field, find_with_currency, language,
                                 names, norm)
 from transforms.ids import derive_ids
-from transforms.numbers import error_list, infer_decimal, number, text
+from transforms.numbers import currency_code, error_list, infer_decimal, number, text
 from transforms.totals import pick
 
 TABLE = "ad_performance"
@@ -198,11 +198,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                                  "export it again with the Day breakdown or the reporting dates"))
 
     if col["currency"]:
-        code = text(col["currency"]).str.to_uppercase()
-        bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
-        currency = pl.when(bad).then(None).otherwise(pl.coalesce(code, pl.lit(header_currency or ctx.default_currency)))
-        errors.append(pl.when(bad).then(
-            pl.concat_str([pl.lit("currency: '"), code, pl.lit("' is not a currency code")])))
+        currency, currency_error = currency_code(col["currency"], header_currency or ctx.default_currency)
+        errors.append(currency_error)
     else:
         currency = pl.lit(header_currency or ctx.default_currency)
 
@@ -336,10 +333,8 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     errors = [start_error, end_error,
               pl.when(start.is_null() & start_error.is_null()).then(pl.lit("date_start: missing date")),
               pl.when(end.is_null() & end_error.is_null()).then(pl.lit("date_stop: missing date"))]
-    code = text("account_currency").str.to_uppercase()
-    bad_code = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
-    errors.append(pl.when(bad_code).then(pl.concat_str([pl.lit("currency: '"), code,
-                                                        pl.lit("' is not a currency code")])))
+    currency, currency_error = currency_code("account_currency", ctx.default_currency)
+    errors.append(currency_error)
     values = {}
     for metric, (col, integer) in API_METRICS.items():
         value, error = number(col, ".", label=metric, integer=integer)
@@ -353,7 +348,7 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
         *[text(api).alias(col) for col, api in ids.items()],
         text("account_name").alias("account_name"), text("campaign_name").alias("campaign_name"),
         text("adset_name").alias("ad_group_name"), text("ad_name").alias("ad_name"),
-        pl.when(bad_code).then(None).otherwise(pl.coalesce(code, pl.lit(ctx.default_currency))).alias("currency"),
+        currency.alias("currency"),
         *[v.alias(m) for m, v in values.items()],
         pl.col("_conversions").alias("conversions"), pl.col("_conversion_value").alias("conversion_value"),
         pl.col("_video_views").alias("video_views"),

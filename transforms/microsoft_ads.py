@@ -13,7 +13,7 @@ from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_date_range, parse_one
 from transforms.headers import Aliases, decimal_hint, language
 from transforms.ids import derive_ids
-from transforms.numbers import error_list, infer_decimal, number, text
+from transforms.numbers import currency_code, error_list, infer_decimal, number, text
 from transforms.totals import pick
 
 TABLE = "ad_performance"
@@ -162,17 +162,18 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     frame = frame.with_columns(raw("TimePeriod").str.split("|").list.first().alias("_day"))
     day, day_error = date("_day", "ymd", label="TimePeriod")
     errors += [day_error, pl.when(day.is_null() & day_error.is_null()).then(pl.lit("TimePeriod: missing date"))]
-    code = raw("CurrencyCode").str.to_uppercase()
-    bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
-    errors.append(pl.when(bad).then(pl.concat_str([pl.lit("CurrencyCode: '"), code,
-                                                   pl.lit("' is not a currency code")])))
+    if "CurrencyCode" in frame.columns:
+        currency, currency_error = currency_code("CurrencyCode", ctx.default_currency, label="CurrencyCode")
+        errors.append(currency_error)
+    else:
+        currency = pl.lit(ctx.default_currency)
     frame = frame.with_columns(
         day.alias("date_start"), day.alias("date_end"),
         raw("AccountName").alias("account_name"), raw("AccountId").alias("_account_id"),
         raw("CampaignName").alias("campaign_name"), raw("CampaignId").alias("_campaign_id"),
         raw("AdGroupName").alias("ad_group_name"), raw("AdGroupId").alias("_ad_group_id"),
         raw("AdTitle").alias("ad_name"), raw("AdId").alias("_ad_id"),
-        pl.when(bad).then(None).otherwise(pl.coalesce(code, pl.lit(ctx.default_currency))).alias("currency"),
+        currency.alias("currency"),
         read("Impressions", "Impressions", True).alias("impressions"),
         read("Clicks", "Clicks", True).alias("clicks"),
         read("Spend", "Spend", False).alias("spend"),

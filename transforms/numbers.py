@@ -56,22 +56,54 @@ class once:
     def __call__(self, series: pl.Series):
         key = _identity(series)
         with self.lock:
-            if key is None or key != self.key:
+            if key != self.key:
                 self.out, self.key, self.seen = self.fn(series), key, series
             return self.out
 
 
-def _identity(series: pl.Series) -> tuple | None:
-    if series.n_chunks() != 1:
-        return None
-    array = series.to_arrow(compat_level=pl.CompatLevel.newest())   # zero-copy for one chunk
-    return (str(series.dtype), len(array), array.offset,
-            tuple(0 if b is None else b.address for b in array.buffers()))
+def _identity(series: pl.Series) -> tuple:
+    """The series' dtype and, per chunk, its Arrow length, offset and buffer addresses (zero-copy)."""
+    chunks = series.get_chunks() if series.n_chunks() > 1 else [series]
+    key: list = [str(series.dtype)]
+    for chunk in chunks:
+        array = chunk.to_arrow(compat_level=pl.CompatLevel.newest())
+        key.append((len(array), array.offset, tuple(0 if b is None else b.address for b in array.buffers())))
+    return tuple(key)
 
 
 def _text(series: pl.Series) -> pl.Series:
-    s = pl.col("s").cast(pl.Utf8).str.strip_chars()
-    return series.to_frame("s").select(pl.when(s.is_in(_MISSING)).then(None).otherwise(s)).to_series()
+    stripped = series.cast(pl.Utf8).str.strip_chars()
+    missing = stripped.is_in(_MISSING)
+    if not missing.any():
+        return stripped
+    return stripped.to_frame("s").select(pl.when(missing).then(None).otherwise(pl.col("s"))).to_series()
+
+
+def currency_code(col: str, fallback: str, *, label: str = "currency") -> tuple[pl.Expr, pl.Expr]:
+    """(code, error) expressions for a currency-code column: the cell upper-cased, `fallback` where
+    it is empty, null with the error "<label>: '<CODE>' is not a currency code" where it is not
+    three letters. Read once per distinct cell: the column is usually one code repeated."""
+    @once
+    def read(series: pl.Series) -> tuple[pl.Series, pl.Series]:
+        cells = series.cast(pl.Utf8)
+        constant = len(cells) > 0 and cells.null_count() == 0 and bool((cells == cells[0]).all())
+        distinct = cells.head(1) if constant else cells.unique()
+        code = pl.col("cell").str.strip_chars().str.to_uppercase()
+        code = pl.when(code.is_in(_MISSING)).then(None).otherwise(code)
+        bad = code.is_not_null() & ~code.str.contains(r"^[A-Z]{3}$")
+        read_ = distinct.to_frame("cell").select(
+            "cell",
+            pl.when(bad).then(None).otherwise(pl.coalesce(code, pl.lit(fallback))).alias("code"),
+            pl.when(bad).then(pl.concat_str([pl.lit(f"{label}: '"), code, pl.lit("' is not a currency code")]))
+            .alias("error"))
+        if constant:
+            return read_["code"].new_from_index(0, len(cells)), read_["error"].new_from_index(0, len(cells))
+        spread = cells.to_frame("cell").join(read_, on="cell", how="left", nulls_equal=True, maintain_order="left")
+        return spread["code"], spread["error"]
+
+    code = pl.col(col).map_batches(lambda s: read(s)[0], return_dtype=pl.Utf8, is_elementwise=True)
+    error = pl.col(col).map_batches(lambda s: read(s)[1], return_dtype=pl.Utf8, is_elementwise=True)
+    return code.alias(col), error.alias(f"{col}__error")
 
 
 def number(col: str, decimal: str, *, label: str, percent: bool = False,
@@ -89,19 +121,20 @@ def number(col: str, decimal: str, *, label: str, percent: bool = False,
     @once
     def read(series: pl.Series) -> tuple[pl.Series, pl.Series]:
         """(values, errors) of a batch: plain cells on the fast path, the rest by the full grammar."""
-        raw, fast, out = _fast(series, decimal, integer, 0.01 if percent else 1.0)
+        raw, out = _fast(series, decimal, integer, 0.01 if percent else 1.0)
         errors = pl.repeat(None, len(raw), dtype=pl.Utf8, eager=True)
-        if not fast.all():
-            slow = (~fast).arg_true()
+        if out.null_count():
+            slow = out.is_null().arg_true()
             parsed = _parse(raw.gather(slow), decimal, percent, integer)
-            out = out.scatter(slow, parsed["value"])
+            value = parsed["value"]
+            out = out.scatter(slow, value.round(0).cast(pl.Int64) if integer else value)
             errors = errors.scatter(slow, parsed.select(
                 pl.when(pl.col("fractional"))
                 .then(pl.concat_str([pl.lit(f"{label}: '"), pl.col("s"), pl.lit("' is not a whole number")]))
                 .when(~pl.col("missing") & pl.col("value").is_null())
                 .then(pl.concat_str([pl.lit(f"{label}: '"), pl.col("s"), pl.lit("' is not a number")]))
             ).to_series())
-        return (out.round(0).cast(pl.Int64) if integer else out), errors
+        return out, errors
 
     value = pl.col(col).map_batches(lambda s: read(s)[0], return_dtype=pl.Int64 if integer else pl.Float64,
                                     is_elementwise=True)
@@ -109,22 +142,32 @@ def number(col: str, decimal: str, *, label: str, percent: bool = False,
     return value.alias(col), error.alias(f"{col}__error")
 
 
-# Cells that need no grammar: bare digits with an optional decimal part (and, with a decimal comma,
-# '.' thousands groups); every other cell takes the full grammar of _parse.
-_FAST = {".": r"^-?[0-9]+(?:\.[0-9]+)?$",
-         ",": r"^(?:-?[0-9]+(?:,[0-9]+)?|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?)$"}
-_FAST_INTEGER = {".": r"^-?[0-9]+$", ",": r"^(?:-?[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)$"}
+# With a decimal comma, the cells that need no grammar: bare digits with an optional decimal part
+# or '.' thousands groups; every other cell takes the full grammar of _parse.
+_FAST = r"^(?:-?[0-9]+(?:,[0-9]+)?|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?)$"
+_FAST_INTEGER = r"^(?:-?[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)$"
 
 
-def _fast(series: pl.Series, decimal: str, integer: bool, scale: float) -> tuple[pl.Series, pl.Series, pl.Series]:
-    """The cells as text, which of them the fast path reads, and their values there (the same value
-    _parse would give; null elsewhere). One frame select, so polars runs it without the GIL."""
+def _fast(series: pl.Series, decimal: str, integer: bool, scale: float) -> tuple[pl.Series, pl.Series]:
+    """The cells as text, and their values where the fast path reads them (the same value _parse
+    would give), null elsewhere (missing, unreadable or needing the full grammar). With a '.'
+    decimal point that is polars' own number reader (Int64 or Float64), which reads exactly the
+    cells our grammar reads without marks ("12", "-3.5", ".5", "1e3"); what it reads differently
+    (NaN, infinities) is left to the grammar. One frame select, so polars runs it without the GIL."""
     raw = pl.col("raw")
-    digits = raw if decimal == "." else raw.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
-    fast = raw.str.contains((_FAST_INTEGER if integer else _FAST)[decimal]).fill_null(False)
-    frame = series.cast(pl.Utf8).to_frame("raw").with_columns(fast.alias("fast")).with_columns(
-        pl.when(pl.col("fast")).then(digits.cast(pl.Float64, strict=False) * scale).alias("value"))
-    return frame["raw"], frame["fast"], frame["value"]
+    if decimal == ".":
+        value = raw.str.to_integer(strict=False) if integer else raw.cast(pl.Float64, strict=False)
+        if not integer:
+            value = pl.when(value.is_finite()).then(value)
+    else:
+        digits = raw.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+        plain = raw.str.contains(_FAST_INTEGER if integer else _FAST).fill_null(False)
+        value = pl.when(plain).then(digits.str.to_integer(strict=False) if integer
+                                    else digits.cast(pl.Float64, strict=False))
+    if scale != 1.0:
+        value = value * scale
+    frame = series.cast(pl.Utf8).to_frame("raw").with_columns(value.alias("value"))
+    return frame["raw"], frame["value"]
 
 
 def _parse(series: pl.Series, decimal: str, percent: bool, integer: bool) -> pl.DataFrame:
