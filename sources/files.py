@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
+import mmap
+import os
 import re
 import zipfile
 from collections import Counter
@@ -26,20 +29,34 @@ def read_export(path: str | Path) -> RawTable:
     """Read one export file as text cells; raises ValueError (one line) when it cannot be read."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh, _mapped(fh) as data:
+            if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+                return _read_xlsx(path, bytes(data))
+            if data[:8] == _OLE_MAGIC:
+                raise ValueError(f"{path}: legacy .xls workbook — open it and save it as .xlsx or CSV")
+            utf8, encoding, start = _to_utf8(path, data)
+            if encoding != "utf-8?":
+                return _read_text(path, utf8, encoding, start)
+            try:   # valid UTF-8 is checked while parsing, not by decoding a copy of the whole file first
+                return _read_text(path, utf8, "utf-8", 0, strict=True)
+            except _NotUtf8:
+                return _read_text(path, *_legacy(bytes(utf8)), 0)
     except OSError as exc:
         raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions") from None
-    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, data)
-    if data[:8] == _OLE_MAGIC:
-        raise ValueError(f"{path}: legacy .xls workbook — open it and save it as .xlsx or CSV")
-    utf8, encoding, start = _to_utf8(path, data)
-    if encoding != "utf-8?":
-        return _read_text(path, utf8, encoding, start)
-    try:   # valid UTF-8 is checked while parsing, not by decoding a copy of the whole file first
-        return _read_text(path, utf8, "utf-8", 0, strict=True)
-    except _NotUtf8:
-        return _read_text(path, *_legacy(utf8), 0)
+
+
+@contextlib.contextmanager
+def _mapped(fh):
+    """The file's bytes, memory-mapped (a big export is not copied into memory; polars reads it from
+    the path), or b"" for an empty file."""
+    if os.fstat(fh.fileno()).st_size == 0:
+        yield b""
+        return
+    data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        yield data
+    finally:
+        data.close()
 
 
 # ---------------------------------------------------------------- encodings
@@ -48,14 +65,14 @@ class _NotUtf8(Exception):
     """The file is not valid UTF-8 after all: read it in a legacy 8-bit encoding."""
 
 
-def _to_utf8(path: Path, data: bytes) -> tuple[bytes, str, int]:
+def _to_utf8(path: Path, data: bytes | mmap.mmap) -> tuple[bytes | mmap.mmap, str, int]:
     """The file's bytes as UTF-8, the name of the encoding it was written in, and where the text
     starts (after a UTF-8 BOM). Encoding "utf-8?": UTF-8 unless the parser finds invalid bytes."""
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data[:3] == b"\xef\xbb\xbf":
         return data, "utf-8-sig", 3
-    if data.startswith(b"\xff\xfe"):
+    if data[:2] == b"\xff\xfe":
         return _recode(data[2:], "utf-16-le"), "utf-16-le", 0
-    if data.startswith(b"\xfe\xff"):
+    if data[:2] == b"\xfe\xff":
         return _recode(data[2:], "utf-16-be"), "utf-16-be", 0
     sample = data[:4096]
     if sample.count(0) > len(sample) // 4:
@@ -65,12 +82,10 @@ def _to_utf8(path: Path, data: bytes) -> tuple[bytes, str, int]:
         if even > 3 * max(odd, 1):
             return _recode(data, "utf-16-be"), "utf-16-be", 0
     if 0 < sample.count(0) <= len(sample) // 100:
-        data = data.replace(b"\x00", b"")   # a stray NUL inside a cell of a text export
+        data = bytes(data).replace(b"\x00", b"")   # a stray NUL inside a cell of a text export
         sample = data[:4096]
     if b"\x00" in sample:
         raise ValueError(f"{path}: binary file, not a CSV or XLSX export — export the report again as CSV or Excel")
-    if data.isascii():
-        return data, "utf-8", 0
     return data, "utf-8?", 0
 
 
@@ -83,10 +98,10 @@ def _legacy(data: bytes) -> tuple[bytes, str]:
     raise AssertionError("latin-1 decodes any bytes")
 
 
-def _recode(data: bytes, encoding: str) -> bytes:
+def _recode(data: bytes | mmap.mmap, encoding: str) -> bytes:
     if encoding == "utf-8":
         return data
-    return data.decode(encoding, errors="replace").encode("utf-8")
+    return bytes(data).decode(encoding, errors="replace").encode("utf-8")
 
 
 def _check_text(path: Path, text: str) -> None:
@@ -162,9 +177,10 @@ def _header_index(rows: list[list[str | None]]) -> int | None:
 def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: bool = False) -> RawTable:
     """Parse UTF-8 text from data[start:]. strict: raise _NotUtf8 on invalid UTF-8 (checked on the
     head here and by the CSV parser on the body, so the whole file is never decoded in Python)."""
-    if b"\r" in data:
+    if data.find(b"\r") != -1:
         data = data[start:].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         start = 0
+    source = data if isinstance(data, bytes) else str(path)   # a mapped file is read from its path
     spans = _head_records(data, HEAD_RECORDS, start)
     if strict:   # the head here (an incomplete character at its end is fine), the body by the parser
         end = start + max(65536, spans[-1][1] if spans else 0)
@@ -190,12 +206,11 @@ def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: b
     if _has_text(data, body_at):
         try:
             frame = pl.read_csv(
-                data, has_header=False, skip_lines=data.count(b"\n", 0, body_at), separator=delimiter,
+                source, has_header=False, skip_lines=data[:body_at].count(b"\n"), separator=delimiter,
                 quote_char='"', infer_schema=False, schema={f"c{i}": pl.Utf8 for i in range(len(names))},
                 truncate_ragged_lines=True, encoding="utf8" if strict else "utf8-lossy", raise_if_empty=False,
                 missing_columns="insert",
             )
-            frame = _rechunked(frame)
         except pl.exceptions.ComputeError as exc:
             if strict and "utf-8" in str(exc).lower():
                 raise _NotUtf8() from None
@@ -207,12 +222,6 @@ def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: b
     first_row = header_at + 2   # 1-based spreadsheet row of the first record after the header
     frame = frame.with_row_index("_row", offset=first_row).with_columns(pl.col("_row").cast(pl.Int64))
     return _split(path, frame, names, preamble, encoding, delimiter, typed_cells=False)
-
-
-def _rechunked(frame: pl.DataFrame) -> pl.DataFrame:
-    """One chunk per column (so transforms parse each column once), copied a column at a time so
-    that only one column is ever held twice."""
-    return pl.DataFrame([frame.drop_in_place(name).rechunk() for name in list(frame.columns)])
 
 
 def _has_text(data: bytes, at: int) -> bool:
@@ -271,15 +280,18 @@ def _split(path: Path, frame: pl.DataFrame, names: list[str], preamble: list[str
     # Most rows have their first two cells filled: a data row, or a totals row by its first cell.
     # Only the others need every cell looked at.
     if len(names) >= 2:
-        full = frame.select((present[0] & present[1]).alias("full")).to_series()
-        kinds = frame.select(pl.when(pl.col(names[0]).str.contains(TOTALS_PATTERN)).then(pl.lit("total"))
-                             .otherwise(pl.lit("row")).alias("_kind")).to_series()
-        if not full.all():
-            rest = (~full).arg_true()
-            kinds = kinds.scatter(rest, frame[rest].select(kind).to_series())
+        full, total = frame.select((present[0] & present[1]).fill_null(False).alias("full"),
+                                   pl.col(names[0]).str.contains(TOTALS_PATTERN).fill_null(False).alias("total"))
+        if full.all() and not total.any():   # the usual case: nothing but data rows
+            kinds = None
+        else:
+            kinds = pl.select(pl.when(total).then(pl.lit("total")).otherwise(pl.lit("row"))).to_series()
+            if not full.all():
+                rest = (~full).arg_true()
+                kinds = kinds.scatter(rest, frame[rest].select(kind).to_series())
     else:
         kinds = frame.select(kind.alias("_kind")).to_series()
-    if (kinds == "row").all():
+    if kinds is None or (kinds == "row").all():
         rows, frame = frame.select(cols), frame.head(0).with_columns(pl.lit("row").alias("_kind"))
     else:
         frame = frame.with_columns(kinds.alias("_kind"))
