@@ -177,10 +177,12 @@ def _header_index(rows: list[list[str | None]]) -> int | None:
 def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: bool = False) -> RawTable:
     """Parse UTF-8 text from data[start:]. strict: raise _NotUtf8 on invalid UTF-8 (checked on the
     head here and by the CSV parser on the body, so the whole file is never decoded in Python)."""
-    if data.find(b"\r") != -1:
+    # Line ends made "\n" (old Mac exports end lines with a lone CR). A mapped file whose head has
+    # none is read by polars from its path without that copy (polars itself reads CRLF line ends).
+    if (data if isinstance(data, bytes) else data[:HEAD_BYTES]).find(b"\r") != -1:
         data = data[start:].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         start = 0
-    source = data if isinstance(data, bytes) else str(path)   # a mapped file is read from its path
+    source = data if isinstance(data, bytes) else str(path)
     spans = _head_records(data, HEAD_RECORDS, start)
     if strict:   # the head here (an incomplete character at its end is fine), the body by the parser
         end = start + max(65536, spans[-1][1] if spans else 0)
@@ -278,23 +280,24 @@ def _split(path: Path, frame: pl.DataFrame, names: list[str], preamble: list[str
             .otherwise(pl.lit("row")))
     cols = ["_row", *names]
     # Most rows have their first two cells filled: a data row, or a totals row by its first cell.
-    # Only the others need every cell looked at.
+    # Only the others (and those totals) need every cell looked at.
     if len(names) >= 2:
         full, total = frame.select((present[0] & present[1]).fill_null(False).alias("full"),
                                    pl.col(names[0]).str.contains(TOTALS_PATTERN).fill_null(False).alias("total"))
-        if full.all() and not total.any():   # the usual case: nothing but data rows
-            kinds = None
-        else:
-            kinds = pl.select(pl.when(total).then(pl.lit("total")).otherwise(pl.lit("row"))).to_series()
-            if not full.all():
-                rest = (~full).arg_true()
-                kinds = kinds.scatter(rest, frame[rest].select(kind).to_series())
+        suspects = (~full | total).arg_true()
     else:
-        kinds = frame.select(kind.alias("_kind")).to_series()
-    if kinds is None or (kinds == "row").all():
+        suspects = pl.int_range(frame.height, dtype=pl.UInt32, eager=True)
+    kinds = frame[suspects].select(kind.alias("_kind")).to_series() if len(suspects) else pl.Series([], dtype=pl.Utf8)
+    others_at = suspects.filter(kinds != "row")
+    data_rows = frame.height - len(others_at)
+    if len(others_at) == 0:   # nothing but data rows
         rows, frame = frame.select(cols), frame.head(0).with_columns(pl.lit("row").alias("_kind"))
+    elif others_at[0] == data_rows:   # totals and footers only below the data (the usual layout): no copy
+        rows, frame = frame.slice(0, data_rows).select(cols), frame.slice(data_rows).with_columns(
+            kinds.filter(kinds != "row").alias("_kind"))
     else:
-        frame = frame.with_columns(kinds.alias("_kind"))
+        frame = frame.with_columns(pl.lit("row").alias("_kind").cast(pl.Utf8))
+        frame = frame.with_columns(frame["_kind"].scatter(suspects, kinds))
         rows = frame.filter(pl.col("_kind") == "row").select(cols)
     totals = frame.filter(pl.col("_kind") == "total").select(cols)
     note_frame = frame.filter(pl.col("_kind") == "note")
