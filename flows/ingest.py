@@ -86,7 +86,7 @@ class Extracted:
     def file_rows(self, index: int) -> int:
         if self.spilled is not None:
             return self.spilled.rows[index]
-        return self.frame.filter(pl.col("_file") == index).height
+        return int((self.frame["_file"] == index).sum())
 
 
 def context(settings: Settings, source: SourceConfig) -> SourceContext:
@@ -317,7 +317,7 @@ def _totals_check(extracted: Extracted, frame: pl.DataFrame) -> str | None:
     for index, data in enumerate(extracted.files):
         if not data.totals:
             continue
-        mine = frame.filter(pl.col("_file") == index)
+        mine = frame if len(extracted.files) == 1 else frame.filter(pl.col("_file") == index)
         if mine.height != extracted.file_rows(index):
             continue
         message = reconcile(mine, data.totals, data.totals_label)
