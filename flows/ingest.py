@@ -28,6 +28,7 @@ from warehouse.load import LoadRecord, insert_load, replace_window, sync_setting
 
 log = logging.getLogger("roi")
 KEEP_CELLS_ROWS = 200_000   # a file's raw cells are kept in memory up to this many rows
+PRUNE_BYTES = 32 << 20      # a bigger export is read in the columns its transform uses only
 
 
 @dataclass
@@ -110,15 +111,20 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
     table = module.TABLE
     spill = _spillable(table) and len(paths) > 1
     spilled: Spilled | None = None
+    columns_used = getattr(module, "columns_used", None)
     for index, path in enumerate(paths):
+        # A big export is read in the columns the transform uses only (its quarantined rows' cells
+        # are read again in full).
+        pruned = columns_used is not None and path.stat().st_size > PRUNE_BYTES
         with ThreadPoolExecutor(1) as pool:   # the file's hash is computed while it is parsed
             digest = pool.submit(_digest, path)
-            raw = read_export(path)
+            raw = read_export(path, keep=(lambda header: columns_used(header, ctx)) if pruned else None)
             result = module.normalise(raw, ctx)
         warnings += [f"{path.name}: {w}" for w in result.warnings]
         frames.append(result.frame.with_columns(pl.lit(index, pl.Int32).alias("_file")))
+        keep_cells = not pruned and raw.rows.height <= KEEP_CELLS_ROWS
         file_data.append(FileData(
-            path=path, digest=digest.result(), raw_rows=raw.rows if raw.rows.height <= KEEP_CELLS_ROWS else None,
+            path=path, digest=digest.result(), raw_rows=raw.rows if keep_cells else None,
             period=parse_report_period(raw.preamble), totals=result.totals, totals_label=result.totals_label))
         del raw, result
         if settings.archive_raw:

@@ -11,6 +11,7 @@ import re
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 import polars as pl
 
@@ -25,8 +26,11 @@ MAX_XLSX_EXPANDED = 1 << 30   # an XLSX whose parts unzip beyond 1 GiB is refuse
 csv.field_size_limit(1 << 30)  # long cells (ad copy, notes) are data, not an error
 
 
-def read_export(path: str | Path) -> RawTable:
-    """Read one export file as text cells; raises ValueError (one line) when it cannot be read."""
+def read_export(path: str | Path, keep: Callable[[list[str]], list[str]] | None = None) -> RawTable:
+    """Read one export file as text cells; raises ValueError (one line) when it cannot be read.
+
+    keep: given the header, the columns to read (a CSV's other columns are skipped, not parsed);
+    None reads them all."""
     path = Path(path)
     try:
         with open(path, "rb") as fh, _mapped(fh) as data:
@@ -36,11 +40,11 @@ def read_export(path: str | Path) -> RawTable:
                 raise ValueError(f"{path}: legacy .xls workbook — open it and save it as .xlsx or CSV")
             utf8, encoding, start = _to_utf8(path, data)
             if encoding != "utf-8?":
-                return _read_text(path, utf8, encoding, start)
+                return _read_text(path, utf8, encoding, start, keep=keep)
             try:   # valid UTF-8 is checked while parsing, not by decoding a copy of the whole file first
-                return _read_text(path, utf8, "utf-8", 0, strict=True)
+                return _read_text(path, utf8, "utf-8", 0, strict=True, keep=keep)
             except _NotUtf8:
-                return _read_text(path, *_legacy(bytes(utf8)), 0)
+                return _read_text(path, *_legacy(bytes(utf8)), 0, keep=keep)
     except OSError as exc:
         raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions") from None
 
@@ -174,7 +178,8 @@ def _header_index(rows: list[list[str | None]]) -> int | None:
     return None
 
 
-def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: bool = False) -> RawTable:
+def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: bool = False,
+               keep: Callable[[list[str]], list[str]] | None = None) -> RawTable:
     """Parse UTF-8 text from data[start:]. strict: raise _NotUtf8 on invalid UTF-8 (checked on the
     head here and by the CSV parser on the body, so the whole file is never decoded in Python)."""
     # Line ends made "\n" (old Mac exports end lines with a lone CR). A mapped file whose head has
@@ -204,22 +209,26 @@ def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: b
         return _empty(path, lines, encoding, delimiter)
     preamble = [line for line in (_join(r, delimiter) for r in head_rows[:header_at]) if line]
     names = _unique_names([str(c) for c in head_rows[header_at]])
+    wanted = set(keep(names)) if keep is not None else set(names)
+    kept = [i for i, name in enumerate(names) if name in wanted]
     body_at = start + spans[header_at][1] + 1
     if _has_text(data, body_at):
         try:
             frame = pl.read_csv(
                 source, has_header=False, skip_lines=data[:body_at].count(b"\n"), separator=delimiter,
                 quote_char='"', infer_schema=False, schema={f"c{i}": pl.Utf8 for i in range(len(names))},
-                truncate_ragged_lines=True, encoding="utf8" if strict else "utf8-lossy", raise_if_empty=False,
-                missing_columns="insert",
+                columns=kept, truncate_ragged_lines=True,
+                encoding="utf8" if strict else "utf8-lossy", raise_if_empty=False, missing_columns="insert",
             )
         except pl.exceptions.ComputeError as exc:
             if strict and "utf-8" in str(exc).lower():
                 raise _NotUtf8() from None
             raise ValueError(f"{path}: a quoted cell is never closed (a stray \" or a cut file) — "
                              "export the report again") from None
+        names = [names[i] for i in kept]
         frame.columns = names
     else:
+        names = [names[i] for i in kept]
         frame = pl.DataFrame(schema={n: pl.Utf8 for n in names})
     first_row = header_at + 2   # 1-based spreadsheet row of the first record after the header
     frame = frame.with_row_index("_row", offset=first_row).with_columns(pl.col("_row").cast(pl.Int64))

@@ -78,3 +78,27 @@ def test_a_bad_file_fails_alone(settings, tmp_path):
     assert "garbage.csv" in records[0].error and "\n" not in records[0].error
     assert query(settings, "SELECT count(*) FROM core.ad_performance") == [(3,)]
     assert query(settings, "SELECT status FROM ops.loads ORDER BY started_at") == [("failed",), ("succeeded",)]
+
+
+def test_a_big_export_read_in_its_used_columns_loads_the_same(settings, tmp_path, monkeypatch):
+    """Above PRUNE_BYTES only the columns the transform maps are parsed: same facts, same
+    quarantine, and a quarantined row's raw_row still holds every cell of the file (CTR too)."""
+    import flows.ingest
+    export = tmp_path / "with_ctr.csv"
+    lines = (FIXTURES / "google_daily_v1.csv").read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Day,"))
+    export.write_text("\n".join(line + (",CTR" if i == at else ',"1,5%"' if i > at else "")
+                                for i, line in enumerate(lines)) + "\n")
+    widths, read_export = [], flows.ingest.read_export
+    monkeypatch.setattr(flows.ingest, "read_export", lambda path, keep=None: widths.append(
+        read_export(path, keep).rows.width) or read_export(path, keep))
+    results = []
+    for prune_bytes in (1 << 40, 0):   # never pruned, then always
+        monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", prune_bytes)
+        [record] = ingest_files(settings, [export], "google_ads", "g")
+        assert (record.status, record.rows_loaded, record.rows_quarantined) == ("succeeded", 3, 1)
+        results.append((checksum(settings), query(settings, "SELECT row_number, reasons, raw_row FROM ops.quarantine")))
+    assert results[0] == results[1]
+    assert widths == [11, 10, 11]   # _row + 10 cells; CTR skipped; all again for the quarantined row
+    [(row, reasons, raw)] = results[1][1]
+    assert '"CTR":"1,5%"' in str(raw) and "clicks: 'abc' is not a number" in reasons

@@ -141,6 +141,13 @@ def _columns(header: list[str], overrides: dict[str, str]) -> tuple[dict[str, st
     return col, header_currency
 
 
+def columns_used(header: list[str], ctx: SourceContext) -> list[str]:
+    """The columns normalise reads (and the first three, where totals rows are labelled): a big
+    export's other columns (CTR, Avg. CPC ...) need not be parsed."""
+    col, _ = _columns(header, ctx.columns)
+    return header[:3] + [c for c in col.values() if c]
+
+
 def _metric_values(frame: pl.DataFrame, col: dict[str, str | None], decimal: str) -> dict[str, float]:
     """Metrics of a one-row totals frame, read like the rows."""
     values: dict[str, float] = {}
