@@ -143,9 +143,11 @@ def number(col: str, decimal: str, *, label: str, percent: bool = False,
 
 
 # With a decimal comma, the cells that need no grammar: bare digits with an optional decimal part
-# or '.' thousands groups; every other cell takes the full grammar of _parse.
-_FAST = r"^(?:-?[0-9]+(?:,[0-9]+)?|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?)$"
-_FAST_INTEGER = r"^(?:-?[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)$"
+# (read first, on every cell), then '.' thousands groups (looked for only in the cells left);
+# every other cell takes the full grammar of _parse.
+_PLAIN = r"^-?[0-9]+(?:,[0-9]+)?$"
+_GROUPED = r"^[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?$"
+_GROUPED_INTEGER = r"^[0-9]{1,3}(?:\.[0-9]{3})+$"
 
 
 def _fast(series: pl.Series, decimal: str, integer: bool, scale: float) -> tuple[pl.Series, pl.Series]:
@@ -153,21 +155,28 @@ def _fast(series: pl.Series, decimal: str, integer: bool, scale: float) -> tuple
     would give), null elsewhere (missing, unreadable or needing the full grammar). With a '.'
     decimal point that is polars' own number reader (Int64 or Float64), which reads exactly the
     cells our grammar reads without marks ("12", "-3.5", ".5", "1e3"); what it reads differently
-    (NaN, infinities) is left to the grammar. One frame select, so polars runs it without the GIL."""
+    (NaN, infinities) is left to the grammar. Frame selects, so polars runs them without the GIL."""
     raw = pl.col("raw")
     if decimal == ".":
         value = raw.str.to_integer(strict=False) if integer else raw.cast(pl.Float64, strict=False)
         if not integer:
             value = pl.when(value.is_finite()).then(value)
+    elif integer:
+        value = raw.str.to_integer(strict=False)
     else:
-        digits = raw.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
-        plain = raw.str.contains(_FAST_INTEGER if integer else _FAST).fill_null(False)
-        value = pl.when(plain).then(digits.str.to_integer(strict=False) if integer
-                                    else digits.cast(pl.Float64, strict=False))
-    if scale != 1.0:
-        value = value * scale
+        value = pl.when(raw.str.contains(_PLAIN)).then(
+            raw.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False))
     frame = series.cast(pl.Utf8).to_frame("raw").with_columns(value.alias("value"))
-    return frame["raw"], frame["value"]
+    cells, out = frame["raw"], frame["value"]
+    if decimal == "," and out.null_count() > cells.null_count():   # "1.234", "1.234,56"
+        rest = (out.is_null() & cells.str.contains(".", literal=True)).arg_true()
+        digits = raw.str.replace_all(".", "", literal=True)
+        grouped = cells.gather(rest).to_frame("raw").select(
+            pl.when(raw.str.contains(_GROUPED_INTEGER)).then(digits.str.to_integer(strict=False)) if integer else
+            pl.when(raw.str.contains(_GROUPED)).then(
+                digits.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False))).to_series()
+        out = out.scatter(rest, grouped)
+    return cells, (out * scale if scale != 1.0 else out)
 
 
 def _parse(series: pl.Series, decimal: str, percent: bool, integer: bool) -> pl.DataFrame:
