@@ -5,7 +5,6 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -116,8 +115,9 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
         # A big export is read in the columns the transform uses only (its quarantined rows' cells
         # are read again in full).
         pruned = columns_used is not None and path.stat().st_size > PRUNE_BYTES
-        with ThreadPoolExecutor(1) as pool:   # the file's hash is computed while it is parsed
-            digest = pool.submit(_digest, path)
+        with ThreadPoolExecutor(1) as pool:   # hashed (and archived) while it is parsed
+            digest = pool.submit(_archive, settings, source, path) if settings.archive_raw else \
+                pool.submit(_digest, path)
             raw = read_export(path, keep=(lambda header: columns_used(header, ctx)) if pruned else None)
             result = module.normalise(raw, ctx)
         warnings += [f"{path.name}: {w}" for w in result.warnings]
@@ -127,8 +127,6 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
             path=path, digest=digest.result(), raw_rows=raw.rows if keep_cells else None,
             period=parse_report_period(raw.preamble), totals=result.totals, totals_label=result.totals_label))
         del raw, result
-        if settings.archive_raw:
-            _archive(settings, source, path, file_data[-1].digest)
         if spill and (spilled is not None or sum(f.height for f in frames) > SPILL_ROWS):
             spilled = spilled or Spilled(tempfile.TemporaryDirectory(prefix="roi-extract-"), [], [], (None, None))
             for part in frames:
@@ -343,17 +341,25 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(fh, "sha1").hexdigest()
 
 
-def _archive(settings: Settings, source: SourceConfig, path: Path, digest: str) -> None:
-    """Keep the original export (by content hash) so loads can be replayed: data/raw/<source>/."""
-    target = settings.raw_dir / source.name / f"{digest[:16]}-{path.name}"
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _archive(settings: Settings, source: SourceConfig, path: Path) -> str:
+    """Keep the original export (by content hash) so loads can be replayed: data/raw/<source>/.
+    Returns the file's digest: it is hashed while it is copied, in one read."""
+    folder = settings.raw_dir / source.name
+    folder.mkdir(parents=True, exist_ok=True)
     # A copy, not a hard link: exports are often overwritten in place under the same name, which
     # would silently change an archived link too.
-    partial = target.with_name(target.name + ".partial")
-    shutil.copyfile(path, partial)
-    os.replace(partial, target)
+    partial = folder / f".{path.name}.{os.getpid()}.partial"
+    digest = hashlib.sha1()
+    with open(path, "rb") as fh, open(partial, "wb") as out:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            out.write(chunk)
+    target = folder / f"{digest.hexdigest()[:16]}-{path.name}"
+    if target.exists():
+        partial.unlink()
+    else:
+        os.replace(partial, target)
+    return digest.hexdigest()
 
 
 def _empty(table: str) -> pl.DataFrame:

@@ -102,3 +102,18 @@ def test_a_big_export_read_in_its_used_columns_loads_the_same(settings, tmp_path
     assert widths == [11, 10, 11]   # _row + 10 cells; CTR skipped; all again for the quarantined row
     [(row, reasons, raw)] = results[1][1]
     assert '"CTR":"1,5%"' in str(raw) and "clicks: 'abc' is not a number" in reasons
+
+
+def test_each_loaded_export_is_archived_once_by_content(settings, tmp_path):
+    export = tmp_path / "google.csv"
+    shutil.copyfile(FIXTURES / "google_daily_v1.csv", export)
+    ingest_files(settings, [export], "google_ads", "g")
+    ingest_files(settings, [export], "google_ads", "g")
+    original = export.read_bytes()
+    export.write_text(export.read_text().replace("100.00", "101.00"))   # overwritten in place
+    ingest_files(settings, [export], "google_ads", "g")
+    archived = sorted((settings.raw_dir / "g").iterdir())
+    assert [p.name.split("-", 1)[1] for p in archived] == ["google.csv", "google.csv"]   # no partial files
+    assert {p.read_bytes() for p in archived} == {original, export.read_bytes()}
+    [(load_ids,)] = query(settings, "SELECT count(DISTINCT load_id) FROM ops.loads")
+    assert load_ids == 2   # the same file twice is one load id; its new content another
