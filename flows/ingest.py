@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -343,23 +344,17 @@ def _digest(path: Path) -> str:
 
 def _archive(settings: Settings, source: SourceConfig, path: Path) -> str:
     """Keep the original export (by content hash) so loads can be replayed: data/raw/<source>/.
-    Returns the file's digest: it is hashed while it is copied, in one read."""
-    folder = settings.raw_dir / source.name
-    folder.mkdir(parents=True, exist_ok=True)
-    # A copy, not a hard link: exports are often overwritten in place under the same name, which
-    # would silently change an archived link too.
-    partial = folder / f".{path.name}.{os.getpid()}.partial"
-    digest = hashlib.sha1()
-    with open(path, "rb") as fh, open(partial, "wb") as out:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            out.write(chunk)
-    target = folder / f"{digest.hexdigest()[:16]}-{path.name}"
-    if target.exists():
-        partial.unlink()
-    else:
+    Returns the file's digest."""
+    digest = _digest(path)
+    target = settings.raw_dir / source.name / f"{digest[:16]}-{path.name}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # A copy, not a hard link: exports are often overwritten in place under the same name,
+        # which would silently change an archived link too.
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        shutil.copyfile(path, partial)
         os.replace(partial, target)
-    return digest.hexdigest()
+    return digest
 
 
 def _empty(table: str) -> pl.DataFrame:
