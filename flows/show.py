@@ -45,12 +45,15 @@ def summary(records: list[dict]) -> str:
 
 def status(settings: Settings) -> None:
     with db.connect_read_only(settings.warehouse_path) as con:
-        rows = con.sql("""
-            SELECT * EXCLUDE (rn) FROM (
+        cursor = con.execute("""
+            SELECT source, window_start, window_end, rows_in, rows_loaded, rows_quarantined, rows_duplicate,
+                   status, error, totals_check FROM (
               SELECT *, row_number() OVER (PARTITION BY source ORDER BY started_at DESC) AS rn FROM ops.loads)
-            WHERE rn = 1 ORDER BY source""").pl()
+            WHERE rn = 1 ORDER BY source""")
+        names = [d[0] for d in cursor.description]
+        records = [dict(zip(names, row)) for row in cursor.fetchall()]
         missing = con.execute("SELECT * FROM marts.fx_missing").fetchall()
-    load_table(rows.to_dicts())
+    load_table(records)
     for source, table, currency, first, last, n in missing:
         console.print(f"missing exchange rate: {n} {table} rows of {source} in {currency} between {first} and "
                       f"{last} have no rate on or before their day — load ECB rates (kind fx_rates)")
@@ -88,28 +91,27 @@ def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date
         raise ConfigError(f"--to {hi} is before --from {lo}")
     sql = KPI_SQL[by].format(measures=MEASURES, campaign=CAMPAIGN)
     with db.connect_read_only(settings.warehouse_path) as con:
-        frame = con.sql(sql, params=[lo, hi]).pl()
-        currency = settings.reporting_currency
-    if frame.is_empty():
+        columns, rows = _fetch(con.execute(sql, [lo, hi]))
+    if not rows:
         console.print("no data in that period yet — load some with `roi run` or `roi ingest`")
         return
-    _print(frame, title=f"KPIs by {by}, money in {currency} (ROI % on total cost = media spend + staff, tools, agency …)",
-           formats=FORMATS)
+    _print(columns, rows, title=f"KPIs by {by}, money in {settings.reporting_currency} (ROI % on total cost = "
+                                "media spend + staff, tools, agency …)", formats=FORMATS)
 
 
 def quarantine(settings: Settings, source: str | None, limit: int) -> None:
     with db.connect_read_only(settings.warehouse_path) as con:
-        frame = con.sql(
+        columns, rows = _fetch(con.execute(
             """SELECT source, regexp_replace(coalesce(file, ''), '^.*/', '') AS file, row_number AS "row",
                       reasons, left(raw_row::VARCHAR, 120) AS raw_row
                FROM ops.quarantine WHERE ? IS NULL OR source = ?
-               ORDER BY source, file, row_number LIMIT ?""", params=[source, source, limit]).pl()
+               ORDER BY source, file, row_number LIMIT ?""", [source, source, limit]))
         total = con.execute("SELECT count(*) FROM ops.quarantine WHERE ? IS NULL OR source = ?",
                             [source, source]).fetchone()[0]
-    if frame.is_empty():
+    if not rows:
         console.print("no quarantined rows" + (f" for {source}" if source else ""))
         return
-    _print(frame, title=f"quarantined rows ({total:,} in all)")
+    _print(columns, rows, title=f"quarantined rows ({total:,} in all)")
 
 
 def query(settings: Settings, sql: str, as_csv: bool) -> None:
@@ -121,21 +123,33 @@ def query(settings: Settings, sql: str, as_csv: bool) -> None:
             raise RoiError(f"query failed: {str(exc).splitlines()[0]}") from None
         if relation is None:
             raise RoiError("roi query answers a SELECT (or SHOW/DESCRIBE); it returned no rows to show")
-        frame = relation.pl()
+        frame = relation.pl()  # polars: its CSV writer and its Python values for any type a query returns
     if as_csv:
         print(frame.write_csv(), end="")
     else:
-        _print(frame)
+        _print([(name, dtype.is_numeric()) for name, dtype in frame.schema.items()], frame.rows())
 
 
-def _print(frame, title: str | None = None, formats: dict[str, str] | None = None) -> None:
+# DuckDB types shown right-aligned (the numeric ones).
+NUMERIC = {"tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint", "usmallint", "uinteger", "ubigint",
+           "uhugeint", "float", "double", "decimal"}
+
+
+def _fetch(cursor) -> tuple[list[tuple[str, bool]], list[tuple]]:
+    """A query's (column name, is numeric) pairs and rows, as plain Python values (no Arrow, no polars)."""
+    columns = [(d[0], d[1].id in NUMERIC) for d in cursor.description]
+    return columns, cursor.fetchall()
+
+
+def _print(columns: list[tuple[str, bool]], rows: list[tuple], title: str | None = None,
+           formats: dict[str, str] | None = None) -> None:
     """A table; with `formats` (the KPI table) money shows 2 decimals, else values show in full."""
     table = Table(title=title, title_justify="left")
-    for name, dtype in frame.schema.items():
-        table.add_column(name, justify="right" if dtype.is_numeric() else "left")
-    for row in frame.iter_rows():
+    for name, numeric in columns:
+        table.add_column(name, justify="right" if numeric else "left")
+    for row in rows:
         table.add_row(*[_cell(v, None if formats is None else formats.get(name, "{:,.2f}"))
-                        for name, v in zip(frame.columns, row)])
+                        for (name, _), v in zip(columns, row)])
     console.print(table)
 
 

@@ -42,6 +42,8 @@ def test_bad_file_exit_1_and_bad_usage_exit_2(tmp_path):
     assert "Traceback" not in out.stderr
     out = roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "myspace", cwd=tmp_path)
     assert out.returncode == 2 and "not a file kind" in out.stderr
+    out = roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "numbers", cwd=tmp_path)
+    assert out.returncode == 2 and "not a file kind" in out.stderr   # a helper module of transforms/, no kind
     out = roi("kpi", "--by", "weather", cwd=tmp_path)
     assert out.returncode == 2
 
@@ -56,6 +58,30 @@ def test_read_commands_do_not_import_prefect(tmp_path):
     ingest_code = code.replace("'kpi'", f"'ingest', '{FIXTURES / 'google_daily_v2.csv'}', '--kind', 'google_ads'")
     out = subprocess.run([sys.executable, "-c", ingest_code], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def test_read_commands_import_neither_polars_nor_arrow(tmp_path):
+    roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path)
+    for command in ("kpi", "status", "quarantine"):
+        code = (f"import sys, runpy; sys.argv = ['roi', '{command}']\n"
+                "try:\n    runpy.run_module('flows.cli', run_name='__main__')\n"
+                "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+                "heavy = sorted({'polars', 'pyarrow', 'prefect'} & set(sys.modules))\n"
+                "assert not heavy, f'imported {heavy}'\n")
+        out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+        assert out.returncode == 0, (command, out.stderr)
+        assert "google_ads" in out.stdout
+
+
+def test_ingest_validates_without_importing_hypothesis(tmp_path):
+    code = (f"import sys, runpy; sys.argv = ['roi', 'ingest', '{FIXTURES / 'google_daily_v1.csv'}', '--kind', "
+            "'google_ads']\n"
+            "try:\n    runpy.run_module('flows.cli', run_name='__main__')\n"
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "assert sys.modules.get('hypothesis') is None, 'hypothesis imported'\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "3 loaded, 1 quarantined" in out.stdout   # pandera still finds the bad row
 
 
 def test_init_writes_a_starter_that_refuses_to_overwrite(tmp_path):
