@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pkgutil
 from functools import cache
 from types import ModuleType
@@ -29,9 +30,13 @@ def api_kinds() -> frozenset[str]:
 
 
 def transform(kind: str) -> ModuleType:
-    if kind not in file_kinds():
+    """The transform module of a file kind; imports that module only (KeyError if kind is not a file kind)."""
+    if not kind.isidentifier() or importlib.util.find_spec(f"transforms.{kind}") is None:
         raise KeyError(kind)
-    return importlib.import_module(f"transforms.{kind}")
+    module = importlib.import_module(f"transforms.{kind}")
+    if not hasattr(module, "TABLE"):
+        raise KeyError(kind)
+    return module
 
 
 def client(kind: str) -> ModuleType:

@@ -154,13 +154,17 @@ def build(
     if own_transaction:
         con.execute("BEGIN TRANSACTION")
     try:
+        # A new warehouse has no view schemas yet, so no view to keep or drop: no catalog scan.
+        fresh = not _has_view_schemas(con)
         for path in ddl_paths:
             _run(con, path, path.read_text(encoding="utf-8"))
         for schema in VIEW_SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        stored = {} if full else _stored_hashes(con)
-        existing = _drop_stale(con, set(hashes))
+        stored = {} if full or fresh else _stored_hashes(con)
+        existing = set() if fresh else _drop_stale(con, set(hashes))
         recreated: set[str] = set()
+        # CREATE binds the view's query and the views it reads: ~0.3 s for all of them, whether in one
+        # transaction or one script. Hence only the views that changed are recreated.
         for view in views:
             if (
                 full
@@ -222,6 +226,15 @@ def _run(con: duckdb.DuckDBPyConnection, path: Path, sql: str) -> None:
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BuildError(f"{_where(path)}: {first_line}") from exc
+
+
+def _has_view_schemas(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any of stg/int/marts exists (a new warehouse has none)."""
+    schemas = ", ".join(f"'{s}'" for s in VIEW_SCHEMAS)
+    return con.execute(
+        f"SELECT count(*) FROM duckdb_schemas() "
+        f"WHERE database_name = current_database() AND schema_name IN ({schemas})"
+    ).fetchone()[0] > 0
 
 
 def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
