@@ -2,6 +2,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PEERS := .venv-peers
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
@@ -24,10 +25,12 @@ test: install
 
 bench: install
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python -m bench
+	test -x $(PEERS)/bin/python || $(PY) -m venv $(PEERS)
+	$(PEERS)/bin/pip install --quiet -r bench/peers.txt
+	$(BIN)/python -m bench --peers $(PEERS)/bin/python
 
 demo-full: install
 	$(BIN)/python -m samples.generate --full --out data/demo-full
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) $(PEERS) data

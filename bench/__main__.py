@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -17,7 +16,11 @@ from typing import Callable
 from bench import generate
 
 ROOT = Path(__file__).resolve().parent.parent
-PEERS = {"dlt": ["dlt"], "pandas": ["pandas", "duckdb_engine"]}   # measurements needing the bench extra
+# The peers run in their own virtualenv (`make bench` makes it from bench/peers.txt): installed
+# next to roi, pandas would be imported by pandera on every roi start, which no user install does.
+PEERS = {"dlt": ["dlt", "pyarrow"], "pandas": ["pandas", "duckdb_engine"]}
+PEER_TASKS = ("dlt_merge", "pandas_to_sql")
+PEERS_PYTHON = ROOT / ".venv-peers" / "bin" / "python"
 BEGIN, END = "<!-- bench:results -->", "<!-- /bench:results -->"
 
 
@@ -44,7 +47,7 @@ class Measure:
     detail: Callable[[dict[str, Task]], str] = lambda t: ""
 
 
-def _run(task: Task, env: dict) -> dict:
+def _run(task: Task, env: dict, peers: Path) -> dict:
     if task.command:
         start = time.perf_counter()
         done = subprocess.run(task.command, capture_output=True, text=True, env=env, cwd=ROOT)
@@ -52,7 +55,9 @@ def _run(task: Task, env: dict) -> dict:
         if done.returncode != 0:
             raise RuntimeError(f"{task.name}: {' '.join(task.command)} failed: {done.stderr.strip()[-400:]}")
         return {"seconds": seconds, "prefect_imported": "PREFECT_IMPORTED=1" in done.stderr}
-    done = subprocess.run([sys.executable, "-m", "bench.tasks", task.name.split(":")[0], json.dumps(task.args())],
+    kind = task.name.split(":")[0]
+    python = str(peers) if kind in PEER_TASKS else sys.executable
+    done = subprocess.run([python, "-m", "bench.tasks", kind, json.dumps(task.args())],
                           capture_output=True, text=True, env=env, cwd=ROOT)
     line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None)
     if done.returncode != 0 or line is None:
@@ -175,7 +180,12 @@ def plan(rows: int, data: Path) -> tuple[dict[str, Task], list[Measure], dict[st
     return tasks, measures, files
 
 
-def run(rows: int, runs: int, data: Path, only: list[str] | None, log=print) -> dict:
+def _has_modules(python: Path, modules: list[str]) -> bool:
+    check = f"import importlib.util, sys; sys.exit(any(importlib.util.find_spec(m) is None for m in {modules!r}))"
+    return python.exists() and subprocess.run([str(python), "-c", check], capture_output=True).returncode == 0
+
+
+def run(rows: int, runs: int, data: Path, only: list[str] | None, log=print, peers: Path = PEERS_PYTHON) -> dict:
     tasks, measures, files = plan(rows, data)
     if only:
         unknown = set(only) - {m.name for m in measures}
@@ -183,9 +193,9 @@ def run(rows: int, runs: int, data: Path, only: list[str] | None, log=print) -> 
             raise SystemExit(f"bench: unknown measurement(s) {', '.join(sorted(unknown))}; "
                              f"choose from {', '.join(m.name for m in measures)}")
         measures = [m for m in measures if m.name in only]
-    missing = {name: mods for name, mods in PEERS.items() if any(importlib.util.find_spec(m) is None for m in mods)}
+    missing = {name: mods for name, mods in PEERS.items() if not _has_modules(peers, mods)}
     for name in missing:
-        log(f"skipping {name}: needs {', '.join(missing[name])} — pip install -e '.[bench]'")
+        log(f"skipping {name}: needs {', '.join(missing[name])} in {peers} — `make bench` installs them")
     measures = [m for m in measures if m.name not in missing]
     wanted = [name for name in tasks if any(name in m.tasks for m in measures)]
     needs = {"duckdb_csv:en": ["en"], "roi_ingest:en": ["en"], "roi_ingest:it": ["it"], "dlt_merge:en": ["en"],
@@ -213,7 +223,7 @@ def run(rows: int, runs: int, data: Path, only: list[str] | None, log=print) -> 
     for r in range(runs):
         for name in wanted:
             started = time.perf_counter()
-            tasks[name].samples.append(_run(tasks[name], env))
+            tasks[name].samples.append(_run(tasks[name], env, peers))
             log(f"run {r + 1}/{runs} {name}: {time.perf_counter() - started:.1f} s")
     results = []
     for m in measures:
@@ -265,9 +275,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", help="comma-separated measurement names (default: all)")
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "bench", help="generated files and scratch")
     parser.add_argument("--markdown", type=Path, default=ROOT / "BENCHMARKS.md", help="the results file to update")
+    parser.add_argument("--peers", type=Path, default=PEERS_PYTHON,
+                        help="the Python of the peers' virtualenv (dlt, pandas: bench/peers.txt)")
     args = parser.parse_args(argv)
     report = run(args.rows, args.runs, args.data.resolve(), args.only.split(",") if args.only else None,
-                 log=lambda msg: print(msg, file=sys.stderr, flush=True))
+                 log=lambda msg: print(msg, file=sys.stderr, flush=True), peers=args.peers)
     text = table(report)
     print(text)
     if args.json:

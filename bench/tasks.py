@@ -227,6 +227,7 @@ TASKS = {f.__name__: f for f in (duckdb_csv, roi_ingest, restatement, dlt_merge,
 
 
 def main() -> None:
+    sys.modules.setdefault("hypothesis", None)   # as the `roi` command runs (flows.cli.main)
     name, args = sys.argv[1], json.loads(sys.argv[2])
     result = TASKS[name](**args)
     result["peak_rss_mb"] = _peak_rss_mb()
