@@ -93,3 +93,15 @@ def test_a_monthly_budget_uses_the_first_rate_of_its_month_when_none_is_earlier(
     rows = wh.rows("SELECT month, planned FROM marts.budget_pacing ORDER BY month")
     assert [r["planned"] for r in rows] == approx([1000, 1000])      # 1100 / 1.10, 1250 / 1.25
     assert wh.rows("SELECT * FROM marts.fx_missing") == []
+
+
+def test_a_period_row_lists_only_its_days_before_the_first_rate(wh):
+    wh.rate("2024-03-10", "USD", 1.10)                               # USD rates start on 10 March
+    wh.ad("2024-03-08", "2024-03-12", spend=50, currency="usd ")     # 8 and 9 March have no rate
+    wh.ad("2024-03-09", spend=10, currency="USD", campaign_id="c2")  # no rate
+    wh.ad("2024-03-11", spend=10, currency="USD", campaign_id="c3")  # rate of the 10th
+    wh.ad("2024-03-01", spend=10, currency="EUR", campaign_id="c4")  # the reporting currency
+    assert wh.rows("SELECT * FROM marts.fx_missing") == [
+        dict(source="gads", table_name="ad_performance", currency="USD",
+             first_date=D(2024, 3, 8), last_date=D(2024, 3, 9), rows=2),
+    ]
