@@ -122,12 +122,14 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
             raw = read_export(path, keep=(lambda header: columns_used(header, ctx)) if pruned else None)
             result = module.normalise(raw, ctx)
         warnings += [f"{path.name}: {w}" for w in result.warnings]
-        frames.append(result.frame.with_columns(pl.lit(index, pl.Int32).alias("_file")))
         keep_cells = not pruned and raw.rows.height <= KEEP_CELLS_ROWS
         file_data.append(FileData(
             path=path, digest=digest.result(), raw_rows=raw.rows if keep_cells else None,
             period=parse_report_period(raw.preamble), totals=result.totals, totals_label=result.totals_label))
-        del raw, result
+        frame = result.frame
+        del raw, result   # the cells go before the frame gets its column (polars may copy it then)
+        frames.append(frame.with_columns(pl.lit(index, pl.Int32).alias("_file")))
+        del frame
         if spill and (spilled is not None or sum(f.height for f in frames) > SPILL_ROWS):
             spilled = spilled or Spilled(tempfile.TemporaryDirectory(prefix="roi-extract-"), [], [], (None, None))
             for part in frames:
