@@ -62,3 +62,46 @@ def test_a_period_row_overlapping_a_day_row_adds_its_share(wh):
     row = campaign(wh, "2024-03-02")
     assert (row["spend"], row["clicks"]) == approx((15, 5))
     assert row["cpc"] == approx(3.0)                                 # 15 / 5
+
+
+def test_period_rows_in_other_currencies_add_their_converted_share_and_a_missing_rate_is_null(wh):
+    wh.rate("2024-03-01", "USD", 2.0)                                              # 1 EUR = 2 USD
+    wh.ad("2024-03-01", "2024-03-04", spend=80, clicks=8, currency="usd ", ad_group_id="g", ad_id="a")  # 10 EUR, 2 a day
+    wh.ad("2024-03-01", "2024-03-04", spend=40, currency="USD", ad_group_id="g", ad_id="b")            # 5 EUR a day
+    wh.ad("2024-03-02", spend=6, clicks=1, currency="EUR")                          # a day row in euros
+    wh.ad("2024-03-04", spend=10, currency="CHF", ad_group_id="g", ad_id="c")       # no CHF rate at all
+    rows = wh.rows("SELECT * FROM marts.campaign_daily WHERE campaign_id = 'c1' ORDER BY date")
+    assert [(r["date"].day, r["spend"], r["clicks"], r["source_rows"]) for r in rows] == [
+        (1, approx(15), approx(2), 2),                                              # 10 + 5
+        (2, approx(21), approx(3), 3),                                              # 10 + 5 + 6
+        (3, approx(15), approx(2), 2),
+        (4, None, approx(2), 3),                                                    # 15 + an unknown amount
+    ]
+    assert rows[1]["cpc"] == approx(7.0)                                            # 21 / 3
+    assert rows[3]["cpc"] is None and rows[3]["roas"] is None
+    assert [r["original_currency"] for r in rows] == ["USD", "USD", "USD", "USD"]   # 'usd ' read as USD
+
+
+def test_reach_is_not_shown_when_a_period_row_or_another_currency_shares_the_day(wh):
+    wh.ad("2024-03-02", campaign_id="c1", reach=500)
+    wh.ad("2024-03-01", "2024-03-03", campaign_id="c1", ad_group_id="g", ad_id="a")   # covers the 2nd too
+    wh.ad("2024-03-02", campaign_id="c2", reach=400, currency="EUR")
+    wh.ad("2024-03-02", campaign_id="c2", reach=300, currency="USD")                  # the same campaign-day
+    wh.ad("2024-03-02", campaign_id="c3", reach=250, currency="CHF")                  # no rate: reach still shown
+    assert campaign(wh, "2024-03-02", "c1")["reach"] is None
+    assert campaign(wh, "2024-03-02", "c2")["reach"] is None
+    alone = campaign(wh, "2024-03-02", "c3")
+    assert alone["reach"] == 250 and alone["spend"] is None
+
+
+def test_a_campaign_renamed_within_its_period_shows_the_greatest_name_of_the_days_rows(wh):
+    wh.ad("2024-03-01", "2024-03-03", campaign_name="Spring", spend=3)
+    wh.ad("2024-03-02", campaign_name="Spring sale", ad_group_id="g", ad_id="a", spend=1)
+    wh.ad("2024-03-02", source="gads_it", campaign_name="Primavera", spend=2)         # same id, another source
+    rows = wh.rows("SELECT date, source, campaign_name, spend FROM marts.campaign_daily ORDER BY date, source")
+    assert [(r["date"].day, r["source"], r["campaign_name"], r["spend"]) for r in rows] == [
+        (1, "gads", "Spring", approx(1)),
+        (2, "gads", "Spring sale", approx(2)),
+        (2, "gads_it", "Primavera", approx(2)),
+        (3, "gads", "Spring", approx(1)),
+    ]

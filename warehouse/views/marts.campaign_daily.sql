@@ -1,11 +1,12 @@
 -- grain: one row per ad campaign per day (date, source, account_id, campaign_id); period rows spread evenly over their days
 -- Ad platforms only (email campaigns: marts.email_campaign_kpis). Ad-group and ad rows of a
--- campaign are summed to the campaign. reach is never summed: it is shown only when exactly one
+-- campaign are summed to the campaign, from int.campaign_days (rows sharing a period and currency
+-- already summed, spread and converted). reach is never summed: it is shown only when exactly one
 -- one-day, campaign-level row (ad_group_id = '' and ad_id = '') makes the day, else NULL.
 -- Money in the reporting currency (currency column); ratios NULL on a 0 or NULL denominator.
 CREATE OR REPLACE VIEW marts.campaign_daily AS
-WITH ad_rows AS (
-    SELECT * FROM stg.ad_performance
+WITH ad_days AS (
+    SELECT * FROM int.campaign_days
 ),
 summed AS (
     SELECT
@@ -18,19 +19,18 @@ summed AS (
         max(account_name) AS account_name,
         max(campaign_name) AS campaign_name,
         max(currency) AS original_currency,
-        count(*) AS source_rows,
+        sum(source_rows)::BIGINT AS source_rows,
         int.strict_sum(spend) AS spend,
         coalesce(sum(impressions), 0) AS impressions,
         coalesce(sum(clicks), 0) AS clicks,
         coalesce(sum(conversions), 0) AS conversions,
         int.strict_sum(conversion_value) AS conversion_value,
         CASE
-            WHEN count(*) = 1 AND max(days_in_row) = 1 AND max(ad_group_id) = '' AND max(ad_id) = ''
-                THEN max(reach)
+            WHEN sum(source_rows) = 1 AND max(days_in_row) = 1 THEN max(campaign_reach)
         END AS reach,
         coalesce(sum(engagements), 0) AS engagements,
         coalesce(sum(video_views), 0) AS video_views
-    FROM ad_rows
+    FROM ad_days
     GROUP BY date, channel, source, platform, account_id, campaign_id
 ),
 final AS (
