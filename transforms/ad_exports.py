@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import polars as pl
 
+import schemas
+from transforms.context import SourceContext
 from transforms.headers import configured, find_field, find_with_currency, names
-from transforms.numbers import currency_code, number, text
+from transforms.ids import derive_ids
+from transforms.numbers import currency_code, error_list, number, text
 
 
 def find_export_columns(header: list[str], aliases: dict, canonical, user_columns: dict[str, str]
@@ -52,3 +55,38 @@ def map_export_columns(frame: pl.DataFrame, col: dict[str, str | None], metrics,
     )
     levels = {level for level in ("campaign", "ad_group", "ad") if col[level] or col[f"{level}_id"]}
     return frame, levels
+
+
+class ApiRecords:
+    """Readers of an ad API's record columns, any of which a response may leave out (null then);
+    each number read adds its error expression to `errors`."""
+
+    def __init__(self, records: pl.DataFrame):
+        self.columns = set(records.columns)
+        self.errors: list[pl.Expr] = []
+
+    def text(self, column: str) -> pl.Expr:
+        return text(column) if column in self.columns else pl.lit(None, dtype=pl.Utf8)
+
+    def number(self, column: str, label: str, integer: bool) -> pl.Expr:
+        if column not in self.columns:
+            return pl.lit(None, dtype=pl.Int64 if integer else pl.Float64)
+        value, error = number(column, ".", label=label, integer=integer)
+        self.errors.append(error)
+        return value
+
+
+def finish_ad_rows(frame: pl.DataFrame, ctx: SourceContext, levels: set[str], errors: list[pl.Expr]) -> pl.DataFrame:
+    """ad_performance rows of mapped export rows or API records: source and platform set, the
+    counts the platform does not report null, ids derived where missing, `_errors` collected,
+    columns in canonical order."""
+    errors = [e for e in errors if e is not None]
+    frame = frame.with_columns(
+        pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
+        *[pl.lit(None, dtype=pl.Int64).alias(c) for c in ("reach", "video_views", "engagements")
+          if c not in frame.columns],
+        *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)])
+    frame, id_errors = derive_ids(frame, source=ctx.source, levels=levels)
+    frame = frame.with_columns(error_list([pl.col(f"_e{i}") for i in range(len(errors))]
+                                          + [pl.col(c) for c in id_errors]))
+    return frame.select(*schemas.columns("ad_performance"), pl.col("_row").cast(pl.Int64), "_errors")

@@ -6,14 +6,12 @@ import re
 
 import polars as pl
 
-import schemas
 from sources.raw import RawTable
-from transforms.ad_exports import find_export_columns, map_export_columns
+from transforms.ad_exports import ApiRecords, find_export_columns, finish_ad_rows, map_export_columns
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_date_range, parse_one
 from transforms.headers import Aliases, decimal_hint, language
-from transforms.ids import derive_ids
-from transforms.numbers import currency_code, error_list, infer_decimal, number, text
+from transforms.numbers import currency_code, infer_decimal, number
 from transforms.totals import pick
 
 TABLE = "ad_performance"
@@ -105,7 +103,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                                  "download it again with Time: Day (or keep the report header lines)"))
     frame, levels = map_export_columns(frame, col, METRICS, decimal, header_currency or ctx.default_currency,
                                        errors)
-    out = _finish(frame, ctx, levels, errors)
+    out = finish_ad_rows(frame, ctx, levels, errors)
     totals, label = None, None
     chosen = pick(raw.totals, header, TOTALS_LABELS)
     if chosen:
@@ -145,24 +143,12 @@ def report_period(preamble: list[str], order: str = "mdy") -> tuple[dt.date, dt.
 
 def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     """Canonical rows of the Reporting API's CSV rows as sources.microsoft_ads.fetch returns them (pure)."""
-    frame = records
-
-    def raw(column: str) -> pl.Expr:
-        return text(column) if column in frame.columns else pl.lit(None, dtype=pl.Utf8)
-
-    errors: list[pl.Expr] = []
-
-    def read(column: str, label: str, integer: bool) -> pl.Expr:
-        if column not in frame.columns:
-            return pl.lit(None, dtype=pl.Int64 if integer else pl.Float64)
-        value, error = number(column, ".", label=label, integer=integer)
-        errors.append(error)
-        return value
-
-    frame = frame.with_columns(raw("TimePeriod").str.split("|").list.first().alias("_day"))
+    cells = ApiRecords(records)
+    raw, read, errors = cells.text, cells.number, cells.errors
+    frame = records.with_columns(raw("TimePeriod").str.split("|").list.first().alias("_day"))
     day, day_error = date("_day", "ymd", label="TimePeriod")
     errors += [day_error, pl.when(day.is_null() & day_error.is_null()).then(pl.lit("TimePeriod: missing date"))]
-    if "CurrencyCode" in frame.columns:
+    if "CurrencyCode" in records.columns:
         currency, currency_error = currency_code("CurrencyCode", ctx.default_currency, label="CurrencyCode")
         errors.append(currency_error)
     else:
@@ -182,18 +168,4 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     )
     levels = {level for level, column in (("campaign", "CampaignId"), ("ad_group", "AdGroupId"), ("ad", "AdId"))
               if column in records.columns}
-    return Normalised(frame=_finish(frame, ctx, levels, errors))
-
-
-def _finish(frame: pl.DataFrame, ctx: SourceContext, levels: set[str], errors: list[pl.Expr]) -> pl.DataFrame:
-    """Ids derived where missing, `_errors` collected, columns in canonical order."""
-    errors = [e for e in errors if e is not None]
-    frame = frame.with_columns(
-        pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
-        pl.lit(None, dtype=pl.Int64).alias("reach"), pl.lit(None, dtype=pl.Int64).alias("video_views"),
-        pl.lit(None, dtype=pl.Int64).alias("engagements"),
-        *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)])
-    frame, id_errors = derive_ids(frame, source=ctx.source, levels=levels)
-    frame = frame.with_columns(error_list([pl.col(f"_e{i}") for i in range(len(errors))]
-                                          + [pl.col(c) for c in id_errors]))
-    return frame.select(*schemas.columns(TABLE), pl.col("_row").cast(pl.Int64), "_errors")
+    return Normalised(frame=finish_ad_rows(frame, ctx, levels, errors))

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import polars as pl
 
-import schemas
 from sources.raw import RawTable
-from transforms.ad_exports import find_export_columns, map_export_columns
+from transforms.ad_exports import ApiRecords, find_export_columns, finish_ad_rows, map_export_columns
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
 from transforms.headers import Aliases, decimal_hint, language
-from transforms.ids import derive_ids
-from transforms.numbers import error_list, infer_decimal, number, text
+from transforms.numbers import infer_decimal, number, text
 from transforms.totals import label_of
 
 TABLE = "ad_performance"
@@ -119,7 +117,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                                  "time breakdown (By Day) before exporting"))
     frame, levels = map_export_columns(frame, col, METRICS, decimal, header_currency or ctx.default_currency,
                                        errors)
-    out = _finish(frame, ctx, levels, errors)
+    out = finish_ad_rows(frame, ctx, levels, errors)
     totals, label = None, None
     if totals_frame.height:
         first = totals_frame.head(1)
@@ -136,28 +134,16 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
 
 def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     """Canonical rows of report/integrated/get rows as sources.tiktok_ads.fetch returns them (pure)."""
-    frame = records
-
-    def raw(column: str) -> pl.Expr:
-        return text(column) if column in frame.columns else pl.lit(None, dtype=pl.Utf8)
-
-    errors: list[pl.Expr] = []
-
-    def read(column: str, label: str, integer: bool) -> pl.Expr:
-        if column not in frame.columns:
-            return pl.lit(None, dtype=pl.Int64 if integer else pl.Float64)
-        value, error = number(column, ".", label=label, integer=integer)
-        errors.append(error)
-        return value
-
-    day, day_error = date("stat_time_day", "ymd", label="stat_time_day") if "stat_time_day" in frame.columns \
+    cells = ApiRecords(records)
+    raw, read, errors = cells.text, cells.number, cells.errors
+    day, day_error = date("stat_time_day", "ymd", label="stat_time_day") if "stat_time_day" in records.columns \
         else (pl.lit(None, dtype=pl.Date), pl.lit("stat_time_day: missing"))
     errors += [day_error, pl.when(day.is_null()).then(pl.lit("stat_time_day: missing date"))]
     code = raw("advertiser_currency").str.to_uppercase()
     conversions = str(ctx.options.get("conversion_metric", "conversion"))
     value_metric = str(ctx.options.get("conversion_value_metric", API_CONVERSION_VALUE))
-    interactions = [read(c, c, True) for c in API_ENGAGEMENTS if c in frame.columns]
-    frame = frame.with_columns(
+    interactions = [read(c, c, True) for c in API_ENGAGEMENTS if c in records.columns]
+    frame = records.with_columns(
         day.alias("date_start"), day.alias("date_end"),
         raw("advertiser_name").alias("account_name"), raw("advertiser_id").alias("_account_id"),
         raw("campaign_name").alias("campaign_name"), raw("campaign_id").alias("_campaign_id"),
@@ -177,16 +163,4 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     )
     levels = {level for level, column in (("campaign", "campaign_id"), ("ad_group", "adgroup_id"), ("ad", "ad_id"))
               if column in records.columns}
-    return Normalised(frame=_finish(frame, ctx, levels, errors))
-
-
-def _finish(frame: pl.DataFrame, ctx: SourceContext, levels: set[str], errors: list[pl.Expr]) -> pl.DataFrame:
-    """Ids derived where missing, `_errors` collected, columns in canonical order."""
-    errors = [e for e in errors if e is not None]
-    frame = frame.with_columns(
-        pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
-        *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)])
-    frame, id_errors = derive_ids(frame, source=ctx.source, levels=levels)
-    frame = frame.with_columns(error_list([pl.col(f"_e{i}") for i in range(len(errors))]
-                                          + [pl.col(c) for c in id_errors]))
-    return frame.select(*schemas.columns(TABLE), pl.col("_row").cast(pl.Int64), "_errors")
+    return Normalised(frame=finish_ad_rows(frame, ctx, levels, errors))
