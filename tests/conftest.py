@@ -23,3 +23,11 @@ def pytest_unconfigure(config):
     (otherwise DuckDB's bindings print spurious 'leaked instance' lines after the test summary)."""
     import gc
     gc.collect()
+
+
+@pytest.fixture
+def waits(monkeypatch):
+    """The waits between an API client's retries and polls, recorded instead of slept."""
+    recorded: list[float] = []
+    monkeypatch.setattr("sources.http.pause", recorded.append)
+    return recorded

@@ -132,3 +132,19 @@ class FakeApi:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
+
+
+def query(settings, sql: str) -> list[tuple]:
+    """Rows of a query on the test's warehouse (read-only)."""
+    import duckdb
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def everything(settings, table: str = "core.email_campaigns") -> str:
+    """Every stored value of `table`, the loads, the quarantine and the raw Parquet, as one text
+    (to look for secrets)."""
+    import polars as pl
+    text = [str(query(settings, f"SELECT * FROM {t}")) for t in (table, "ops.loads", "ops.quarantine")]
+    text += [str(pl.read_parquet(p).rows()) for p in settings.raw_dir.rglob("*.parquet")]
+    return "\n".join(text)

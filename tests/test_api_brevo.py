@@ -1,15 +1,12 @@
 """Brevo API mode: the real client, transform and load path against a local server playing /v3/emailCampaigns."""
 import datetime as dt
 
-import duckdb
-import polars as pl
 import pytest
 
 import sources.brevo
-import sources.http
 from flows.runs import run_window
 from flows.settings import load_settings
-from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi import FakeApi, Reply, everything, query
 
 RUN_DATE = dt.date(2026, 6, 30)    # lookback_days = 27 -> window 2026-06-03 .. 2026-06-30 (Europe/Rome)
 KEY = "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"
@@ -127,13 +124,6 @@ def server(api):
     return BrevoServer(api)
 
 
-@pytest.fixture
-def waits(monkeypatch):
-    recorded: list[float] = []
-    monkeypatch.setattr(sources.http, "pause", recorded.append)
-    return recorded
-
-
 def settings_for(tmp_path, api, monkeypatch, key=KEY):
     (tmp_path / "roi.toml").write_text(
         '[warehouse]\npath = "roi.duckdb"\ntimezone = "Europe/Rome"\n'
@@ -146,18 +136,6 @@ def settings_for(tmp_path, api, monkeypatch, key=KEY):
     for name in ("NEWS_BREVO", "B2B_BREVO", "OLD_BREVO"):
         monkeypatch.setenv(f"ROI_{name}__API_KEY", key)
     return load_settings(tmp_path / "roi.toml")
-
-
-def query(settings, sql):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
-def everything(settings) -> str:
-    text = [str(query(settings, f"SELECT * FROM {t}"))
-            for t in ("core.email_campaigns", "ops.loads", "ops.quarantine")]
-    text += [str(pl.read_parquet(p).rows()) for p in settings.raw_dir.rglob("*.parquet")]
-    return "\n".join(text)
 
 
 def test_sent_campaigns_of_the_window_load_once_through_paging_and_throttling(tmp_path, api, server, waits,

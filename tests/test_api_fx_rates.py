@@ -3,14 +3,13 @@ import datetime as dt
 import re
 import shutil
 
-import duckdb
 import pytest
 
 import sources.http
 from flows.runs import run_window
 from flows.settings import load_settings
 from sources import fx_rates as ecb
-from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi import FakeApi, Reply, query
 
 D = dt.date
 RUN_DATE = D(2026, 6, 7)            # a Sunday: window [Mon 2026-06-01, Sun 2026-06-07] with lookback_days = 6
@@ -47,11 +46,6 @@ class FakeEcb:
         return Reply(200, "\r\n".join([HEADER] + lines) + "\r\n", {"Content-Type": "text/csv"})
 
 
-@pytest.fixture
-def waits(monkeypatch):
-    recorded = []
-    monkeypatch.setattr(sources.http, "pause", recorded.append)
-    return recorded
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
@@ -76,11 +70,6 @@ def settings_for(tmp_path, api, reporting="EUR", extra='currencies = ["USD", "GB
         '[[sources]]\nname = "ecb"\nkind = "fx_rates"\nmode = "api"\n'
         f'base_url = "{api.url}"\nlookback_days = {lookback}\n{extra}')
     return load_settings(tmp_path / "roi.toml")
-
-
-def query(settings, sql):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def rates(settings):

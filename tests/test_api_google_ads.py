@@ -10,7 +10,7 @@ import pytest
 
 from flows.runs import run_window
 from flows.settings import load_settings
-from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi import FakeApi, Reply, query
 
 D = dt.date
 RUN_DATE = D(2026, 6, 3)           # lookback_days = 2 -> window 2026-06-01 .. 2026-06-03
@@ -130,14 +130,6 @@ class GoogleAdsServer:
                            {"fieldMask": mask, "requestId": f"req-{i}"} for i, b in enumerate(batches)])
 
 
-@pytest.fixture
-def waits(monkeypatch):
-    """The waits between retries, recorded instead of slept."""
-    recorded = []
-    monkeypatch.setattr("sources.http.pause", recorded.append)
-    return recorded
-
-
 @pytest.fixture(scope="module")
 def api():
     with FakeApi() as api:   # one server per module: stopping one takes ~0.4 s
@@ -191,11 +183,6 @@ login_customer_id = "111-222-3333"
 
 def run(settings):
     return run_window(settings, settings.source("gads"), RUN_DATE)
-
-
-def query(settings, sql):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def warehouse_text(settings):

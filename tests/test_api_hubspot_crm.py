@@ -3,14 +3,13 @@ import datetime as dt
 import re
 import shutil
 
-import duckdb
 import pytest
 
 import sources.hubspot
 import sources.http
 from flows.runs import run_window
 from flows.settings import load_settings
-from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi import FakeApi, Reply, query
 
 TOKEN = "pat-na1-crm-5ecret-1234"
 RUN_DATE = dt.date(2026, 6, 7)          # window [2026-06-01, 2026-06-07] with lookback_days = 6
@@ -205,11 +204,6 @@ def settings_for(tmp_path, monkeypatch, api, extra=""):
         '[[sources]]\nname = "crm_deals"\nkind = "orders"\nmode = "api"\ncrm = "hubspot"\n'
         f'base_url = "{api.url}"\nlookback_days = 6\nwon_stages = ["closedwon", "987654"]\n{extra}')
     return load_settings(tmp_path / "roi.toml")
-
-
-def query(settings, sql):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 D = dt.date

@@ -3,13 +3,11 @@ import datetime as dt
 import json
 import shutil
 
-import duckdb
 import pytest
 
-import sources.http
 from flows.runs import run_window
 from flows.settings import load_settings
-from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi import FakeApi, Reply, query
 
 TOKEN = "pat-eu1-5ecret-t0ken-0000"
 RUN_DATE = dt.date(2026, 6, 7)          # window [2026-06-01, 2026-06-07] with lookback_days = 6
@@ -93,11 +91,6 @@ class FakeEmails:
                                  "X-HubSpot-RateLimit-Interval-Milliseconds": "10000"})
 
 
-@pytest.fixture
-def waits(monkeypatch):
-    recorded = []
-    monkeypatch.setattr(sources.http, "pause", recorded.append)
-    return recorded
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
@@ -123,11 +116,6 @@ def settings_for(tmp_path, monkeypatch, api, extra=""):
         '[[sources]]\nname = "hs_mail"\nkind = "hubspot_email"\nmode = "api"\n'
         f'base_url = "{api.url}"\nlookback_days = 6\n{extra}')
     return load_settings(tmp_path / "roi.toml")
-
-
-def query(settings, sql):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def loaded(settings):

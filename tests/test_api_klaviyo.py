@@ -2,14 +2,12 @@
 import datetime as dt
 from decimal import Decimal
 
-import duckdb
 import polars as pl
 import pytest
 
-import sources.http
 from flows.runs import run_window
 from flows.settings import load_settings
-from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi import FakeApi, Reply, everything, query
 
 RUN_DATE = dt.date(2026, 6, 30)    # lookback_days = 27 -> window 2026-06-03 .. 2026-06-30
 KEY = "pk_5ecret9f86d081884c7d659a2feaa0c55ad0"
@@ -197,13 +195,6 @@ def server(api):
     return KlaviyoServer(api)
 
 
-@pytest.fixture
-def waits(monkeypatch):
-    recorded: list[float] = []
-    monkeypatch.setattr(sources.http, "pause", recorded.append)
-    return recorded
-
-
 def settings_for(tmp_path, api, monkeypatch, key=KEY):
     (tmp_path / "roi.toml").write_text(
         '[warehouse]\npath = "roi.duckdb"\ntimezone = "Europe/Rome"\n'
@@ -219,18 +210,6 @@ def settings_for(tmp_path, api, monkeypatch, key=KEY):
         monkeypatch.setenv(f"ROI_{name}__API_KEY", key)
     monkeypatch.setenv("ROI_KL_SCOPED__API_KEY", SCOPED_KEY)
     return load_settings(tmp_path / "roi.toml")
-
-
-def query(settings, sql):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
-def everything(settings) -> str:
-    text = [str(query(settings, f"SELECT * FROM {t}"))
-            for t in ("core.email_campaigns", "ops.loads", "ops.quarantine")]
-    text += [str(pl.read_parquet(p).rows()) for p in settings.raw_dir.rglob("*.parquet")]
-    return "\n".join(text)
 
 
 def test_report_campaigns_and_subjects_load_once_despite_throttling(tmp_path, api, server, waits, monkeypatch):

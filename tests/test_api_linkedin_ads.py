@@ -128,13 +128,6 @@ class LinkedIn:
         return Reply(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements[:self.cap]})
 
 
-@pytest.fixture
-def waits(monkeypatch):
-    recorded = []
-    monkeypatch.setattr("sources.http.pause", recorded.append)
-    return recorded
-
-
 @pytest.fixture(scope="module")
 def api():
     with FakeApi() as fake:

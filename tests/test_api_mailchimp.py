@@ -3,7 +3,6 @@ import base64
 import datetime as dt
 from decimal import Decimal
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -12,7 +11,7 @@ import sources.mailchimp
 from flows.runs import run_window
 from flows.settings import SourceConfig, load_settings
 from sources.http import ApiError
-from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi import FakeApi, Reply, everything, query
 
 RUN_DATE = dt.date(2026, 6, 30)    # lookback_days = 27 -> window 2026-06-03 .. 2026-06-30 (Europe/Rome)
 KEY = "5f4dcc3b5aa765d61d8327deb882cf99-us21"
@@ -130,13 +129,6 @@ def server(api):
     return MailchimpServer(api)
 
 
-@pytest.fixture
-def waits(monkeypatch):
-    recorded: list[float] = []
-    monkeypatch.setattr(sources.http, "pause", recorded.append)
-    return recorded
-
-
 def settings_for(tmp_path, api, monkeypatch, key=KEY):
     (tmp_path / "roi.toml").write_text(
         '[warehouse]\npath = "roi.duckdb"\ntimezone = "Europe/Rome"\n'
@@ -149,19 +141,6 @@ def settings_for(tmp_path, api, monkeypatch, key=KEY):
     for name in ("NEWSLETTER", "OLD_API", "NEWS_ONLY"):
         monkeypatch.setenv(f"ROI_{name}__API_KEY", key)
     return load_settings(tmp_path / "roi.toml")
-
-
-def query(settings, sql):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
-def everything(settings) -> str:
-    """Every stored value of the warehouse and the raw Parquet, as one text, to look for secrets."""
-    text = [str(query(settings, f"SELECT * FROM {t}"))
-            for t in ("core.email_campaigns", "ops.loads", "ops.quarantine")]
-    text += [str(pl.read_parquet(p).rows()) for p in settings.raw_dir.rglob("*.parquet")]
-    return "\n".join(text)
 
 
 def test_reports_of_the_window_are_loaded_once_through_paging_and_throttling(tmp_path, api, server, waits,

@@ -9,7 +9,7 @@ import pytest
 
 from flows.runs import run_window
 from flows.settings import load_settings
-from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi import FakeApi, Reply, query
 
 D = dt.date
 RUN_DATE = D(2026, 6, 3)
@@ -152,14 +152,6 @@ class GraphServer:
         return Reply(200, self.page(job["rows"], req.arg("after"), req.path))
 
 
-@pytest.fixture
-def waits(monkeypatch):
-    """The waits between retries and polls, recorded instead of slept."""
-    recorded = []
-    monkeypatch.setattr("sources.http.pause", recorded.append)
-    return recorded
-
-
 @pytest.fixture(scope="module")
 def api():
     with FakeApi() as api:   # one server per module: stopping one takes ~0.4 s
@@ -210,11 +202,6 @@ lookback_days = {lookback_days}
 
 def run(settings):
     return run_window(settings, settings.source("meta"), RUN_DATE)
-
-
-def query(settings, sql):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def facts(settings):

@@ -119,13 +119,6 @@ def server(api, monkeypatch):
     return TikTok(api)
 
 
-@pytest.fixture
-def waits(monkeypatch):
-    recorded = []
-    monkeypatch.setattr("sources.http.pause", recorded.append)
-    return recorded
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """An empty warehouse with every table and view, built once per session and copied into each test
