@@ -8,6 +8,7 @@ from pathlib import Path
 from flows.errors import ConfigError
 from flows.ingest import extract, file_window, run_source, today
 from flows.settings import Settings, SourceConfig
+from sources.records import date_slices
 from warehouse import db
 from warehouse.load import LoadRecord
 
@@ -67,12 +68,7 @@ def chunks(start: dt.date, end: dt.date, days: int) -> list[tuple[dt.date, dt.da
         raise ConfigError(f"--end {end} is before --start {start}")
     if days < 1:
         raise ConfigError("--chunk-days must be at least 1")
-    out, lo = [], start
-    while lo <= end:
-        hi = min(lo + dt.timedelta(days=days - 1), end)
-        out.append((lo, hi))
-        lo = hi + dt.timedelta(days=1)
-    return out
+    return date_slices((start, end), days)
 
 
 def completed_windows(settings: Settings, source: SourceConfig) -> set[tuple[dt.date, dt.date]]:

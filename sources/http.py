@@ -52,11 +52,11 @@ class OAuthToken:
         except requests.RequestException as exc:
             raise ApiError(f"{self.source}: cannot reach the token endpoint {self.token_url} "
                            f"({type(exc).__name__}) — check the network or token_url") from None
-        if resp.status_code != 200 or "access_token" not in _json(resp):
+        if resp.status_code != 200 or "access_token" not in json_body(resp):
             raise ApiError(f"{self.source}: the OAuth refresh was refused (HTTP {resp.status_code}) — check "
                            f"{self.secret_prefix}CLIENT_ID, {self.secret_prefix}CLIENT_SECRET and "
                            f"{self.secret_prefix}REFRESH_TOKEN")
-        self._access = _json(resp)["access_token"]
+        self._access = json_body(resp)["access_token"]
         return self._access
 
     def secrets(self) -> list[str]:
@@ -182,7 +182,8 @@ def _retry_after(resp: requests.Response) -> float | None:
         return max(0.0, when.timestamp() - time.time()) if when else None
 
 
-def _json(resp: requests.Response) -> dict:
+def json_body(resp: requests.Response) -> dict:
+    """The response's JSON object, or {} when the body is not one (an HTML error page, a list)."""
     try:
         body = resp.json()
         return body if isinstance(body, dict) else {}
@@ -192,7 +193,7 @@ def _json(resp: requests.Response) -> dict:
 
 def _detail(resp: requests.Response) -> str:
     """A short reason from the error body, if it has one."""
-    body = _json(resp)
+    body = json_body(resp)
     for path in (("error", "message"), ("error_description",), ("message",), ("detail",), ("title",),
                  ("error",), ("errors", 0, "detail"), ("errors", 0, "message")):
         value = body

@@ -13,7 +13,7 @@ import requests
 
 from flows.settings import SourceConfig
 from sources import http
-from sources.http import ApiClient, ApiError
+from sources.http import ApiClient, ApiError, json_body
 
 log = logging.getLogger("roi.hubspot")
 
@@ -193,7 +193,7 @@ class HubSpot:
                 log.warning("%s: HubSpot marks API version %s as deprecated (sunset %s) — set a newer "
                             "api_version in roi.toml", self.source.name, self.version, sunset)
             return None
-        body = _body(resp)
+        body = json_body(resp)
         if status == 429:
             policy = str(body.get("policyName") or "").upper()
             if policy == "DAILY":
@@ -290,14 +290,6 @@ def _chunks(items: list, size: int) -> Iterator[list]:
 
 def _id_key(value: str):
     return (len(value), value)
-
-
-def _body(resp: requests.Response) -> dict:
-    try:
-        body = resp.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _number(value) -> float | None:

@@ -12,7 +12,8 @@ import requests
 
 from flows.errors import ConfigError
 from flows.settings import SourceConfig
-from sources.http import ApiClient, ApiError, OAuthToken
+from sources.http import ApiClient, ApiError, OAuthToken, json_body
+from sources.records import date_slices, text_cell, text_frame
 
 # Either a refresh-token trio (access tokens are refreshed when they expire) or ACCESS_TOKEN alone.
 SECRETS = (("CLIENT_ID", "ACCESS_TOKEN"), ("CLIENT_SECRET", "ACCESS_TOKEN"), ("REFRESH_TOKEN", "ACCESS_TOKEN"))
@@ -51,7 +52,7 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
         creatives = (_listing(client, f"adAccounts/{account_id}/creatives", "q=criteria",
                               {**headers, "X-RestLi-Method": "FINDER"}) if pivot == "CREATIVE" else {})
         seen: set[tuple] = set()
-        for start, end in _slices(window, DAYS_PER_REQUEST):
+        for start, end in date_slices(window, DAYS_PER_REQUEST):
             for element in _analytics(client, headers, account_id, pivot, metrics, start, end):
                 urn = (element.get("pivotValues") or [element.get("pivotValue")])[0]
                 key = (urn, json.dumps(element.get("dateRange"), sort_keys=True))
@@ -59,7 +60,7 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
                     continue
                 seen.add(key)
                 rows.append(_record(element, urn, pivot, account_id, info, campaigns, creatives))
-    return _frame(rows)
+    return text_frame(rows, ["account_id"])
 
 
 # ---------------------------------------------------------------- requests
@@ -102,7 +103,7 @@ def _problem(resp: requests.Response, version: str) -> str | None:
     """A sunset LinkedIn-Version answers 426 "Requested version 2024xx01 is not active" (NONEXISTENT_VERSION)."""
     if resp.status_code < 400:
         return None
-    body = _body(resp)
+    body = json_body(resp)
     code, message = str(body.get("code") or ""), str(body.get("message") or "")
     if resp.status_code == 426 or code in ("NONEXISTENT_VERSION", "VERSION_MISSING") or re.search(
             r"version .*not active", message, re.IGNORECASE):
@@ -156,7 +157,7 @@ def _record(element: dict, urn: str | None, pivot: str, account_id: str, info: d
             campaigns: dict[str, dict], creatives: dict[str, dict]) -> dict:
     row = {"account_id": account_id, "account_name": info.get("name"), "account_currency": info.get("currency"),
            "time_zone": "UTC", "pivot": pivot, "pivot_value": urn}     # adAnalytics days are UTC days
-    row.update({key: _cell(value) for key, value in element.items()})
+    row.update({key: text_cell(value) for key, value in element.items()})
     creative = creatives.get(urn or "", {}) if pivot == "CREATIVE" else {}
     campaign_urn = urn if pivot == "CAMPAIGN" else creative.get("campaign")
     campaign = campaigns.get(campaign_urn or "", {})
@@ -168,20 +169,6 @@ def _record(element: dict, urn: str | None, pivot: str, account_id: str, info: d
         "creative_name": creative.get("name") if pivot == "CREATIVE" else None,
     })
     return row
-
-
-def _frame(rows: list[dict]) -> pl.DataFrame:
-    """Rows of text cells (numbers kept as the API wrote them); one column per key seen."""
-    columns = list(dict.fromkeys(k for r in rows for k in r)) or ["account_id"]
-    return pl.DataFrame({c: [r.get(c) for r in rows] for c in columns}, schema={c: pl.Utf8 for c in columns})
-
-
-def _cell(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)
-    return str(value)
 
 
 # ---------------------------------------------------------------- helpers
@@ -202,15 +189,6 @@ def _metrics(source: SourceConfig) -> list[str]:
     return metrics
 
 
-def _slices(window: tuple[dt.date, dt.date], days: int) -> list[tuple[dt.date, dt.date]]:
-    out, start = [], window[0]
-    while start <= window[1]:
-        end = min(window[1], start + dt.timedelta(days=days - 1))
-        out.append((start, end))
-        start = end + dt.timedelta(days=1)
-    return out
-
-
 def _date(d: dt.date) -> str:
     return f"(year:{d.year},month:{d.month},day:{d.day})"
 
@@ -227,11 +205,3 @@ def _urn(value, path: str) -> str:
         return text
     kind = "sponsoredCreative" if path.endswith("creatives") else "sponsoredCampaign"
     return f"urn:li:{kind}:{text}"
-
-
-def _body(resp: requests.Response) -> dict:
-    try:
-        body = resp.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}

@@ -15,6 +15,7 @@ import sources.http as http
 from flows.errors import ConfigError
 from flows.settings import SourceConfig
 from sources.http import ApiClient, ApiError, OAuthToken
+from sources.records import text_frame
 
 SECRETS = ("DEVELOPER_TOKEN", "CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")
 NEEDS_ACCOUNTS = True
@@ -58,7 +59,7 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
         if url is None:         # Success with no URL: no data for the period
             continue
         rows += _read_report(download.request("GET", url).content, columns, account_id, source.name)
-    return _frame(rows, columns)
+    return text_frame(rows, [*columns, "ReportTimeZone"])
 
 
 # ---------------------------------------------------------------- requests
@@ -194,11 +195,6 @@ def _read_report(payload: bytes, columns: list[str], account_id: str, source: st
         raise ApiError(f"{source}: the report of account {account_id} has no column row — the run will retry it "
                        "next time")
     return rows
-
-
-def _frame(rows: list[dict], columns: list[str]) -> pl.DataFrame:
-    names = list(dict.fromkeys([*columns, "ReportTimeZone", *(k for r in rows for k in r)]))
-    return pl.DataFrame({c: [r.get(c) for r in rows] for c in names}, schema={c: pl.Utf8 for c in names})
 
 
 # ---------------------------------------------------------------- helpers

@@ -12,7 +12,8 @@ import requests
 
 from flows.errors import ConfigError
 from flows.settings import SourceConfig
-from sources.http import ApiClient
+from sources.http import ApiClient, json_body
+from sources.records import date_slices, text_cell, text_frame
 
 log = logging.getLogger("roi.tiktok_ads")
 
@@ -54,7 +55,7 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
     for advertiser_id in (str(a).strip() for a in source.account_ids):
         info = advertisers.get(advertiser_id, {})
         seen: set[str] = set()
-        for start, end in _slices(window, MAX_DAYS):
+        for start, end in date_slices(window, MAX_DAYS):
             page, total = 1, 1
             while page <= total:
                 params = {
@@ -73,7 +74,7 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
                     rows.append(_record(item, advertiser_id, info))
                 total = int((data.get("page_info") or {}).get("total_page") or 0)
                 page += 1
-    return _frame(rows)
+    return text_frame(rows, ["advertiser_id"])
 
 
 # ---------------------------------------------------------------- requests
@@ -87,7 +88,7 @@ def _client(session: requests.Session, source: SourceConfig, secret: Callable[[s
     def problem(resp: requests.Response):
         if resp.headers.get("X-Api-Deprecation-Info"):
             log.warning("%s: %s", source.name, resp.headers["X-Api-Deprecation-Info"][:300])
-        body = _body(resp)
+        body = json_body(resp)
         code, message = body.get("code"), str(body.get("message") or "").strip().rstrip(".")
         try:
             code = int(code) if code is not None else None
@@ -138,35 +139,5 @@ def _record(item: dict, advertiser_id: str, info: dict) -> dict:
            "advertiser_currency": info.get("currency"),
            "advertiser_timezone": info.get("timezone") or info.get("display_timezone")}
     for part in ("dimensions", "metrics"):
-        row.update({key: _cell(value) for key, value in (item.get(part) or {}).items()})
+        row.update({key: text_cell(value) for key, value in (item.get(part) or {}).items()})
     return row
-
-
-def _frame(rows: list[dict]) -> pl.DataFrame:
-    columns = list(dict.fromkeys(k for r in rows for k in r)) or ["advertiser_id"]
-    return pl.DataFrame({c: [r.get(c) for r in rows] for c in columns}, schema={c: pl.Utf8 for c in columns})
-
-
-def _cell(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)
-    return str(value)
-
-
-def _slices(window: tuple[dt.date, dt.date], days: int) -> list[tuple[dt.date, dt.date]]:
-    out, start = [], window[0]
-    while start <= window[1]:
-        end = min(window[1], start + dt.timedelta(days=days - 1))
-        out.append((start, end))
-        start = end + dt.timedelta(days=1)
-    return out
-
-
-def _body(resp: requests.Response) -> dict:
-    try:
-        body = resp.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}

@@ -347,7 +347,8 @@ def test_report_reader_takes_the_api_csv_shape():
     from transforms.context import SourceContext
     from transforms.microsoft_ads import normalise_api
     import polars as pl
-    frame = microsoft._frame(rows_, ["TimePeriod"]).with_row_index("_row", offset=1).with_columns(
+    from sources.records import text_frame
+    frame = text_frame(rows_, ["TimePeriod", "ReportTimeZone"]).with_row_index("_row", offset=1).with_columns(
         pl.col("_row").cast(pl.Int64))
     out = normalise_api(frame, SourceContext(source="ms", kind="microsoft_ads")).frame
     assert out.select("date_start", "spend", "conversions", "currency", "_errors").row(0) == (
