@@ -31,3 +31,14 @@ def waits(monkeypatch):
     recorded: list[float] = []
     monkeypatch.setattr("sources.http.pause", recorded.append)
     return recorded
+
+
+@pytest.fixture(scope="session")
+def empty_warehouse(tmp_path_factory):
+    """A warehouse file with every table and view, built once per session (building the views takes
+    about a second); tests copy it to start from an empty warehouse."""
+    from warehouse import build, db
+    path = tmp_path_factory.mktemp("empty_warehouse") / "roi.duckdb"
+    with db.connect(path) as con:
+        build.ensure(con)
+    return path

@@ -5,7 +5,7 @@ import pytest
 from flows.runs import run_window
 from tests.fakeapi import Reply
 from tests.test_api_meta_ads import (  # noqa: F401 — the Graph API fake and its fixtures
-    RUN_DATE, TOKEN, V, api, empty_warehouse, make_settings, server)
+    RUN_DATE, TOKEN, V, api, make_settings, server)
 
 INSIGHTS = f"{V}/act_1111/insights"
 # The window [2026-05-28, 2026-06-03] holds 6 Italian rows (114.90 EUR) and 1 US row (150.00 USD).

@@ -91,22 +91,10 @@ class FakeEmails:
                                  "X-HubSpot-RateLimit-Interval-Milliseconds": "10000"})
 
 
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """One built warehouse (tables and views) per module: building one takes about a second."""
-    from warehouse import build, db
-    path = tmp_path_factory.mktemp("template") / "roi.duckdb"
-    with db.connect(path) as con:
-        build.ensure(con)
-    return path
-
-
 @pytest.fixture(autouse=True)
-def warehouse_copy(tmp_path, template):
+def warehouse_copy(tmp_path, empty_warehouse):
     """Each test starts from a copy of the built, empty warehouse (roi.duckdb in tmp_path)."""
-    shutil.copy(template, tmp_path / "roi.duckdb")
-
+    shutil.copy(empty_warehouse, tmp_path / "roi.duckdb")
 
 
 def settings_for(tmp_path, monkeypatch, api, extra=""):

@@ -166,16 +166,6 @@ def server(api):
     return GraphServer(api)
 
 
-@pytest.fixture(scope="module")
-def empty_warehouse(tmp_path_factory):
-    """A warehouse with its tables and views built once; each test starts from a copy (saves ~0.4 s a test)."""
-    from warehouse import build, db
-    path = tmp_path_factory.mktemp("warehouse") / "roi.duckdb"
-    with db.connect(path) as con:
-        build.ensure(con)
-    return path
-
-
 @pytest.fixture
 def make_settings(tmp_path, monkeypatch, server, empty_warehouse):
     """Settings of a roi.toml with one meta_ads API source pointed at the fake server."""

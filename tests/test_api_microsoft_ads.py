@@ -149,27 +149,11 @@ def server(api):
     return Microsoft(api)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """An empty warehouse with every table and view, built once per session and copied into each test
-    (building the views takes about a second)."""
-    folder = tmp_path_factory.getbasetemp() / "roi_empty_warehouse"
-    if not (folder / "roi.duckdb").is_file():
-        from flows.ingest import prepare
-        from warehouse import db
-        folder.mkdir(exist_ok=True)
-        (folder / "roi.toml").write_text('[warehouse]\npath = "roi.duckdb"\n', encoding="utf-8")
-        settings = load_settings(folder / "roi.toml")
-        with db.connect(settings.warehouse_path) as con:
-            prepare(con, settings)
-    return folder / "roi.duckdb"
-
-
 @pytest.fixture
-def configure(tmp_path, monkeypatch, built):
+def configure(tmp_path, monkeypatch, empty_warehouse):
     def write(api: FakeApi, secrets=SECRETS, accounts=("9001", "9002"), **extra):
         (tmp_path / "data").mkdir(exist_ok=True)
-        shutil.copyfile(built, tmp_path / "data" / "roi.duckdb")
+        shutil.copyfile(empty_warehouse, tmp_path / "data" / "roi.duckdb")
         for key in SECRETS:
             monkeypatch.delenv(f"ROI_MS__{key}", raising=False)
         for key, value in secrets.items():

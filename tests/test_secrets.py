@@ -6,7 +6,7 @@ import duckdb
 from flows.runs import run_window
 from tests.fakeapi import Reply
 from tests.test_api_meta_ads import (  # noqa: F401 — the Graph API fake and its fixtures
-    RUN_DATE, TOKEN, V, api, empty_warehouse, make_settings, server)
+    RUN_DATE, TOKEN, V, api, make_settings, server)
 
 
 def everything_stored(settings) -> str:
