@@ -25,15 +25,20 @@ def find_export_columns(header: list[str], aliases: dict, canonical, user_column
     return col, header_currency
 
 
+def export_currency(col: dict[str, str | None], default: str) -> tuple[pl.Expr, pl.Expr | None]:
+    """The rows' currency: the code in the export's currency column (`default` where a cell is
+    empty), else `default`; and the column's error expression (None without one)."""
+    if not col["currency"]:
+        return pl.lit(default), None
+    return currency_code(col["currency"], default)
+
+
 def map_export_columns(frame: pl.DataFrame, col: dict[str, str | None], metrics, decimal: str,
                        default_currency: str, errors: list[pl.Expr]) -> tuple[pl.DataFrame, set[str]]:
     """Names, private ids (`_account_id` …), currency and metrics read from the found headers `col`;
     every unreadable cell adds its reason to `errors`. Returns the frame and the levels present."""
-    if col["currency"]:
-        currency, currency_error = currency_code(col["currency"], default_currency)
-        errors.append(currency_error)
-    else:
-        currency = pl.lit(default_currency)
+    currency, currency_error = export_currency(col, default_currency)
+    errors.append(currency_error)
     values = {}
     for metric, integer in metrics:
         if col[metric]:

@@ -7,9 +7,10 @@ import polars as pl
 
 import schemas
 from sources.raw import RawTable
+from transforms.ad_exports import export_currency, find_export_columns
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
-from transforms.headers import Aliases, configured, decimal_hint, find_field, find_with_currency, language, names
+from transforms.headers import Aliases, decimal_hint, language
 from transforms.ids import derive_ids
 from transforms.numbers import currency_code, error_list, infer_decimal, number, text
 from transforms.totals import pick
@@ -123,28 +124,10 @@ def _dates(raw: RawTable, col: dict[str, str | None], order: str,
     return none, none, [pl.lit(_period_error(raw.preamble))]
 
 
-def _currency(col: dict[str, str | None], header_currency: str | None, default: str) -> tuple[pl.Expr, pl.Expr]:
-    if not col["currency"]:
-        return pl.lit(header_currency or default), pl.lit(None, dtype=pl.Utf8)
-    return currency_code(col["currency"], header_currency or default)
-
-
-def _columns(header: list[str], overrides: dict[str, str]) -> tuple[dict[str, str | None], str | None]:
-    col = {field: find_field(header, ALIASES, field) for field in ALIASES}
-    col.update(configured(header, overrides, CANONICAL))
-    header_currency = None
-    for field in ("spend", "conversion_value"):
-        found = find_with_currency(header, names(ALIASES, field))
-        if found:
-            col[field] = col[field] or found[0]
-            header_currency = header_currency or found[1]
-    return col, header_currency
-
-
 def columns_used(header: list[str], ctx: SourceContext) -> list[str]:
     """The columns normalise reads (and the first three, where totals rows are labelled): a big
     export's other columns (CTR, Avg. CPC ...) need not be parsed."""
-    col, _ = _columns(header, ctx.columns)
+    col, _ = find_export_columns(header, ALIASES, CANONICAL, ctx.columns)
     return header[:3] + [c for c in col.values() if c]
 
 
@@ -163,7 +146,7 @@ def _metric_values(frame: pl.DataFrame, col: dict[str, str | None], decimal: str
 def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     """Canonical ad_performance rows of one Google Ads report export (pure, no I/O)."""
     header = raw.header
-    col, header_currency = _columns(header, ctx.columns)
+    col, header_currency = find_export_columns(header, ALIASES, CANONICAL, ctx.columns)
     metric_cols = [col[m] for m, _ in METRICS if col[m]]
     if raw.rows.height and not metric_cols:
         raise ValueError(f"{raw.path}: no Google Ads metric columns (Cost, Impr., Clicks) found — "
@@ -184,7 +167,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
             pl.when(s.str.contains(r"^\D+\s*\d{4}$")).then(pl.concat_str([pl.lit("1 "), s])).otherwise(s)
             .alias("_segment"))
     start, end, errors = _dates(raw, col, order, period)
-    currency, currency_error = _currency(col, header_currency, ctx.default_currency)
+    currency, currency_error = export_currency(col, header_currency or ctx.default_currency)
     errors.append(currency_error)
 
     def name(field: str) -> pl.Expr:

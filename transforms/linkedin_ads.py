@@ -5,13 +5,12 @@ import datetime as dt
 
 import polars as pl
 
-import schemas
 from sources.raw import RawTable
+from transforms.ad_exports import export_currency, find_export_columns, finish_ad_rows
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
-from transforms.headers import Aliases, configured, decimal_hint, find_field, find_with_currency, language, names
-from transforms.ids import derive_ids
-from transforms.numbers import currency_code, error_list, infer_decimal, number, text
+from transforms.headers import Aliases, decimal_hint, language
+from transforms.numbers import infer_decimal, number, text
 from transforms.totals import pick
 
 TABLE = "ad_performance"
@@ -97,14 +96,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     Daily exports give one row per day; Monthly / All time breakdowns (dates that are all the 1st of a
     month, or all the report start) become period rows clipped to the report's Report Start/End."""
     header = raw.header
-    col = {field: find_field(header, ALIASES, field) for field in ALIASES}
-    col.update(configured(header, ctx.columns, CANONICAL))
-    header_currency = None
-    for field in ("spend", "conversion_value"):
-        found = find_with_currency(header, names(ALIASES, field))
-        if found:
-            col[field] = col[field] or found[0]
-            header_currency = header_currency or found[1]
+    col, header_currency = find_export_columns(header, ALIASES, CANONICAL, ctx.columns)
     metric_cols = [col[m] for m, _ in METRICS if col[m]]
     if raw.rows.height and not metric_cols:
         raise ValueError(f"{raw.path}: no LinkedIn metric columns (Total Spent, Impressions, Clicks) found — is it "
@@ -140,7 +132,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         errors.append(pl.lit("no dates: the export has no Start Date column and no Report Start/End lines — "
                              "export it again from Campaign Manager with a time breakdown"))
 
-    currency, currency_error = _currency(col, header_currency, ctx.default_currency)
+    currency, currency_error = export_currency(col, header_currency or ctx.default_currency)
     errors.append(currency_error)
     values = {}
     for metric, integer in METRICS:
@@ -165,7 +157,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     levels = {"campaign"} if col[campaign_field] or col[f"{campaign_field}_id"] else set()
     if col["ad"] or col["ad_id"]:
         levels.add("ad")
-    out = _finish(frame, ctx, levels, errors)
+    out = finish_ad_rows(frame, ctx, levels, errors)
 
     totals, label = None, None
     chosen = pick(raw.totals, header, TOTALS_LABELS)
@@ -199,12 +191,6 @@ def _breakdown(frame: pl.DataFrame, period: tuple[dt.date, dt.date] | None) -> t
     return (frame.with_columns(pl.max_horizontal(pl.col("date_start"), pl.lit(period[0])).alias("date_start"),
                                month_end.alias("date_end")),
             "monthly breakdown: rows loaded as month totals (spread over their days in daily views)")
-
-
-def _currency(col: dict, header_currency: str | None, default: str) -> tuple[pl.Expr, pl.Expr]:
-    if not col["currency"]:
-        return pl.lit(header_currency or default), pl.lit(None, dtype=pl.Utf8)
-    return currency_code(col["currency"], header_currency or default)
 
 
 # ---------------------------------------------------------------- API records
@@ -262,18 +248,4 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
         read("totalEngagements", "totalEngagements", True).alias("engagements"),
     )
     creative = "pivot" in records.columns and (records.get_column("pivot") == "CREATIVE").any()
-    return Normalised(frame=_finish(frame, ctx, {"campaign", "ad"} if creative else {"campaign"}, errors))
-
-
-# ---------------------------------------------------------------- shared
-
-def _finish(frame: pl.DataFrame, ctx: SourceContext, levels: set[str], errors: list[pl.Expr]) -> pl.DataFrame:
-    """Ids derived where missing, `_errors` collected, columns in canonical order."""
-    errors = [e for e in errors if e is not None]
-    frame = frame.with_columns(
-        pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
-        *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)])
-    frame, id_errors = derive_ids(frame, source=ctx.source, levels=levels)
-    frame = frame.with_columns(error_list([pl.col(f"_e{i}") for i in range(len(errors))]
-                                          + [pl.col(c) for c in id_errors]))
-    return frame.select(*schemas.columns(TABLE), pl.col("_row").cast(pl.Int64), "_errors")
+    return Normalised(frame=finish_ad_rows(frame, ctx, {"campaign", "ad"} if creative else {"campaign"}, errors))
