@@ -10,6 +10,8 @@ import os
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -178,16 +180,20 @@ def _header_index(rows: list[list[str | None]]) -> int | None:
     return None
 
 
-def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: bool = False,
-               keep: Callable[[list[str]], list[str]] | None = None) -> RawTable:
-    """Parse UTF-8 text from data[start:]. strict: raise _NotUtf8 on invalid UTF-8 (checked on the
-    head here and by the CSV parser on the body, so the whole file is never decoded in Python)."""
-    # Line ends made "\n" (old Mac exports end lines with a lone CR). A mapped file whose head has
-    # none is read by polars from its path without that copy (polars itself reads CRLF line ends).
-    if (data if isinstance(data, bytes) else data[:HEAD_BYTES]).find(b"\r") != -1:
-        data = data[start:].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        start = 0
-    source = data if isinstance(data, bytes) else str(path)
+@dataclass
+class _Layout:
+    """What the head of a text export says: its preamble, header and where its records start."""
+    preamble: list[str]
+    names: list[str]       # the header's (unique) names, all columns
+    kept: list[int]        # the columns to parse
+    delimiter: str
+    body_at: int           # byte offset of the first record after the header
+    first_row: int         # its 1-based spreadsheet row
+
+
+def _layout(path: Path, data: bytes | mmap.mmap, encoding: str, start: int, strict: bool,
+            keep: Callable[[list[str]], list[str]] | None) -> _Layout | RawTable:
+    """The export's layout, or (no header found) the empty RawTable of a file with none."""
     spans = _head_records(data, HEAD_RECORDS, start)
     if strict:   # the head here (an incomplete character at its end is fine), the body by the parser
         end = start + max(65536, spans[-1][1] if spans else 0)
@@ -210,29 +216,109 @@ def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: b
     preamble = [line for line in (_join(r, delimiter) for r in head_rows[:header_at]) if line]
     names = _unique_names([str(c) for c in head_rows[header_at]])
     wanted = set(keep(names)) if keep is not None else set(names)
-    kept = [i for i, name in enumerate(names) if name in wanted]
-    body_at = start + spans[header_at][1] + 1
-    if _has_text(data, body_at):
+    return _Layout(preamble=preamble, names=names, kept=[i for i, name in enumerate(names) if name in wanted],
+                   delimiter=delimiter, body_at=start + spans[header_at][1] + 1, first_row=header_at + 2)
+
+
+def _parse(path: Path, source: str | bytes, layout: _Layout, skip_lines: int, strict: bool) -> pl.DataFrame:
+    """The records of `source` (a path or bytes) after `skip_lines` lines: the kept columns, as text."""
+    try:
+        frame = pl.read_csv(
+            source, has_header=False, skip_lines=skip_lines, separator=layout.delimiter,
+            quote_char='"', infer_schema=False, schema={f"c{i}": pl.Utf8 for i in range(len(layout.names))},
+            columns=layout.kept, truncate_ragged_lines=True,
+            encoding="utf8" if strict else "utf8-lossy", raise_if_empty=False, missing_columns="insert",
+        )
+    except pl.exceptions.ComputeError as exc:
+        if strict and "utf-8" in str(exc).lower():
+            raise _NotUtf8() from None
+        raise ValueError(f"{path}: a quoted cell is never closed (a stray \" or a cut file) — "
+                         "export the report again") from None
+    frame.columns = [layout.names[i] for i in layout.kept]
+    return frame
+
+
+def _numbered(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
+    return frame.with_row_index("_row", offset=first_row).with_columns(pl.col("_row").cast(pl.Int64))
+
+
+def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: bool = False,
+               keep: Callable[[list[str]], list[str]] | None = None) -> RawTable:
+    """Parse UTF-8 text from data[start:]. strict: raise _NotUtf8 on invalid UTF-8 (checked on the
+    head here and by the CSV parser on the body, so the whole file is never decoded in Python)."""
+    # Line ends made "\n" (old Mac exports end lines with a lone CR). A mapped file whose head has
+    # none is read by polars from its path without that copy (polars itself reads CRLF line ends).
+    if (data if isinstance(data, bytes) else data[:HEAD_BYTES]).find(b"\r") != -1:
+        data = data[start:].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        start = 0
+    layout = _layout(path, data, encoding, start, strict, keep)
+    if isinstance(layout, RawTable):
+        return layout
+    names = [layout.names[i] for i in layout.kept]
+    if _has_text(data, layout.body_at):
+        source = data if isinstance(data, bytes) else str(path)
+        frame = _parse(path, source, layout, data[:layout.body_at].count(b"\n"), strict)
+    else:
+        frame = pl.DataFrame(schema={n: pl.Utf8 for n in names})
+    return _split(path, _numbered(frame, layout.first_row), names, layout.preamble, encoding, layout.delimiter,
+                  typed_cells=False)
+
+
+class ReadWhole(Exception):
+    """This export cannot be read in batches (XLSX, a legacy encoding, old Mac line ends ...): read
+    it in one piece with read_export."""
+
+
+@contextlib.contextmanager
+def read_export_batches(path: str | Path, keep: Callable[[list[str]], list[str]] | None,
+                        batch_rows: int) -> Iterator[Iterator[RawTable]]:
+    """A plain UTF-8 CSV export read `batch_rows` records at a time, so that a
+    big file's cells are never all in memory: each batch is a RawTable of the same preamble and
+    header whose `_row` numbers continue the previous one's. Raises ReadWhole (also while
+    iterating: an invalid UTF-8 byte further down) when the file must be read with read_export."""
+    path = Path(path)
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions") from None
+    with fh, _mapped(fh) as data:
+        if data[:4] == b"PK\x03\x04" or data[:8] == _OLE_MAGIC or data[:HEAD_BYTES].find(b"\r") != -1:
+            raise ReadWhole()
+        utf8, encoding, start = _to_utf8(path, data)
+        if encoding not in ("utf-8?", "utf-8-sig") or utf8 is not data:
+            raise ReadWhole()
         try:
-            frame = pl.read_csv(
-                source, has_header=False, skip_lines=data[:body_at].count(b"\n"), separator=delimiter,
-                quote_char='"', infer_schema=False, schema={f"c{i}": pl.Utf8 for i in range(len(names))},
-                columns=kept, truncate_ragged_lines=True,
-                encoding="utf8" if strict else "utf8-lossy", raise_if_empty=False, missing_columns="insert",
-            )
+            layout = _layout(path, data, "utf-8", start, True, keep)
+        except _NotUtf8:
+            raise ReadWhole() from None
+        if isinstance(layout, RawTable):
+            raise ReadWhole()
+        yield _batches(path, data, layout, batch_rows)
+
+
+def _batches(path: Path, data: mmap.mmap, layout: _Layout, batch_rows: int) -> Iterator[RawTable]:
+    names = [layout.names[i] for i in layout.kept]
+    records = pl.scan_csv(
+        path, has_header=False, skip_lines=data[:layout.body_at].count(b"\n"), separator=layout.delimiter,
+        quote_char='"', infer_schema=False, schema={f"c{i}": pl.Utf8 for i in range(len(layout.names))},
+        truncate_ragged_lines=True, encoding="utf8", raise_if_empty=False, missing_columns="insert",
+    ).select([f"c{i}" for i in layout.kept])
+    row = layout.first_row
+    batches = records.collect_batches(chunk_size=batch_rows)
+    while True:
+        try:
+            frame = next(batches, None)
         except pl.exceptions.ComputeError as exc:
-            if strict and "utf-8" in str(exc).lower():
-                raise _NotUtf8() from None
+            if "utf-8" in str(exc).lower():
+                raise ReadWhole() from None
             raise ValueError(f"{path}: a quoted cell is never closed (a stray \" or a cut file) — "
                              "export the report again") from None
-        names = [names[i] for i in kept]
+        if frame is None:
+            return
         frame.columns = names
-    else:
-        names = [names[i] for i in kept]
-        frame = pl.DataFrame(schema={n: pl.Utf8 for n in names})
-    first_row = header_at + 2   # 1-based spreadsheet row of the first record after the header
-    frame = frame.with_row_index("_row", offset=first_row).with_columns(pl.col("_row").cast(pl.Int64))
-    return _split(path, frame, names, preamble, encoding, delimiter, typed_cells=False)
+        yield _split(path, _numbered(frame, row), names, layout.preamble, "utf-8", layout.delimiter,
+                     typed_cells=False)
+        row += frame.height
 
 
 def _has_text(data: bytes, at: int) -> bool:

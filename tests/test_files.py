@@ -5,7 +5,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from sources.files import read_export
+from sources.files import ReadWhole, read_export, read_export_batches
+from sources.raw import RawTable
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -159,3 +160,61 @@ def test_xlsx_typed_cells(tmp_path):
     assert raw.rows["Cost"].to_list() == ["1234.5", "0.1"]
     assert raw.rows["Day"].to_list()[0].startswith("2026-06-01")
     assert raw.totals["_row"].to_list() == [7]
+
+
+def _whole_or_error(path):
+    try:
+        return read_export(path)
+    except ValueError as exc:
+        return type(exc)
+
+
+def _batched_or_error(path, batch_rows):
+    try:
+        with read_export_batches(path, None, batch_rows) as batches:
+            return list(batches)
+    except ValueError as exc:
+        return type(exc)
+
+
+@pytest.mark.parametrize("path", sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".csv", ".tsv", ".txt")),
+                         ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_a_batched_read_gives_what_a_whole_read_gives(path):
+    """Every fixture export, two records a batch: the same rows (and row numbers), totals, notes and
+    preamble as read_export, or ReadWhole where it cannot be read in batches (legacy encodings,
+    UTF-16, old Mac line ends, no header)."""
+    whole = _whole_or_error(path)
+    try:
+        parts = _batched_or_error(path, 2)
+    except ReadWhole:
+        return
+    if not isinstance(whole, RawTable):
+        assert parts == whole   # the same error
+        return
+    if not parts:   # a header and nothing below it: no batch
+        assert whole.rows.height == whole.totals.height == 0
+        return
+    assert [p.preamble for p in parts] == [whole.preamble] * len(parts)
+    assert pl.concat([p.rows for p in parts]).equals(whole.rows)
+    assert pl.concat([p.totals for p in parts]).equals(whole.totals)
+    assert [n for p in parts for n in p.notes] == whole.notes
+
+
+def test_a_quoted_line_break_stays_in_its_batch(tmp_path):
+    export = tmp_path / "notes.csv"
+    export.write_text('Day,Note,Clicks\n2026-06-01,"first line\nsecond line",5\n' +
+                      "".join(f"2026-06-0{d},plain,{d}\n" for d in range(2, 8)))
+    parts = _batched_or_error(export, 2)
+    rows = pl.concat([p.rows for p in parts])
+    assert rows["Note"].to_list()[0] == "first line\nsecond line" and rows.height == 7
+    assert rows["_row"].to_list() == read_export(export).rows["_row"].to_list() == [2, 3, 4, 5, 6, 7, 8]
+
+
+def test_exports_that_must_be_read_whole(tmp_path):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("Giorno,Campagna,Clic\n2026-06-01,Città,5\n".encode("cp1252"))
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"Day,Campaign,Clicks\r2026-06-01,Brand,5\r")
+    for path in (latin, mac, FIXTURES / "google_ads" / "campaign_period_usd_utf16.csv"):
+        with pytest.raises(ReadWhole):
+            _batched_or_error(path, 2)
