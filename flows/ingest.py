@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,17 +18,20 @@ import schemas
 from flows.errors import LoadError, RoiError
 from flows.settings import Settings, SourceConfig, source_files
 from schemas.validate import split
-from sources.files import read_export
+from sources.files import ReadWhole, read_export, read_export_batches
+from sources.raw import RawTable
 from sources.registry import transform
-from transforms.context import SourceContext
+from transforms.context import Normalised, SourceContext
 from transforms.dates import parse_report_period
+from transforms.numbers import SAMPLE_ROWS
 from transforms.totals import reconcile
 from warehouse import build, db
 from warehouse.load import LoadRecord, insert_load, replace_window, sync_settings
 
 log = logging.getLogger("roi")
 KEEP_CELLS_ROWS = 200_000   # a file's raw cells are kept in memory up to this many rows
-PRUNE_BYTES = 32 << 20      # a bigger export is read in the columns its transform uses only
+PRUNE_BYTES = 32 << 20      # a bigger export is read in the columns its transform uses only ...
+BATCH_ROWS = 500_000        # ... and, where its transform allows, this many records at a time
 
 
 @dataclass
@@ -114,20 +117,27 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
     columns_used = getattr(module, "columns_used", None)
     for index, path in enumerate(paths):
         # A big export is read in the columns the transform uses only (its quarantined rows' cells
-        # are read again in full).
+        # are read again in full), in batches where the transform allows it.
         pruned = columns_used is not None and path.stat().st_size > PRUNE_BYTES
+        keep = (lambda header: columns_used(header, ctx)) if pruned else None
         with ThreadPoolExecutor(1) as pool:   # hashed (and archived) while it is parsed
             digest = pool.submit(_archive, settings, source, path) if settings.archive_raw else \
                 pool.submit(_digest, path)
-            raw = read_export(path, keep=(lambda header: columns_used(header, ctx)) if pruned else None)
-            result = module.normalise(raw, ctx)
+            batched = _normalise_in_batches(module, ctx, path, keep) if pruned and hasattr(module, "choices") \
+                else None
+            if batched is not None:
+                result, preamble, cells = *batched, None
+            else:
+                raw = read_export(path, keep=keep)
+                result, preamble = module.normalise(raw, ctx), raw.preamble
+                cells = raw.rows if not pruned and raw.rows.height <= KEEP_CELLS_ROWS else None
+                del raw   # the cells go before the frame gets its column (polars may copy it then)
         warnings += [f"{path.name}: {w}" for w in result.warnings]
-        keep_cells = not pruned and raw.rows.height <= KEEP_CELLS_ROWS
         file_data.append(FileData(
-            path=path, digest=digest.result(), raw_rows=raw.rows if keep_cells else None,
-            period=parse_report_period(raw.preamble), totals=result.totals, totals_label=result.totals_label))
+            path=path, digest=digest.result(), raw_rows=cells, period=parse_report_period(preamble),
+            totals=result.totals, totals_label=result.totals_label))
         frame = result.frame
-        del raw, result   # the cells go before the frame gets its column (polars may copy it then)
+        del result
         frames.append(frame.with_columns(pl.lit(index, pl.Int32).alias("_file")))
         del frame
         if spill and (spilled is not None or sum(f.height for f in frames) > SPILL_ROWS):
@@ -143,6 +153,43 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
     frame = pl.concat(frames, how="vertical") if frames else _empty(table)
     frame = _mark_superseded(table, frame)
     return Extracted(source=source, table=table, frame=frame, files=file_data, warnings=warnings)
+
+
+def _normalise_in_batches(module, ctx: SourceContext, path: Path, keep) -> tuple[Normalised, list[str]] | None:
+    """A big export read and normalised BATCH_ROWS records at a time, so that its cells are never
+    all in memory: its rows and totals (as one Normalised) and its preamble. What the transform
+    decides from the whole export (`module.choices`: decimal mark, date order) is decided on the
+    first batch and checked at the end on the rows that decide it. None (read it whole) when the
+    file cannot be read in batches or that check finds another choice."""
+    frames, heads, decisive, totals, warnings = [], [], [], [], []
+    shape: RawTable | None = None   # the first batch without its rows: preamble, header ...
+    try:
+        with read_export_batches(path, keep, BATCH_ROWS) as batches:
+            for raw in batches:
+                if shape is None:
+                    shape, chosen = replace(raw, rows=raw.rows.head(0), totals=raw.totals.head(0)), \
+                        module.choices(raw, ctx)
+                    pinned = replace(ctx, options={**ctx.options, **chosen})
+                seen = sum(h.height for h in heads)
+                if seen < SAMPLE_ROWS:
+                    heads.append(raw.rows.head(SAMPLE_ROWS - seen))
+                decisive.append(module.choice_rows(raw, ctx))
+                totals.append(raw.totals)
+                result = module.normalise(raw, pinned)
+                warnings += [w for w in result.warnings if w not in warnings]
+                frames.append(result.frame.rechunk())   # aligned chunks: adding _file copies nothing
+                del raw, result
+    except ReadWhole:
+        return None
+    if shape is None:
+        return None
+    whole = replace(shape, rows=pl.concat(heads + decisive), totals=pl.concat(totals))
+    if module.choices(whole, ctx) != chosen:
+        log.debug("%s: the first batch's choices differ from the whole export's: read whole", path)
+        return None
+    own = module.normalise(replace(whole, rows=shape.rows), pinned)   # the export's own totals row
+    return Normalised(frame=pl.concat(frames), totals=own.totals, totals_label=own.totals_label,
+                      warnings=warnings), shape.preamble
 
 
 SPILL_ROWS = 300_000   # a multi-file source with more normalised rows than this is kept on disk

@@ -143,6 +143,31 @@ def _metric_values(frame: pl.DataFrame, col: dict[str, str | None], decimal: str
     return values
 
 
+def choices(raw: RawTable, ctx: SourceContext) -> dict[str, str]:
+    """What normalise decides from the whole export, not row by row: the decimal mark (from the
+    totals and the first SAMPLE_ROWS rows) and the date order (from every distinct date cell),
+    unless roi.toml sets them. A batched read (flows.ingest) decides them on its first batch and
+    checks them at the end on the first rows plus the `choice_rows` of every batch."""
+    col, _ = find_export_columns(raw.header, ALIASES, CANONICAL, ctx.columns)
+    metric_cols = [col[m] for m, _ in METRICS if col[m]]
+    lang = language(raw.header, ALIASES)
+    decimal = ctx.options.get("decimal") or ("." if raw.typed_cells else infer_decimal(
+        pl.concat([raw.totals, raw.rows], how="diagonal_relaxed"), metric_cols, hint=decimal_hint(lang)))
+    date_col = col["day"] or col["week"] or col["month"]
+    order = ctx.options.get("date_order") or (
+        infer_date_order(raw.rows.get_column(date_col), "mdy" if lang == "en" else "dmy") if date_col else "dmy")
+    return {"decimal": decimal, "date_order": order}
+
+
+def choice_rows(raw: RawTable, ctx: SourceContext) -> pl.DataFrame:
+    """The rows of `raw` that `choices` reads besides the export's first rows: one per distinct date cell."""
+    col, _ = find_export_columns(raw.header, ALIASES, CANONICAL, ctx.columns)
+    date_col = col["day"] or col["week"] or col["month"]
+    if not date_col:
+        return raw.rows.head(0)
+    return raw.rows.unique(subset=[date_col], keep="first", maintain_order=True)
+
+
 def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     """Canonical ad_performance rows of one Google Ads report export (pure, no I/O)."""
     header = raw.header
@@ -151,12 +176,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     if raw.rows.height and not metric_cols:
         raise ValueError(f"{raw.path}: no Google Ads metric columns (Cost, Impr., Clicks) found — "
                          "is it a Google Ads report?")
-    lang = language(header, ALIASES)
-    decimal = ctx.options.get("decimal") or ("." if raw.typed_cells else infer_decimal(
-        pl.concat([raw.totals, raw.rows], how="diagonal_relaxed"), metric_cols, hint=decimal_hint(lang)))
-    date_col = col["day"] or col["week"] or col["month"]
-    order = ctx.options.get("date_order") or (
-        infer_date_order(raw.rows.get_column(date_col), "mdy" if lang == "en" else "dmy") if date_col else "dmy")
+    chosen = choices(raw, ctx)
+    decimal, order = chosen["decimal"], chosen["date_order"]
     period = parse_report_period(raw.preamble)
 
     frame = raw.rows

@@ -237,7 +237,7 @@ def _parse(series: pl.Series, decimal: str, percent: bool, integer: bool) -> pl.
 _COMMA_DECIMAL = [r"^[0-9]*(?:\.[0-9]{3})+,[0-9]*$", r"^[0-9]+(?:\.[0-9]{3}){2,}$", r"^[0-9]*,[0-9]+$"]
 _DOT_DECIMAL = [r"^[0-9]*(?:,[0-9]{3})+\.[0-9]*$", r"^[0-9]+(?:,[0-9]{3}){2,}$", r"^[0-9]*\.[0-9]+$"]
 _AMBIGUOUS = r"^[1-9][0-9]{0,2}[.,][0-9]{3}$"
-_SAMPLE_ROWS = 100_000   # rows examined: plenty of evidence, bounded time on huge files
+SAMPLE_ROWS = 100_000   # rows examined: plenty of evidence, bounded time on huge files
 
 
 def infer_decimal(frame: pl.DataFrame, columns: list[str], hint: str | None = None) -> str:
@@ -250,7 +250,7 @@ def infer_decimal(frame: pl.DataFrame, columns: list[str], hint: str | None = No
     present = [c for c in columns if c in frame.columns]
     if not present:
         return hint or "."
-    frame = frame.head(_SAMPLE_ROWS)
+    frame = frame.head(SAMPLE_ROWS)
     values = pl.concat(
         [frame.select(pl.col(c).cast(pl.Utf8).alias("v")).unique() for c in present]
     ).unique().drop_nulls()
