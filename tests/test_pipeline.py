@@ -1,6 +1,8 @@
 """The load path end to end without Prefect (`roi ingest`): counts, quarantine, idempotency, supersession."""
+import contextlib
 import datetime as dt
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -80,28 +82,92 @@ def test_a_bad_file_fails_alone(settings, tmp_path):
     assert query(settings, "SELECT status FROM ops.loads ORDER BY started_at") == [("failed",), ("succeeded",)]
 
 
-def test_a_big_export_read_in_its_used_columns_loads_the_same(settings, tmp_path, monkeypatch):
-    """Above PRUNE_BYTES only the columns the transform maps are parsed: same facts, same
-    quarantine, and a quarantined row's raw_row still holds every cell of the file (CTR too)."""
+def test_a_big_export_read_in_batches_of_its_used_columns_loads_the_same(settings, tmp_path, monkeypatch):
+    """Above PRUNE_BYTES an export is read BATCH_ROWS records at a time, in the columns the
+    transform maps only: same facts, same quarantine, and a quarantined row's raw_row still holds
+    every cell of the file (CTR too)."""
     import flows.ingest
     export = tmp_path / "with_ctr.csv"
     lines = (FIXTURES / "google_daily_v1.csv").read_text().splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("Day,"))
     export.write_text("\n".join(line + (",CTR" if i == at else ',"1,5%"' if i > at else "")
                                 for i, line in enumerate(lines)) + "\n")
-    widths, read_export = [], flows.ingest.read_export
-    monkeypatch.setattr(flows.ingest, "read_export", lambda path, keep=None: widths.append(
+    whole, batched = [], []
+    read_export, read_export_batches = flows.ingest.read_export, flows.ingest.read_export_batches
+    monkeypatch.setattr(flows.ingest, "read_export", lambda path, keep=None: whole.append(
         read_export(path, keep).rows.width) or read_export(path, keep))
+
+    @contextlib.contextmanager
+    def counted(path, keep, rows):
+        with read_export_batches(path, keep, rows) as batches:
+            yield (batched.append(batch.rows.height) or batch for batch in batches)
+
+    monkeypatch.setattr(flows.ingest, "read_export_batches", counted)
+    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", 2)
     results = []
     for prune_bytes in (1 << 40, 0):   # never pruned, then always
         monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", prune_bytes)
         [record] = ingest_files(settings, [export], "google_ads", "g")
         assert (record.status, record.rows_loaded, record.rows_quarantined) == ("succeeded", 3, 1)
+        assert record.totals_check is None   # the totals row, read in the last batch, adds up
         results.append((checksum(settings), query(settings, "SELECT row_number, reasons, raw_row FROM ops.quarantine")))
     assert results[0] == results[1]
-    assert widths == [11, 10, 11]   # _row + 10 cells; CTR skipped; all again for the quarantined row
+    assert whole == [11, 11]   # _row + 10 cells, whole; again for the batched read's quarantined row
+    assert sum(batched) == 4 and len(batched) >= 2 and max(batched) <= 2
     [(row, reasons, raw)] = results[1][1]
     assert '"CTR":"1,5%"' in str(raw) and "clicks: 'abc' is not a number" in reasons
+
+
+def test_a_batched_read_loads_a_big_italian_export_like_a_whole_one(settings, tmp_path, monkeypatch):
+    """Title and date-range lines, decimal commas, thousands dots and totals rows: the same
+    warehouse (facts, reconciled totals, window) whichever way the file is read."""
+    import flows.ingest
+    from bench import generate
+    export = generate.google_ads(tmp_path / "it.csv", 3_000, "it", messy=True)
+    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
+    seen = []
+    for batch_rows in (1 << 30, 700):   # one batch, then five
+        monkeypatch.setattr(flows.ingest, "BATCH_ROWS", batch_rows)
+        [record] = ingest_files(settings, [export], "google_ads", "g")
+        assert record.status == "succeeded", record.error
+        seen.append((record.rows_loaded, record.rows_quarantined, record.totals_check, record.window_start,
+                     record.window_end, checksum(settings)))
+    assert seen[0] == seen[1] and seen[0][:3] == (3_000, 0, None)
+
+
+def test_a_batched_read_takes_the_date_order_and_decimal_mark_from_the_whole_export(settings, tmp_path, monkeypatch):
+    """The first batch alone (days <= 12, '1,234') would read month-first dates and a thousands
+    comma; the whole export (a 25th, '2,50') says day-first and a decimal comma: the whole wins."""
+    import flows.ingest
+    export = tmp_path / "ambiguous.csv"
+    export.write_text("Day,Campaign,Campaign ID,Currency code,Impr.,Clicks,Cost\n"
+                      "05/01/2026,Brand,111,EUR,100,10,\"1,234\"\n"
+                      "06/01/2026,Brand,111,EUR,100,10,\"1,000\"\n"
+                      "25/01/2026,Brand,111,EUR,100,10,\"2,50\"\n")
+    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
+    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", 2)
+    [record] = ingest_files(settings, [export], "google_ads", "g")
+    assert record.status == "succeeded", record.error
+    assert query(settings, "SELECT date_start, spend FROM core.ad_performance ORDER BY 1") == [
+        (dt.date(2026, 1, 5), Decimal("1.234")), (dt.date(2026, 1, 6), Decimal("1.000")),
+        (dt.date(2026, 1, 25), Decimal("2.500"))]
+
+
+def test_a_restated_day_is_recorded_with_its_before_and_after(settings):
+    """v2 re-pulls 3 June: Brand 800 -> 900 impressions, 40 -> 45 clicks, 80 -> 90 spend, 4 -> 4.5
+    conversions, 400 -> 450 value (v1's other 3 June row was quarantined, so not counted before)."""
+    ingest_files(settings, [FIXTURES / "google_daily_v1.csv"], "google_ads", "g")
+    assert query(settings, "SELECT count(*) FROM ops.restatements") == [(0,)]   # nothing loaded before
+    [record] = ingest_files(settings, [FIXTURES / "google_daily_v2.csv"], "google_ads", "g")
+    assert query(settings, "SELECT load_id, source, date, metric, before, after FROM ops.restatements "
+                           "ORDER BY metric") == [
+        (record.load_id, "g", dt.date(2026, 6, 3), "clicks", 40.0, 45.0),
+        (record.load_id, "g", dt.date(2026, 6, 3), "conversion_value", 400.0, 450.0),
+        (record.load_id, "g", dt.date(2026, 6, 3), "conversions", 4.0, 4.5),
+        (record.load_id, "g", dt.date(2026, 6, 3), "impressions", 800.0, 900.0),
+        (record.load_id, "g", dt.date(2026, 6, 3), "spend", 80.0, 90.0)]
+    ingest_files(settings, [FIXTURES / "google_daily_v2.csv"], "google_ads", "g")   # the same again
+    assert query(settings, "SELECT count(*) FROM ops.restatements") == [(5,)]
 
 
 def test_each_loaded_export_is_archived_once_by_content(settings, tmp_path):

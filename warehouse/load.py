@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 import schemas
 
@@ -45,13 +46,11 @@ def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecor
         pl.lit(record.load_id).alias("load_id"), pl.lit(record.source).alias("source"),
         pl.lit(record.kind).alias("kind"), pl.col("row_number").cast(pl.Int64), "raw_row", "reasons",
         pl.lit(record.started_at).alias("quarantined_at"), "file")
-    # Arrow with string views: handed to DuckDB without converting the strings.
-    con.register("_roi_facts", facts.to_arrow(compat_level=pl.CompatLevel.newest()))
+    con.register("_roi_facts", arrow_stream(facts))
     con.register("_roi_rejected", rejected.to_arrow())
     con.execute("BEGIN TRANSACTION")
     try:
-        if table in RESTATED and record.window_start is not None:
-            _record_restatements(con, table, record)
+        restating = table in RESTATED and record.window_start is not None and _keep_day_sums(con, table, record)
         if window_col is None or record.window_start is None:
             if window_col is None:
                 con.execute(f"DELETE FROM core.{table} WHERE source = ?", [record.source])
@@ -67,6 +66,8 @@ def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecor
             [record.source, record.source, record.window_start, record.window_end])
         con.execute(f"INSERT INTO core.{table} ({', '.join(cols)}, load_id) "
                     f"SELECT {', '.join(cols)}, ?::VARCHAR FROM _roi_facts", [record.load_id])
+        if restating:
+            _record_restatements(con, table, record)
         # A row is quarantined once: the latest verdict on the same file line replaces earlier ones.
         con.execute("DELETE FROM ops.quarantine q USING _roi_rejected r WHERE q.source = r.source "
                     "AND q.file IS NOT DISTINCT FROM r.file AND q.row_number = r.row_number")
@@ -83,33 +84,54 @@ def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecor
     finally:
         con.unregister("_roi_facts")
         con.unregister("_roi_rejected")
+        con.execute("DROP TABLE IF EXISTS temp._roi_day_sums")
+
+
+SLICE_ROWS = 500_000
+
+
+def arrow_stream(frame: pl.DataFrame) -> pa.RecordBatchReader:
+    """`frame` as a stream of Arrow record batches (string views: DuckDB takes the strings as they
+    are), made a slice at a time: a column polars holds as one repeated value (source, a metric the
+    export lacks) is spelled out for one slice at a time, never for the whole frame."""
+    def batches():
+        for part in frame.iter_slices(SLICE_ROWS):
+            yield from part.to_arrow(compat_level=pl.CompatLevel.newest()).to_batches()
+    schema = frame.head(0).to_arrow(compat_level=pl.CompatLevel.newest()).schema
+    return pa.RecordBatchReader.from_batches(schema, batches())
 
 
 # Tables whose past days platforms revise, and the day-level metrics compared when a day is re-pulled.
 RESTATED = {"ad_performance": ("date_start", ["impressions", "clicks", "spend", "conversions", "conversion_value"])}
 
 
-def _record_restatements(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecord) -> None:
-    """Before a window is replaced, keep each day-metric whose value the new pull changes."""
+def _keep_day_sums(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecord) -> bool:
+    """Before a window is replaced, keep its day-metric sums (temp._roi_day_sums); False when the
+    window holds nothing yet (then nothing can have been restated)."""
     date_col, metrics = RESTATED[table]
-    before = con.execute(f"SELECT 1 FROM core.{table} WHERE source = ? AND {date_col} BETWEEN ? AND ? LIMIT 1",
-                         [record.source, record.window_start, record.window_end]).fetchone()
-    if before is None:   # nothing loaded yet in the window: nothing can have been restated
-        return
+    sums = ", ".join(f"sum({m})::DOUBLE AS {m}" for m in metrics)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _roi_day_sums AS SELECT {date_col} AS date, {sums} "
+                f"FROM core.{table} WHERE source = ? AND {date_col} BETWEEN ? AND ? GROUP BY 1",
+                [record.source, record.window_start, record.window_end])
+    return con.execute("SELECT count(*) FROM temp._roi_day_sums").fetchall()[0][0] > 0
+
+
+def _record_restatements(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecord) -> None:
+    """Once the window is replaced, keep each day-metric whose value the new pull changed."""
+    date_col, metrics = RESTATED[table]
     sums = ", ".join(f"sum({m})::DOUBLE AS {m}" for m in metrics)
     names = ", ".join(f"'{m}'" for m in metrics)
     con.execute(f"""
         INSERT INTO ops.restatements
-        WITH before AS (SELECT {date_col} AS date, {sums} FROM core.{table}
-                        WHERE source = ? AND {date_col} BETWEEN ? AND ? GROUP BY 1),
-             after AS (SELECT {date_col} AS date, {sums} FROM _roi_facts GROUP BY 1),
-             b AS (UNPIVOT before ON {", ".join(metrics)} INTO NAME metric VALUE value),
+        WITH after AS (SELECT {date_col} AS date, {sums} FROM core.{table}
+                       WHERE source = ? AND {date_col} BETWEEN ? AND ? AND load_id = ? GROUP BY 1),
+             b AS (UNPIVOT temp._roi_day_sums ON {", ".join(metrics)} INTO NAME metric VALUE value),
              a AS (UNPIVOT after ON {", ".join(metrics)} INTO NAME metric VALUE value)
         SELECT ?, ?, b.date, b.metric, b.value, coalesce(a.value, 0), ?
         FROM b LEFT JOIN a USING (date, metric)
         WHERE b.metric IN ({names}) AND b.value IS DISTINCT FROM coalesce(a.value, 0)
-        """, [record.source, record.window_start, record.window_end, record.load_id, record.source,
-              record.started_at])
+        """, [record.source, record.window_start, record.window_end, record.load_id, record.load_id,
+              record.source, record.started_at])
 
 
 def insert_load(con: duckdb.DuckDBPyConnection, record: LoadRecord) -> None:
