@@ -172,8 +172,8 @@ def _normalise_in_batches(module, ctx: SourceContext, path: Path, keep) -> tuple
                     pinned = replace(ctx, options={**ctx.options, **chosen})
                 seen = sum(h.height for h in heads)
                 if seen < SAMPLE_ROWS:
-                    heads.append(raw.rows.head(SAMPLE_ROWS - seen))
-                decisive.append(module.choice_rows(raw, ctx))
+                    heads.append(_detached(raw.rows.head(SAMPLE_ROWS - seen)))
+                decisive.append(_detached(module.choice_rows(raw, ctx)))
                 totals.append(raw.totals)
                 result = module.normalise(raw, pinned)
                 warnings += [w for w in result.warnings if w not in warnings]
@@ -183,13 +183,19 @@ def _normalise_in_batches(module, ctx: SourceContext, path: Path, keep) -> tuple
         return None
     if shape is None:
         return None
-    whole = replace(shape, rows=pl.concat(heads + decisive), totals=pl.concat(totals))
+    whole = replace(shape, rows=pl.concat(heads + decisive, how="diagonal"), totals=pl.concat(totals))
     if module.choices(whole, ctx) != chosen:
         log.debug("%s: the first batch's choices differ from the whole export's: read whole", path)
         return None
     own = module.normalise(replace(whole, rows=shape.rows), pinned)   # the export's own totals row
     return Normalised(frame=pl.concat(frames), totals=own.totals, totals_label=own.totals_label,
                       warnings=warnings), shape.preamble
+
+
+def _detached(frame: pl.DataFrame) -> pl.DataFrame:
+    """A copy of `frame` that shares no memory with it: a slice of polars strings would keep the
+    whole batch's string buffers alive."""
+    return pl.from_arrow(frame.to_arrow(compat_level=pl.CompatLevel.oldest()))
 
 
 SPILL_ROWS = 300_000   # a multi-file source with more normalised rows than this is kept on disk
@@ -269,7 +275,7 @@ def load(settings: Settings, extracted: Extracted, window: tuple[dt.date, dt.dat
         raise LoadError(f"{source.name}: {record.totals_check} — the export does not add up "
                         "(strict_totals = true); re-export the report")
     current = frame.filter(~pl.col("_superseded")) if frame["_superseded"].any() else frame
-    result = split(table, current.with_columns(_row_keys(current)).drop("_file", "_superseded"),
+    result = split(table, current.with_columns(_row_key()).drop("_file", "_superseded"),
                    today(settings))
     record.rows_in = frame.height
     record.rows_duplicate = result.duplicates + (frame.height - current.height)
@@ -339,9 +345,9 @@ def _mark_superseded(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns((pl.col("_file") < pl.col("_file").max().over(key)).alias("_superseded"))
 
 
-def _row_keys(frame: pl.DataFrame) -> pl.Series:
+def _row_key() -> pl.Expr:
     """A row key unique across files: file index * 1e9 + the row's line."""
-    return (frame["_file"].cast(pl.Int64) * 1_000_000_000 + frame["_row"].cast(pl.Int64)).alias("_row")
+    return (pl.col("_file").cast(pl.Int64) * 1_000_000_000 + pl.col("_row").cast(pl.Int64)).alias("_row")
 
 
 def _quarantine_rows(extracted: Extracted, bad: pl.DataFrame) -> pl.DataFrame:

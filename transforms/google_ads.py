@@ -160,12 +160,12 @@ def choices(raw: RawTable, ctx: SourceContext) -> dict[str, str]:
 
 
 def choice_rows(raw: RawTable, ctx: SourceContext) -> pl.DataFrame:
-    """The rows of `raw` that `choices` reads besides the export's first rows: one per distinct date cell."""
+    """The cells of `raw` that `choices` reads besides the export's first rows: its distinct date cells."""
     col, _ = find_export_columns(raw.header, ALIASES, CANONICAL, ctx.columns)
     date_col = col["day"] or col["week"] or col["month"]
     if not date_col:
-        return raw.rows.head(0)
-    return raw.rows.unique(subset=[date_col], keep="first", maintain_order=True)
+        return raw.rows.select([])
+    return raw.rows.select(pl.col(date_col).unique(maintain_order=True))
 
 
 def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
