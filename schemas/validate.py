@@ -83,7 +83,12 @@ def _shared_keys(table: str, frame: pl.DataFrame) -> bool:
     key = getattr(schemas.MODELS[table].Config, "unique", None)
     if not key:
         return True
-    hashes = frame.select(key).hash_rows().sort()   # equal hashes end up side by side (less memory than a set)
+    # Columns with one value in every row (the source, an id level the report lacks) decide nothing.
+    same = frame.select(pl.col(c).eq_missing(pl.col(c).first()).all() for c in key).row(0, named=True)
+    varying = [c for c in key if not same[c]]
+    if not varying:
+        return frame.height > 1
+    hashes = frame.select(varying).hash_rows().sort()   # equal hashes end up side by side (less memory than a set)
     return bool((hashes.slice(1) == hashes.slice(0, max(len(hashes) - 1, 0))).any())
 
 

@@ -283,7 +283,9 @@ def _error_lists(reasons: pl.Series) -> pl.Series:
     """Lists are built only for the rows with a reason (usually few); the others share one empty list."""
     frame = reasons.struct.unnest()
     failing = frame.select(pl.any_horizontal(pl.all().is_not_null())).to_series().fill_null(False)
+    empty = pl.Series([[]], dtype=pl.List(pl.Utf8))
+    if not failing.any():
+        return empty.new_from_index(0, len(reasons))
     lists = frame.filter(failing).select(pl.concat_list(pl.all()).list.drop_nulls()).to_series()
     slot = pl.select(pl.when(failing).then(failing.cum_sum()).otherwise(0)).to_series()
-    empty = pl.Series([[]], dtype=pl.List(pl.Utf8))
     return pl.concat([empty, lists]).gather(slot)
