@@ -220,20 +220,28 @@ def _layout(path: Path, data: bytes | mmap.mmap, encoding: str, start: int, stri
                    delimiter=delimiter, body_at=start + spans[header_at][1] + 1, first_row=header_at + 2)
 
 
+def _csv_options(layout: _Layout, skip_lines: int) -> dict:
+    """polars' CSV options for the records of an export: every cell as text."""
+    return dict(has_header=False, skip_lines=skip_lines, separator=layout.delimiter, quote_char='"',
+                infer_schema=False, schema={f"c{i}": pl.Utf8 for i in range(len(layout.names))},
+                truncate_ragged_lines=True, raise_if_empty=False, missing_columns="insert")
+
+
+def _unreadable(path: Path, exc: pl.exceptions.ComputeError, strict: bool) -> Exception:
+    """What polars' parse error means: invalid UTF-8 (read the file in a legacy encoding) or a
+    quoted cell that never closes."""
+    if strict and "utf-8" in str(exc).lower():
+        return _NotUtf8()
+    return ValueError(f"{path}: a quoted cell is never closed (a stray \" or a cut file) — export the report again")
+
+
 def _parse(path: Path, source: str | bytes, layout: _Layout, skip_lines: int, strict: bool) -> pl.DataFrame:
     """The records of `source` (a path or bytes) after `skip_lines` lines: the kept columns, as text."""
     try:
-        frame = pl.read_csv(
-            source, has_header=False, skip_lines=skip_lines, separator=layout.delimiter,
-            quote_char='"', infer_schema=False, schema={f"c{i}": pl.Utf8 for i in range(len(layout.names))},
-            columns=layout.kept, truncate_ragged_lines=True,
-            encoding="utf8" if strict else "utf8-lossy", raise_if_empty=False, missing_columns="insert",
-        )
+        frame = pl.read_csv(source, columns=layout.kept, encoding="utf8" if strict else "utf8-lossy",
+                            **_csv_options(layout, skip_lines))
     except pl.exceptions.ComputeError as exc:
-        if strict and "utf-8" in str(exc).lower():
-            raise _NotUtf8() from None
-        raise ValueError(f"{path}: a quoted cell is never closed (a stray \" or a cut file) — "
-                         "export the report again") from None
+        raise _unreadable(path, exc, strict) from None
     frame.columns = [layout.names[i] for i in layout.kept]
     return frame
 
@@ -272,47 +280,41 @@ class ReadWhole(Exception):
 @contextlib.contextmanager
 def read_export_batches(path: str | Path, keep: Callable[[list[str]], list[str]] | None,
                         batch_rows: int) -> Iterator[Iterator[RawTable]]:
-    """A plain UTF-8 CSV export read `batch_rows` records at a time, so that a
-    big file's cells are never all in memory: each batch is a RawTable of the same preamble and
-    header whose `_row` numbers continue the previous one's. Raises ReadWhole (also while
-    iterating: an invalid UTF-8 byte further down) when the file must be read with read_export."""
+    """A plain UTF-8 CSV export read `batch_rows` records at a time, so that a big file's cells
+    are never all in memory: each batch is a RawTable of the same preamble and header whose `_row`
+    numbers continue the previous one's. Raises ReadWhole (also while iterating: an invalid UTF-8
+    byte further down) when the file must be read with read_export."""
     path = Path(path)
     try:
-        fh = open(path, "rb")
+        with open(path, "rb") as fh, _mapped(fh) as data:
+            if data[:4] == b"PK\x03\x04" or data[:8] == _OLE_MAGIC or data[:HEAD_BYTES].find(b"\r") != -1:
+                raise ReadWhole()
+            utf8, encoding, start = _to_utf8(path, data)
+            if encoding not in ("utf-8?", "utf-8-sig") or utf8 is not data:
+                raise ReadWhole()
+            try:
+                layout = _layout(path, data, "utf-8", start, True, keep)
+            except _NotUtf8:
+                raise ReadWhole() from None
+            if isinstance(layout, RawTable):
+                raise ReadWhole()
+            skip_lines = data[:layout.body_at].count(b"\n")
     except OSError as exc:
         raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions") from None
-    with fh, _mapped(fh) as data:
-        if data[:4] == b"PK\x03\x04" or data[:8] == _OLE_MAGIC or data[:HEAD_BYTES].find(b"\r") != -1:
-            raise ReadWhole()
-        utf8, encoding, start = _to_utf8(path, data)
-        if encoding not in ("utf-8?", "utf-8-sig") or utf8 is not data:
-            raise ReadWhole()
-        try:
-            layout = _layout(path, data, "utf-8", start, True, keep)
-        except _NotUtf8:
-            raise ReadWhole() from None
-        if isinstance(layout, RawTable):
-            raise ReadWhole()
-        yield _batches(path, data, layout, batch_rows)
+    yield _batches(path, layout, skip_lines, batch_rows)
 
 
-def _batches(path: Path, data: mmap.mmap, layout: _Layout, batch_rows: int) -> Iterator[RawTable]:
+def _batches(path: Path, layout: _Layout, skip_lines: int, batch_rows: int) -> Iterator[RawTable]:
     names = [layout.names[i] for i in layout.kept]
-    records = pl.scan_csv(
-        path, has_header=False, skip_lines=data[:layout.body_at].count(b"\n"), separator=layout.delimiter,
-        quote_char='"', infer_schema=False, schema={f"c{i}": pl.Utf8 for i in range(len(layout.names))},
-        truncate_ragged_lines=True, encoding="utf8", raise_if_empty=False, missing_columns="insert",
-    ).select([f"c{i}" for i in layout.kept])
+    records = pl.scan_csv(path, encoding="utf8", **_csv_options(layout, skip_lines)) \
+        .select([f"c{i}" for i in layout.kept]).collect_batches(chunk_size=batch_rows)
     row = layout.first_row
-    batches = records.collect_batches(chunk_size=batch_rows)
     while True:
         try:
-            frame = next(batches, None)
+            frame = next(records, None)
         except pl.exceptions.ComputeError as exc:
-            if "utf-8" in str(exc).lower():
-                raise ReadWhole() from None
-            raise ValueError(f"{path}: a quoted cell is never closed (a stray \" or a cut file) — "
-                             "export the report again") from None
+            error = _unreadable(path, exc, strict=True)
+            raise (ReadWhole() if isinstance(error, _NotUtf8) else error) from None
         if frame is None:
             return
         frame.columns = names

@@ -218,3 +218,14 @@ def test_exports_that_must_be_read_whole(tmp_path):
     for path in (latin, mac, FIXTURES / "google_ads" / "campaign_period_usd_utf16.csv"):
         with pytest.raises(ReadWhole):
             _batched_or_error(path, 2)
+
+
+def test_an_unclosed_quote_reads_the_same_in_batches(tmp_path):
+    export = tmp_path / "cut.csv"
+    export.write_text('Day,Note,Clicks\n2026-06-01,plain,5\n2026-06-02,plain,6\n2026-06-03,"cut off,7\n'
+                      "2026-06-04,plain,8\n")
+    whole, parts = _whole_or_error(export), _batched_or_error(export, 1)
+    if isinstance(whole, RawTable):
+        assert pl.concat([p.rows for p in parts]).equals(whole.rows)
+    else:
+        assert parts == whole == ValueError
