@@ -93,6 +93,8 @@ def restatement(base: str, nightly: str, folder: str) -> dict:
     work = Path(folder)
     warehouse = _fresh(work / "roi.duckdb")
     shutil.copyfile(base, warehouse)
+    with open(warehouse, "rb+") as fh:   # a warehouse on disk, as a user's is: else DuckDB's first
+        os.fsync(fh.fileno())             # commit would flush this fresh 100 MB copy
     settings = load_settings(_config(work, warehouse), check_secrets=False)
     start = time.perf_counter()
     record = ingest_files(settings, [Path(nightly)], "google_ads", None)[0]
