@@ -186,12 +186,12 @@ def build(
 
 def ensure(con: duckdb.DuckDBPyConnection) -> bool:
     """Builds only when the files changed since the last build (or a view is missing); True if built."""
-    names = {v.name for v in load_views()}
+    views = {v.name for v in load_views() if v.kind == "VIEW"}
     try:
         row = con.execute("SELECT value FROM ops.settings WHERE key = ?", [HASH_KEY]).fetchone()
     except duckdb.CatalogException:
         row = None
-    if row is not None and row[0] == files_hash() and names <= _existing(con):
+    if row is not None and row[0] == files_hash() and views <= _existing_views(con):
         return False
     build(con)
     return True
@@ -237,16 +237,12 @@ def _has_view_schemas(con: duckdb.DuckDBPyConnection) -> bool:
     ).fetchone()[0] > 0
 
 
-def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
+def _existing_views(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The views of stg/int/marts (information_schema answers at once; the macros' catalog,
+    duckdb_functions(), lists every built-in function and is read only when building)."""
     schemas = ", ".join(f"'{s}'" for s in VIEW_SCHEMAS)
-    rows = con.execute(
-        f"SELECT schema_name || '.' || view_name FROM duckdb_views() "
-        f"WHERE NOT internal AND database_name = current_database() AND schema_name IN ({schemas}) "
-        f"UNION ALL "
-        f"SELECT DISTINCT schema_name || '.' || function_name FROM duckdb_functions() "
-        f"WHERE function_type IN ('macro', 'table_macro') AND database_name = current_database() "
-        f"AND schema_name IN ({schemas})"
-    ).fetchall()
+    rows = con.execute(f"SELECT table_schema || '.' || table_name FROM information_schema.views "
+                       f"WHERE table_catalog = current_database() AND table_schema IN ({schemas})").fetchall()
     return {r[0] for r in rows}
 
 
