@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -155,7 +156,8 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
     return Extracted(source=source, table=table, frame=frame, files=file_data, warnings=warnings)
 
 
-def _normalise_in_batches(module, ctx: SourceContext, path: Path, keep) -> tuple[Normalised, list[str]] | None:
+def _normalise_in_batches(module, ctx: SourceContext, path: Path,
+                          keep: Callable[[list[str]], list[str]]) -> tuple[Normalised, list[str]] | None:
     """A big export read and normalised BATCH_ROWS records at a time, so that its cells are never
     all in memory: its rows and totals (as one Normalised) and its preamble. What the transform
     decides from the whole export (`module.choices`: decimal mark, date order) is decided on the
@@ -167,8 +169,8 @@ def _normalise_in_batches(module, ctx: SourceContext, path: Path, keep) -> tuple
         with read_export_batches(path, keep, BATCH_ROWS) as batches:
             for raw in batches:
                 if shape is None:
-                    shape, chosen = replace(raw, rows=raw.rows.head(0), totals=raw.totals.head(0)), \
-                        module.choices(raw, ctx)
+                    shape = replace(raw, rows=raw.rows.head(0), totals=raw.totals.head(0))
+                    chosen = module.choices(raw, ctx)
                     pinned = replace(ctx, options={**ctx.options, **chosen})
                 seen = sum(h.height for h in heads)
                 if seen < SAMPLE_ROWS:

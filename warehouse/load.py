@@ -87,7 +87,7 @@ def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecor
         con.execute("DROP TABLE IF EXISTS temp._roi_day_sums")
 
 
-SLICE_ROWS = 500_000
+SLICE_ROWS = 500_000   # rows per Arrow record batch handed to DuckDB
 
 
 def arrow_stream(frame: pl.DataFrame) -> pa.RecordBatchReader:
