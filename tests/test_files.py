@@ -229,3 +229,19 @@ def test_an_unclosed_quote_reads_the_same_in_batches(tmp_path):
         assert pl.concat([p.rows for p in parts]).equals(whole.rows)
     else:
         assert parts == whole == ValueError
+
+
+def test_a_legacy_byte_far_below_the_head_sends_the_batched_read_back_to_a_whole_one(tmp_path):
+    """The head (64 KiB) is valid UTF-8, a cp1252 'à' sits in the last record: the batched read
+    gives up with ReadWhole once it meets it, and read_export reads the file as cp1252."""
+    export = tmp_path / "late.csv"
+    rows = "".join(f"2026-06-01,Campaign {i},{i}\n" for i in range(5_000))
+    export.write_bytes(("Day,Campaign,Clicks\n" + rows).encode() + "2026-06-02,Città,7\n".encode("cp1252"))
+    read = []
+    with read_export_batches(export, None, 1_000) as batches:
+        with pytest.raises(ReadWhole):
+            for batch in batches:
+                read.append(batch.rows.height)
+    assert sum(read) >= 1_000   # it had read batches before it met the byte
+    whole = read_export(export)
+    assert whole.encoding == "cp1252" and whole.rows["Campaign"].to_list()[-1] == "Città"

@@ -153,6 +153,20 @@ def test_a_batched_read_takes_the_date_order_and_decimal_mark_from_the_whole_exp
         (dt.date(2026, 1, 25), Decimal("2.500"))]
 
 
+def test_a_big_export_that_turns_out_not_utf8_is_loaded_whole(settings, tmp_path, monkeypatch):
+    import flows.ingest
+    export = tmp_path / "late.csv"
+    rows = "".join(f"2026-06-01,Campaign {i},{i},5\n" for i in range(5_000))
+    export.write_bytes(("Day,Campaign,Campaign ID,Clicks\n" + rows).encode()
+                       + "2026-06-02,Città,9999,7\n".encode("cp1252"))
+    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
+    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", 1_000)
+    [record] = ingest_files(settings, [export], "google_ads", "g")
+    assert (record.status, record.rows_loaded) == ("succeeded", 5_001), record.error
+    assert query(settings, "SELECT campaign_name, clicks FROM core.ad_performance WHERE campaign_id = '9999'") == \
+        [("Città", 7)]
+
+
 def test_a_restated_day_is_recorded_with_its_before_and_after(settings):
     """v2 re-pulls 3 June: Brand 800 -> 900 impressions, 40 -> 45 clicks, 80 -> 90 spend, 4 -> 4.5
     conversions, 400 -> 450 value (v1's other 3 June row was quarantined, so not counted before)."""
