@@ -301,10 +301,10 @@ def read_export_batches(path: str | Path, keep: Callable[[list[str]], list[str]]
             skip_lines = data[:layout.body_at].count(b"\n")
     except OSError as exc:
         raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions") from None
-    yield _batches(path, layout, skip_lines, batch_rows)
+    yield _batches(path, layout, skip_lines, batch_rows, "utf-8" if encoding == "utf-8?" else encoding)
 
 
-def _batches(path: Path, layout: _Layout, skip_lines: int, batch_rows: int) -> Iterator[RawTable]:
+def _batches(path: Path, layout: _Layout, skip_lines: int, batch_rows: int, encoding: str) -> Iterator[RawTable]:
     names = [layout.names[i] for i in layout.kept]
     records = pl.scan_csv(path, encoding="utf8", **_csv_options(layout, skip_lines)) \
         .select([f"c{i}" for i in layout.kept]).collect_batches(chunk_size=batch_rows)
@@ -318,7 +318,7 @@ def _batches(path: Path, layout: _Layout, skip_lines: int, batch_rows: int) -> I
         if frame is None:
             return
         frame.columns = names
-        yield _split(path, _numbered(frame, row), names, layout.preamble, "utf-8", layout.delimiter,
+        yield _split(path, _numbered(frame, row), names, layout.preamble, encoding, layout.delimiter,
                      typed_cells=False)
         row += frame.height
 

@@ -194,7 +194,8 @@ def test_a_batched_read_gives_what_a_whole_read_gives(path):
     if not parts:   # a header and nothing below it: no batch
         assert whole.rows.height == whole.totals.height == 0
         return
-    assert [p.preamble for p in parts] == [whole.preamble] * len(parts)
+    assert [(p.preamble, p.encoding, p.delimiter) for p in parts] == [(whole.preamble, whole.encoding,
+                                                                       whole.delimiter)] * len(parts)
     assert pl.concat([p.rows for p in parts]).equals(whole.rows)
     assert pl.concat([p.totals for p in parts]).equals(whole.totals)
     assert [n for p in parts for n in p.notes] == whole.notes
