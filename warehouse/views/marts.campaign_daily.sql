@@ -33,6 +33,11 @@ summed AS (
     FROM ad_days
     GROUP BY date, channel, source, platform, account_id, campaign_id
 ),
+rated AS (   -- no costs, leads, orders or email here: the ratios that need them are left out
+    SELECT *, int.kpi_ratios(spend, impressions, clicks, conversions, conversion_value, NULL, NULL, NULL, NULL,
+                             engagements, NULL, NULL, NULL) AS ratios
+    FROM summed
+),
 final AS (
     SELECT
         date,
@@ -54,14 +59,14 @@ final AS (
         reach,
         engagements,
         video_views,
-        clicks / nullif(impressions, 0) AS ctr,
-        spend / nullif(clicks, 0) AS cpc,
-        spend * 1000 / nullif(impressions, 0) AS cpm,
-        conversions / nullif(clicks, 0) AS conversion_rate,
-        spend / nullif(conversions, 0) AS cpa,
-        conversion_value / nullif(spend, 0) AS roas,
-        engagements / nullif(impressions, 0) AS engagement_rate
-    FROM summed
+        ratios.ctr,
+        ratios.cpc,
+        ratios.cpm,
+        ratios.conversion_rate,
+        ratios.cpa,
+        ratios.roas,
+        ratios.engagement_rate
+    FROM rated
     CROSS JOIN stg.reporting_currency AS reporting
 )
 SELECT * FROM final

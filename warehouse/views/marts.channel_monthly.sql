@@ -52,19 +52,9 @@ final AS (
         summed.email_delivered,
         summed.email_unique_opens,
         summed.email_unique_clicks,
-        summed.clicks / nullif(summed.impressions, 0) AS ctr,
-        summed.spend / nullif(summed.clicks, 0) AS cpc,
-        summed.spend * 1000 / nullif(summed.impressions, 0) AS cpm,
-        summed.conversions / nullif(summed.clicks, 0) AS conversion_rate,
-        summed.spend / nullif(summed.conversions, 0) AS cpa,
-        summed.conversion_value / nullif(summed.spend, 0) AS roas,
-        summed.total_cost / nullif(summed.leads, 0) AS cpl,
-        summed.total_cost / nullif(summed.customers, 0) AS cac,
-        (summed.revenue - summed.total_cost) * 100 / nullif(summed.total_cost, 0) AS roi_pct,
-        summed.customers / nullif(summed.leads, 0) AS lead_to_customer_rate,
-        summed.engagements / nullif(summed.impressions, 0) AS engagement_rate,
-        summed.email_unique_opens / nullif(summed.email_delivered, 0) AS open_rate,
-        summed.email_unique_clicks / nullif(summed.email_delivered, 0) AS click_rate
+        unnest(int.kpi_ratios(summed.spend, summed.impressions, summed.clicks, summed.conversions, summed.conversion_value,
+                              summed.total_cost, summed.leads, summed.customers, summed.revenue, summed.engagements,
+                              summed.email_delivered, summed.email_unique_opens, summed.email_unique_clicks))
     FROM summed
     CROSS JOIN stg.reporting_currency AS reporting
     LEFT JOIN stg.channels AS channels ON channels.channel = summed.channel

@@ -63,6 +63,11 @@ summed AS (
     FROM measured
     GROUP BY source, goal_id
 ),
+rated AS (   -- engagements are no goal KPI
+    SELECT *, int.kpi_ratios(spend, impressions, clicks, conversions, conversion_value, total_cost, leads, customers,
+                             revenue, NULL, email_delivered, email_unique_opens, email_unique_clicks) AS ratios
+    FROM summed
+),
 valued AS (
     SELECT
         goals.*,
@@ -75,21 +80,21 @@ valued AS (
             WHEN 'conversions' THEN s.conversions
             WHEN 'clicks' THEN s.clicks
             WHEN 'impressions' THEN s.impressions
-            WHEN 'roi_pct' THEN (s.revenue - s.total_cost) * 100 / nullif(s.total_cost, 0)
-            WHEN 'roas' THEN s.conversion_value / nullif(s.spend, 0)
-            WHEN 'cpl' THEN s.total_cost / nullif(s.leads, 0)
-            WHEN 'cac' THEN s.total_cost / nullif(s.customers, 0)
-            WHEN 'cpa' THEN s.spend / nullif(s.conversions, 0)
-            WHEN 'cpc' THEN s.spend / nullif(s.clicks, 0)
-            WHEN 'cpm' THEN s.spend * 1000 / nullif(s.impressions, 0)
-            WHEN 'ctr' THEN s.clicks / nullif(s.impressions, 0)
-            WHEN 'conversion_rate' THEN s.conversions / nullif(s.clicks, 0)
-            WHEN 'lead_to_customer_rate' THEN s.customers / nullif(s.leads, 0)
-            WHEN 'open_rate' THEN s.email_unique_opens / nullif(s.email_delivered, 0)
-            WHEN 'click_rate' THEN s.email_unique_clicks / nullif(s.email_delivered, 0)
+            WHEN 'roi_pct' THEN s.ratios.roi_pct
+            WHEN 'roas' THEN s.ratios.roas
+            WHEN 'cpl' THEN s.ratios.cpl
+            WHEN 'cac' THEN s.ratios.cac
+            WHEN 'cpa' THEN s.ratios.cpa
+            WHEN 'cpc' THEN s.ratios.cpc
+            WHEN 'cpm' THEN s.ratios.cpm
+            WHEN 'ctr' THEN s.ratios.ctr
+            WHEN 'conversion_rate' THEN s.ratios.conversion_rate
+            WHEN 'lead_to_customer_rate' THEN s.ratios.lead_to_customer_rate
+            WHEN 'open_rate' THEN s.ratios.open_rate
+            WHEN 'click_rate' THEN s.ratios.click_rate
         END)::DOUBLE AS current_value
     FROM goals
-    JOIN summed AS s ON s.source = goals.source AND s.goal_id = goals.goal_id
+    JOIN rated AS s ON s.source = goals.source AND s.goal_id = goals.goal_id
 ),
 progress AS (
     SELECT
