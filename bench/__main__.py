@@ -101,6 +101,7 @@ def plan(rows: int, data: Path) -> tuple[dict[str, Task], list[Measure], dict[st
     tasks = {t.name: t for t in [
         Task("duckdb_csv:en", lambda: {"csv": str(p["en"]), "db": str(work / "ref" / "ref.duckdb"),
                                        "types": "GOOGLE_TYPES"}),
+        Task("duckdb_canonical:en", lambda: {"csv": str(p["en"]), "db": str(work / "canonical" / "roi.duckdb")}),
         Task("roi_ingest:en", lambda: {"csv": str(p["en"]), "folder": str(work / "en")}),
         Task("roi_ingest:it", lambda: {"csv": str(p["it"]), "folder": str(work / "it")}),
         Task("dlt_merge:en", lambda: {"csv": str(p["en"]), "folder": str(work / "dlt")}),
@@ -167,6 +168,13 @@ def plan(rows: int, data: Path) -> tuple[dict[str, Task], list[Measure], dict[st
                 ["cli:ingest_small"], lambda t: t["cli:ingest_small"].median(), "s", ("<=", 2),
                 lambda t: "Prefect imported: "
                           f"{'yes' if any(s['prefect_imported'] for s in t['cli:ingest_small'].samples) else 'no'}"),
+        Measure("duckdb_canonical", "DuckDB alone: its typed read_csv inserted straight into core.ad_performance "
+                "(22 columns) ÷ its CTAS (14)", ["duckdb_canonical:en", "duckdb_csv:en"],
+                ratio("duckdb_canonical:en", "duckdb_csv:en"), "x", None,
+                lambda t: f"{_fmt(t['duckdb_canonical:en'].median())} vs {_fmt(t['duckdb_csv:en'].median())}"),
+        Measure("ingest_vs_canonical", "`roi ingest` (English) ÷ DuckDB alone into core.ad_performance",
+                ["roi_ingest:en", "duckdb_canonical:en"], ratio("roi_ingest:en", "duckdb_canonical:en"), "x", None,
+                lambda t: f"{_fmt(t['roi_ingest:en'].median())} vs {_fmt(t['duckdb_canonical:en'].median())}"),
         Measure("pandas", f"pandas read_csv + to_sql (SQLAlchemy) ÷ DuckDB CTAS, at {small:,} rows",
                 ["pandas_to_sql:small", "duckdb_csv:small"], ratio("pandas_to_sql:small", "duckdb_csv:small"), "x",
                 None, lambda t: f"{_fmt(t['pandas_to_sql:small'].median())} vs "

@@ -52,3 +52,16 @@ def test_json_output(tmp_path):
     assert "| measurement |" in done.stdout
     benchmarks = ROOT / "BENCHMARKS.md"
     assert not benchmarks.exists() or "Rows: 2,000 ·" not in benchmarks.read_text()   # --json leaves it alone
+
+
+def test_duckdb_alone_loads_the_same_rows_into_our_table(tmp_path):
+    """The floor measurement stores every row of the English export in core.ad_performance."""
+    from bench.tasks import duckdb_canonical
+    csv = generate.google_ads(tmp_path / "en.csv", 2_000)
+    result = duckdb_canonical(str(csv), str(tmp_path / "floor" / "roi.duckdb"))
+    assert result["rows"] == 2_000 and result["seconds"] > 0
+    import duckdb
+    with duckdb.connect(str(tmp_path / "floor" / "roi.duckdb"), read_only=True) as con:
+        spend, days = con.execute("SELECT sum(spend), count(DISTINCT date_start) FROM core.ad_performance").fetchone()
+    frame = _normalise(csv).frame
+    assert float(spend) == round(frame["spend"].sum(), 6) and days == frame["date_start"].n_unique()
