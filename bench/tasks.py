@@ -53,7 +53,8 @@ def duckdb_csv(csv: str, db: str, types: str) -> dict:
     return {"seconds": time.perf_counter() - start, "rows": rows}
 
 
-# The clean English Google Ads export projected onto core.ad_performance's columns, in SQL only.
+# The clean English Google Ads export projected onto core.ad_performance's columns (in the order of
+# schemas.columns, then load_id), in SQL only.
 GOOGLE_CANONICAL = """
     'google_ads', 'google_ads', "Day", "Day", '', NULL, "Campaign ID"::VARCHAR, "Campaign",
     "Ad group ID"::VARCHAR, "Ad group", '', NULL, "Currency code", "Impr.", "Clicks", "Cost", "Conversions",
@@ -66,6 +67,7 @@ def duckdb_canonical(csv: str, db: str) -> dict:
     no validation, no quarantine. The schema is built before the clock starts."""
     import duckdb
 
+    import schemas
     from bench import generate
     from warehouse import build
     spec = "{" + ", ".join(f"'{k}': '{v}'" for k, v in generate.GOOGLE_TYPES.items()) + "}"
@@ -75,7 +77,8 @@ def duckdb_canonical(csv: str, db: str) -> dict:
     con.close()
     start = time.perf_counter()
     con = duckdb.connect(db)
-    con.execute(f"INSERT INTO core.ad_performance SELECT {GOOGLE_CANONICAL} "
+    columns = ", ".join(schemas.columns("ad_performance") + ["load_id"])
+    con.execute(f"INSERT INTO core.ad_performance ({columns}) SELECT {GOOGLE_CANONICAL} "
                 f"FROM read_csv(?, header = true, columns = {spec})", [csv])
     rows = con.execute("SELECT count(*) FROM core.ad_performance").fetchone()[0]
     con.close()
