@@ -125,6 +125,9 @@ def test_a_batched_read_loads_a_big_italian_export_like_a_whole_one(settings, tm
     from bench import generate
     export = generate.google_ads(tmp_path / "it.csv", 3_000, "it", messy=True)
     monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
+    batched, normalise_in_batches = [], flows.ingest._normalise_in_batches
+    monkeypatch.setattr(flows.ingest, "_normalise_in_batches", lambda *args: batched.append(
+        normalise_in_batches(*args)) or batched[-1])
     seen = []
     for batch_rows in (1 << 30, 700):   # one batch, then five
         monkeypatch.setattr(flows.ingest, "BATCH_ROWS", batch_rows)
@@ -133,6 +136,7 @@ def test_a_batched_read_loads_a_big_italian_export_like_a_whole_one(settings, tm
         seen.append((record.rows_loaded, record.rows_quarantined, record.totals_check, record.window_start,
                      record.window_end, checksum(settings)))
     assert seen[0] == seen[1] and seen[0][:3] == (3_000, 0, None)
+    assert all(result is not None for result in batched) and len(batched) == 2   # read in batches both times
 
 
 def test_a_batched_read_takes_the_date_order_and_decimal_mark_from_the_whole_export(settings, tmp_path, monkeypatch):
