@@ -8,6 +8,7 @@ import io
 import mmap
 import os
 import re
+import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -76,23 +77,34 @@ def _to_utf8(path: Path, data: bytes | mmap.mmap) -> tuple[bytes | mmap.mmap, st
     starts (after a UTF-8 BOM). Encoding "utf-8?": UTF-8 unless the parser finds invalid bytes."""
     if data[:3] == b"\xef\xbb\xbf":
         return data, "utf-8-sig", 3
-    if data[:2] == b"\xff\xfe":
-        return _recode(data[2:], "utf-16-le"), "utf-16-le", 0
-    if data[:2] == b"\xfe\xff":
-        return _recode(data[2:], "utf-16-be"), "utf-16-be", 0
+    utf16 = _utf16(data)
+    if utf16:
+        encoding, start = utf16
+        return _recode(data[start:], encoding), encoding, 0
     sample = data[:4096]
-    if sample.count(0) > len(sample) // 4:
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        if odd > 3 * max(even, 1):
-            return _recode(data, "utf-16-le"), "utf-16-le", 0
-        if even > 3 * max(odd, 1):
-            return _recode(data, "utf-16-be"), "utf-16-be", 0
     if 0 < sample.count(0) <= len(sample) // 100:
         data = bytes(data).replace(b"\x00", b"")   # a stray NUL inside a cell of a text export
         sample = data[:4096]
     if b"\x00" in sample:
         raise ValueError(f"{path}: binary file, not a CSV or XLSX export — export the report again as CSV or Excel")
     return data, "utf-8?", 0
+
+
+def _utf16(data: bytes | mmap.mmap) -> tuple[str, int] | None:
+    """UTF-16 text (Excel's "CSV for Excel" / Unicode text exports): its byte order and where the
+    text starts (after a BOM); None for any other file."""
+    if data[:2] == b"\xff\xfe":
+        return "utf-16-le", 2
+    if data[:2] == b"\xfe\xff":
+        return "utf-16-be", 2
+    sample = data[:4096]
+    if sample.count(0) > len(sample) // 4:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if odd > 3 * max(even, 1):
+            return "utf-16-le", 0
+        if even > 3 * max(odd, 1):
+            return "utf-16-be", 0
+    return None
 
 
 def _legacy(data: bytes) -> tuple[bytes, str]:
@@ -280,33 +292,76 @@ class ReadWhole(Exception):
 @contextlib.contextmanager
 def read_export_batches(path: str | Path, keep: Callable[[list[str]], list[str]] | None,
                         batch_rows: int) -> Iterator[Iterator[RawTable]]:
-    """A plain UTF-8 CSV export read `batch_rows` records at a time, so that a big file's cells
-    are never all in memory: each batch is a RawTable of the same preamble and header whose `_row`
-    numbers continue the previous one's. Raises ReadWhole (also while iterating: an invalid UTF-8
-    byte further down) when the file must be read with read_export."""
+    """A CSV export read `batch_rows` records at a time, so that a big file's cells are never all
+    in memory: each batch is a RawTable of the same preamble and header whose `_row` numbers
+    continue the previous one's. A UTF-16 export, or one with CR line ends, is first copied to a
+    temporary UTF-8 file with "\n" line ends, a slice at a time. Raises ReadWhole (also while
+    iterating: an invalid UTF-8 byte further down) when the file must be read with read_export
+    (XLSX, a legacy encoding, stray NULs)."""
     path = Path(path)
-    try:
-        with open(path, "rb") as fh, _mapped(fh) as data:
-            if data[:4] == b"PK\x03\x04" or data[:8] == _OLE_MAGIC or data[:HEAD_BYTES].find(b"\r") != -1:
-                raise ReadWhole()
-            utf8, encoding, start = _to_utf8(path, data)
-            if encoding not in ("utf-8?", "utf-8-sig") or utf8 is not data:
-                raise ReadWhole()
-            try:
-                layout = _layout(path, data, "utf-8", start, True, keep)
-            except _NotUtf8:
-                raise ReadWhole() from None
-            if isinstance(layout, RawTable):
-                raise ReadWhole()
-            skip_lines = data[:layout.body_at].count(b"\n")
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions") from None
-    yield _batches(path, layout, skip_lines, batch_rows, "utf-8" if encoding == "utf-8?" else encoding)
+    with contextlib.ExitStack() as stack:
+        try:
+            with open(path, "rb") as fh, _mapped(fh) as data:
+                if data[:4] == b"PK\x03\x04" or data[:8] == _OLE_MAGIC:
+                    raise ReadWhole()
+                utf16 = _utf16(data)
+                label, text = None, path
+                if utf16 or data[:HEAD_BYTES].find(b"\r") != -1:
+                    bom = not utf16 and data[:3] == b"\xef\xbb\xbf"
+                    label, start = utf16 or ("utf-8-sig" if bom else "utf-8", 3 if bom else 0)
+                    text = stack.enter_context(_utf8_copy(data, utf16[0] if utf16 else None, start))
+            with open(text, "rb") as fh, _mapped(fh) as data:
+                utf8, encoding, start = _to_utf8(path, data)
+                if encoding not in ("utf-8?", "utf-8-sig") or utf8 is not data:
+                    raise ReadWhole()
+                try:
+                    layout = _layout(path, data, "utf-8", start, True, keep)
+                except _NotUtf8:
+                    raise ReadWhole() from None
+                if isinstance(layout, RawTable):
+                    raise ReadWhole()
+                skip_lines = data[:layout.body_at].count(b"\n")
+        except OSError as exc:
+            raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions") from None
+        label = label or ("utf-8" if encoding == "utf-8?" else encoding)
+        yield _batches(path, text, layout, skip_lines, batch_rows, label)
 
 
-def _batches(path: Path, layout: _Layout, skip_lines: int, batch_rows: int, encoding: str) -> Iterator[RawTable]:
+COPY_BYTES = 16 << 20
+
+
+@contextlib.contextmanager
+def _utf8_copy(data: mmap.mmap, codec: str | None, start: int) -> Iterator[Path]:
+    """data[start:] as a temporary UTF-8 file with "\n" line ends, COPY_BYTES at a time: what
+    read_export makes of the file in memory (UTF-16 decoded, invalid units replaced; CRLF and
+    lone CR made "\n"), for a batched read."""
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace") if codec else None
+
+    def pieces() -> Iterator[bytes]:
+        for at in range(start, len(data), COPY_BYTES):
+            piece = data[at:at + COPY_BYTES]
+            yield decoder.decode(piece).encode("utf-8") if decoder else piece
+        if decoder:
+            yield decoder.decode(b"", final=True).encode("utf-8")
+
+    with tempfile.TemporaryDirectory(prefix="roi-copy-") as folder:
+        target = Path(folder) / "export.csv"
+        held = b""   # a CR at a piece's end may be the first half of a CRLF
+        with open(target, "wb") as out:
+            for piece in pieces():
+                piece, held = held + piece, b""
+                if piece.endswith(b"\r"):
+                    piece, held = piece[:-1], b"\r"
+                out.write(piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+            out.write(held.replace(b"\r", b"\n"))
+        yield target
+
+
+def _batches(path: Path, text: Path, layout: _Layout, skip_lines: int, batch_rows: int,
+             encoding: str) -> Iterator[RawTable]:
+    """The records of `text` (the export itself, or its UTF-8 copy) in batches; `path` names the export."""
     names = [layout.names[i] for i in layout.kept]
-    records = pl.scan_csv(path, encoding="utf8", **_csv_options(layout, skip_lines)) \
+    records = pl.scan_csv(text, encoding="utf8", **_csv_options(layout, skip_lines)) \
         .select([f"c{i}" for i in layout.kept]).collect_batches(chunk_size=batch_rows)
     row = layout.first_row
     while True:

@@ -1,5 +1,6 @@
 """Reading export files as users download them: encodings, dialects, preambles, totals, footers, XLSX."""
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -214,11 +215,31 @@ def test_a_quoted_line_break_stays_in_its_batch(tmp_path):
 def test_exports_that_must_be_read_whole(tmp_path):
     latin = tmp_path / "latin.csv"
     latin.write_bytes("Giorno,Campagna,Clic\n2026-06-01,Città,5\n".encode("cp1252"))
-    mac = tmp_path / "mac.csv"
-    mac.write_bytes(b"Day,Campaign,Clicks\r2026-06-01,Brand,5\r")
-    for path in (latin, mac, FIXTURES / "google_ads" / "campaign_period_usd_utf16.csv"):
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"Day,Campaign,Clicks\n" + b"2026-06-01,Bra\x00nd,5\n" + b"2026-06-02,Brand,6\n" * 200)
+    for path in (latin, nul):
         with pytest.raises(ReadWhole):
             _batched_or_error(path, 2)
+
+
+def test_utf16_and_cr_line_ends_are_read_in_batches_from_a_utf8_copy(tmp_path, monkeypatch):
+    """Old Mac line ends, Windows ones split across the copy's slices, UTF-16 with CRLF: the same
+    rows as the whole read, and the copy is gone afterwards."""
+    import sources.files
+    monkeypatch.setattr(sources.files, "COPY_BYTES", 7)   # slices that cut CRLF pairs and characters
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"Day,Campaign,Clicks\r2026-06-01,Brand,5\r2026-06-02,Br\xc3\xa0nd,6\r")
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes("\ufeffDay,Campaign,Clicks\r\n".encode() + "2026-06-01,Città,5\r\n".encode() * 9)
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes("\ufeffDay\tCampaign\tClicks\r\n2026-06-01\tCittà\t5\r\n2026-06-02\tÆ\t6\r\n"
+                      .encode("utf-16-le"))
+    for path in (mac, windows, excel, FIXTURES / "google_ads" / "campaign_period_usd_utf16.csv"):
+        whole, parts = read_export(path), _batched_or_error(path, 2)
+        assert pl.concat([p.rows for p in parts]).equals(whole.rows), path.name
+        assert pl.concat([p.totals for p in parts]).equals(whole.totals), path.name
+        assert {(p.encoding, tuple(p.preamble)) for p in parts} == {(whole.encoding, tuple(whole.preamble))}
+    assert not list(Path(tempfile.gettempdir()).glob("roi-copy-*"))
 
 
 def test_an_unclosed_quote_reads_the_same_in_batches(tmp_path):
