@@ -344,16 +344,23 @@ def _utf8_copy(data: mmap.mmap, codec: str | None, start: int) -> Iterator[Path]
         if decoder:
             yield decoder.decode(b"", final=True).encode("utf-8")
 
-    with tempfile.TemporaryDirectory(prefix="roi-copy-") as folder:
-        target = Path(folder) / "export.csv"
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="roi-copy-")
+    except OSError:
+        raise ReadWhole() from None   # no room for a copy: the whole read needs none on disk
+    with folder:
+        target = Path(folder.name) / "export.csv"
         held = b""   # a CR at a piece's end may be the first half of a CRLF
-        with open(target, "wb") as out:
-            for piece in pieces():
-                piece, held = held + piece, b""
-                if piece.endswith(b"\r"):
-                    piece, held = piece[:-1], b"\r"
-                out.write(piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
-            out.write(held.replace(b"\r", b"\n"))
+        try:
+            with open(target, "wb") as out:
+                for piece in pieces():
+                    piece, held = held + piece, b""
+                    if piece.endswith(b"\r"):
+                        piece, held = piece[:-1], b"\r"
+                    out.write(piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+                out.write(held.replace(b"\r", b"\n"))
+        except OSError:
+            raise ReadWhole() from None
         yield target
 
 

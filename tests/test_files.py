@@ -267,3 +267,9 @@ def test_a_legacy_byte_far_below_the_head_sends_the_batched_read_back_to_a_whole
     assert sum(read) >= 1_000   # it had read batches before it met the byte
     whole = read_export(export)
     assert whole.encoding == "cp1252" and whole.rows["Campaign"].to_list()[-1] == "Città"
+
+
+def test_no_room_for_the_utf8_copy_falls_back_to_the_whole_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing" / "dir"))
+    with pytest.raises(ReadWhole):
+        _batched_or_error(FIXTURES / "google_ads" / "campaign_period_usd_utf16.csv", 2)
