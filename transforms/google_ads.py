@@ -7,11 +7,10 @@ import polars as pl
 
 import schemas
 from sources.raw import RawTable
-from transforms.ad_exports import export_currency, find_export_columns
+from transforms.ad_exports import export_currency, find_export_columns, finish_ad_rows
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
 from transforms.headers import Aliases, decimal_hint, language
-from transforms.ids import derive_ids
 from transforms.numbers import currency_code, error_list, infer_decimal, number, text
 from transforms.totals import pick
 
@@ -202,9 +201,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
             errors.append(error)
         else:
             values[metric] = pl.lit(None, dtype=pl.Int64 if integer else pl.Float64)
-    errors = [e for e in errors if e is not None]
     frame = frame.with_columns(
-        pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
         start.alias("date_start"), end.alias("date_end"),
         name("account").alias("account_name"), name("account_id").alias("_account_id"),
         name("campaign").alias("campaign_name"), name("campaign_id").alias("_campaign_id"),
@@ -212,14 +209,9 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         name("ad").alias("ad_name"), name("ad_id").alias("_ad_id"),
         currency.alias("currency"),
         *[v.alias(m) for m, v in values.items()],
-        pl.lit(None, dtype=pl.Int64).alias("reach"),
-        *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)],
     )
     levels = {level for level in ("campaign", "ad_group", "ad") if col[level] or col[f"{level}_id"]}
-    frame, id_errors = derive_ids(frame, source=ctx.source, levels=levels)
-    frame = frame.with_columns(error_list([pl.col(f"_e{i}") for i in range(len(errors))]
-                                          + [pl.col(c) for c in id_errors]))
-    frame = frame.select(*schemas.columns(TABLE), pl.col("_row").cast(pl.Int64), "_errors")
+    frame = finish_ad_rows(frame, ctx, levels, errors)
 
     totals, totals_label = None, None
     chosen = pick(raw.totals, header, FILTERED_TOTALS)

@@ -7,11 +7,11 @@ import polars as pl
 
 import schemas
 from sources.raw import RawTable
+from transforms.ad_exports import finish_ad_rows
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
 from transforms.headers import (Aliases, configured, decimal_hint, find, find_field, find_with_currency, language,
                                 names, norm)
-from transforms.ids import derive_ids
 from transforms.numbers import currency_code, error_list, infer_decimal, number, text
 from transforms.totals import pick
 
@@ -211,13 +211,11 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
             errors.append(error)
         else:
             values[metric] = pl.lit(None, dtype=pl.Int64 if _INTEGER[metric] else pl.Float64)
-    errors = [e for e in errors if e is not None]
 
     def name(field: str) -> pl.Expr:
         return text(col[field]) if col[field] else pl.lit(None, dtype=pl.Utf8)
 
     frame = rows.with_columns(
-        pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
         start.alias("date_start"), end.alias("date_end"),
         name("account").alias("account_name"), name("account_id").alias("_account_id"),
         name("campaign").alias("campaign_name"), name("campaign_id").alias("_campaign_id"),
@@ -225,13 +223,9 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         name("ad").alias("ad_name"), name("ad_id").alias("_ad_id"),
         currency.alias("currency"),
         *[v.alias(m) for m, v in values.items()],
-        *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)],
     )
     levels = {level for level in ("campaign", "ad_group", "ad") if col[level] or col[f"{level}_id"]}
-    frame, id_errors = derive_ids(frame, source=ctx.source, levels=levels)
-    frame = frame.with_columns(error_list([pl.col(f"_e{i}") for i in range(len(errors))]
-                                          + [pl.col(c) for c in id_errors]))
-    frame = frame.select(*schemas.columns(TABLE), pl.col("_row").cast(pl.Int64), "_errors")
+    frame = finish_ad_rows(frame, ctx, levels, errors)
 
     totals = None
     if totals_frame is not None and totals_frame.height:
