@@ -45,15 +45,13 @@ def summary(records: list[dict]) -> str:
 
 def status(settings: Settings) -> None:
     with db.connect_read_only(settings.warehouse_path) as con:
-        cursor = con.execute("""
+        columns, rows = _fetch(con.execute("""
             SELECT source, window_start, window_end, rows_in, rows_loaded, rows_quarantined, rows_duplicate,
                    status, error, totals_check FROM (
               SELECT *, row_number() OVER (PARTITION BY source ORDER BY started_at DESC) AS rn FROM ops.loads)
-            WHERE rn = 1 ORDER BY source""")
-        names = [d[0] for d in cursor.description]
-        records = [dict(zip(names, row)) for row in cursor.fetchall()]
+            WHERE rn = 1 ORDER BY source"""))
         missing = con.execute("SELECT * FROM marts.fx_missing").fetchall()
-    load_table(records)
+    load_table([dict(zip((name for name, _ in columns), row)) for row in rows])
     for source, table, currency, first, last, n in missing:
         console.print(f"missing exchange rate: {n} {table} rows of {source} in {currency} between {first} and "
                       f"{last} have no rate on or before their day — load ECB rates (kind fx_rates)")

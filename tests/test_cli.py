@@ -60,26 +60,27 @@ def test_read_commands_do_not_import_prefect(tmp_path):
     assert out.returncode == 0, out.stderr
 
 
+def roi_then(args: list[str], check: str, cwd) -> subprocess.CompletedProcess:
+    """`roi ARGS` run in a fresh interpreter (as the command runs it), then the Python `check` in it,
+    which sees the modules the command imported in sys.modules."""
+    code = (f"import sys, runpy; sys.argv = {['roi', *args]!r}\n"
+            "try:\n    runpy.run_module('flows.cli', run_name='__main__')\n"
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n" + check)
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
 def test_read_commands_import_neither_polars_nor_arrow(tmp_path):
     roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path)
     for command in ("kpi", "status", "quarantine"):
-        code = (f"import sys, runpy; sys.argv = ['roi', '{command}']\n"
-                "try:\n    runpy.run_module('flows.cli', run_name='__main__')\n"
-                "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-                "heavy = sorted({'polars', 'pyarrow', 'prefect'} & set(sys.modules))\n"
-                "assert not heavy, f'imported {heavy}'\n")
-        out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+        out = roi_then([command], "heavy = sorted({'polars', 'pyarrow', 'prefect'} & set(sys.modules))\n"
+                                  "assert not heavy, f'imported {heavy}'\n", cwd=tmp_path)
         assert out.returncode == 0, (command, out.stderr)
         assert "google_ads" in out.stdout
 
 
 def test_ingest_validates_without_importing_hypothesis(tmp_path):
-    code = (f"import sys, runpy; sys.argv = ['roi', 'ingest', '{FIXTURES / 'google_daily_v1.csv'}', '--kind', "
-            "'google_ads']\n"
-            "try:\n    runpy.run_module('flows.cli', run_name='__main__')\n"
-            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-            "assert sys.modules.get('hypothesis') is None, 'hypothesis imported'\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    out = roi_then(["ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads"],
+                   "assert sys.modules.get('hypothesis') is None, 'hypothesis imported'\n", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "3 loaded, 1 quarantined" in out.stdout   # pandera still finds the bad row
 
