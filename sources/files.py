@@ -258,6 +258,11 @@ def _parse(path: Path, source: str | bytes, layout: _Layout, skip_lines: int, st
     return frame
 
 
+def _unix_line_ends(text: bytes) -> bytes:
+    """CRLF and lone CR (old Mac exports) made "\n"."""
+    return text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
 def _numbered(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
     return frame.with_row_index("_row", offset=first_row).with_columns(pl.col("_row").cast(pl.Int64))
 
@@ -266,10 +271,10 @@ def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: b
                keep: Callable[[list[str]], list[str]] | None = None) -> RawTable:
     """Parse UTF-8 text from data[start:]. strict: raise _NotUtf8 on invalid UTF-8 (checked on the
     head here and by the CSV parser on the body, so the whole file is never decoded in Python)."""
-    # Line ends made "\n" (old Mac exports end lines with a lone CR). A mapped file whose head has
-    # none is read by polars from its path without that copy (polars itself reads CRLF line ends).
+    # Line ends made "\n". A mapped file whose head has no CR is read by polars from its path
+    # without that copy (polars itself reads CRLF line ends).
     if (data if isinstance(data, bytes) else data[:HEAD_BYTES]).find(b"\r") != -1:
-        data = data[start:].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        data = _unix_line_ends(data[start:])
         start = 0
     layout = _layout(path, data, encoding, start, strict, keep)
     if isinstance(layout, RawTable):
@@ -357,8 +362,8 @@ def _utf8_copy(data: mmap.mmap, codec: str | None, start: int) -> Iterator[Path]
                     piece, held = held + piece, b""
                     if piece.endswith(b"\r"):
                         piece, held = piece[:-1], b"\r"
-                    out.write(piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
-                out.write(held.replace(b"\r", b"\n"))
+                    out.write(_unix_line_ends(piece))
+                out.write(_unix_line_ends(held))
         except OSError:
             raise ReadWhole() from None
         yield target
