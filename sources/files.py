@@ -37,7 +37,7 @@ def read_export(path: str | Path, keep: Callable[[list[str]], list[str]] | None 
     path = Path(path)
     try:
         with open(path, "rb") as fh, _mapped(fh) as data:
-            if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+            if _is_xlsx(path, data):
                 return _read_xlsx(path, bytes(data))
             if data[:8] == _OLE_MAGIC:
                 raise ValueError(f"{path}: legacy .xls workbook — open it and save it as .xlsx or CSV")
@@ -50,6 +50,11 @@ def read_export(path: str | Path, keep: Callable[[list[str]], list[str]] | None 
                 return _read_text(path, *_legacy(bytes(utf8)), 0, keep=keep)
     except OSError as exc:
         raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions") from None
+
+
+def _is_xlsx(path: Path, data: bytes | mmap.mmap) -> bool:
+    """An XLSX workbook by its zip signature or its name (a damaged one too: _read_xlsx says so)."""
+    return data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm")
 
 
 @contextlib.contextmanager
@@ -307,7 +312,7 @@ def read_export_batches(path: str | Path, keep: Callable[[list[str]], list[str]]
     with contextlib.ExitStack() as stack:
         try:
             with open(path, "rb") as fh, _mapped(fh) as data:
-                if data[:4] == b"PK\x03\x04" or data[:8] == _OLE_MAGIC:
+                if _is_xlsx(path, data) or data[:8] == _OLE_MAGIC:
                     raise ReadWhole()
                 utf16 = _utf16(data)
                 label, text = None, path

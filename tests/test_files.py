@@ -217,7 +217,9 @@ def test_exports_that_must_be_read_whole(tmp_path):
     latin.write_bytes("Giorno,Campagna,Clic\n2026-06-01,Città,5\n".encode("cp1252"))
     nul = tmp_path / "nul.csv"
     nul.write_bytes(b"Day,Campaign,Clicks\n" + b"2026-06-01,Bra\x00nd,5\n" + b"2026-06-02,Brand,6\n" * 200)
-    for path in (latin, nul):
+    damaged = tmp_path / "damaged.xlsx"   # not a zip: the whole read says it is a damaged workbook
+    damaged.write_bytes(b"Day,Campaign,Clicks\n2026-06-01,Brand,5\n")
+    for path in (latin, nul, damaged):
         with pytest.raises(ReadWhole):
             _batched_or_error(path, 2)
 
