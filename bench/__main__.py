@@ -206,8 +206,8 @@ def run(rows: int, runs: int, data: Path, only: list[str] | None, log=print, pee
         log(f"skipping {name}: needs {', '.join(missing[name])} in {peers} — `make bench` installs them")
     measures = [m for m in measures if m.name not in missing]
     wanted = [name for name in tasks if any(name in m.tasks for m in measures)]
-    needs = {"duckdb_csv:en": ["en"], "duckdb_canonical:en": ["en"], "roi_ingest:en": ["en"], "roi_ingest:it": ["it"], "dlt_merge:en": ["en"],
-             "restatement:en": ["nightly"], "backfill:36": ["months36"], "backfill:3": ["months3"],
+    needs = {"duckdb_csv:en": ["en"], "duckdb_canonical:en": ["en"], "roi_ingest:en": ["en"], "roi_ingest:it": ["it"],
+             "dlt_merge:en": ["en"], "restatement:en": ["nightly"], "backfill:36": ["months36"], "backfill:3": ["months3"],
              "pandas_to_sql:small": ["small_en"], "duckdb_csv:small": ["small_en"], "roi_ingest:meta": ["meta"],
              "duckdb_csv:meta": ["meta"], "roi_ingest:mailchimp": ["mailchimp"], "cli:ingest_small": ["tiny"],
              "cli:kpi": ["tiny"]}
