@@ -49,7 +49,11 @@ def read_export(path: str | Path, keep: Callable[[list[str]], list[str]] | None 
             except _NotUtf8:
                 return _read_text(path, *_legacy(bytes(utf8)), 0, keep=keep)
     except OSError as exc:
-        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions") from None
+        raise _cannot_read(path, exc) from None
+
+
+def _cannot_read(path: Path, exc: OSError) -> ValueError:
+    return ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions")
 
 
 def _is_xlsx(path: Path, data: bytes | mmap.mmap) -> bool:
@@ -332,7 +336,7 @@ def read_export_batches(path: str | Path, keep: Callable[[list[str]], list[str]]
                     raise ReadWhole()
                 skip_lines = data[:layout.body_at].count(b"\n")
         except OSError as exc:
-            raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}) — check the path and permissions") from None
+            raise _cannot_read(path, exc) from None
         label = label or ("utf-8" if encoding == "utf-8?" else encoding)
         yield _batches(path, text, layout, skip_lines, batch_rows, label)
 
