@@ -45,7 +45,29 @@ def test_bad_file_exit_1_and_bad_usage_exit_2(tmp_path):
     out = roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "numbers", cwd=tmp_path)
     assert out.returncode == 2 and "not a file kind" in out.stderr   # a helper module of transforms/, no kind
     out = roi("kpi", "--by", "weather", cwd=tmp_path)
-    assert out.returncode == 2
+    assert out.returncode == 2 and out.stderr.startswith("roi: error: argument --by: invalid choice: 'weather'")
+    assert len(out.stderr.strip().splitlines()) == 1 and "roi kpi --help" in out.stderr
+    out = roi("ingest", "--kind", "google_ads", cwd=tmp_path)
+    assert out.returncode == 2 and out.stderr.strip().splitlines() == [
+        "roi: error: the following arguments are required: PATH (see `roi ingest --help`)"]
+    out = roi(cwd=tmp_path)              # no command: the list of commands, as a usage error
+    assert out.returncode == 2 and "kpi" in out.stderr and "backfill" in out.stderr
+
+
+def test_every_command_has_help_and_the_global_debug_flag_goes_first(tmp_path):
+    out = roi("--help", cwd=tmp_path)
+    assert out.returncode == 0 and "--debug" in out.stdout
+    commands = ["init", "run", "backfill", "ingest", "deploy", "serve", "status", "kpi", "quarantine", "query",
+                "report", "export", "alerts"]
+    assert all(f"    {name}" in out.stdout for name in commands)
+    for name in commands:
+        help_ = roi(name, "--help", cwd=tmp_path)
+        assert help_.returncode == 0 and f"usage: roi {name}" in help_.stdout and "--config FILE" in help_.stdout
+    plain = roi("query", "SELECT 1", cwd=tmp_path)            # no warehouse yet: one line, exit 1
+    assert plain.returncode == 1 and len(plain.stderr.strip().splitlines()) == 1 and "no warehouse yet" in plain.stderr
+    debug = roi("--debug", "query", "SELECT 1", cwd=tmp_path)  # the same, with its traceback
+    assert debug.returncode == 1 and "Traceback" in debug.stderr
+    assert debug.stderr.strip().splitlines()[-1] == plain.stderr.strip()
 
 
 def test_read_commands_do_not_import_prefect(tmp_path):
