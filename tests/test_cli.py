@@ -113,3 +113,18 @@ def test_init_writes_a_starter_that_refuses_to_overwrite(tmp_path):
     assert (tmp_path / "proj" / "roi.toml").is_file() and (tmp_path / "proj" / ".env.example").is_file()
     out = roi("init", str(tmp_path / "proj"), cwd=tmp_path)
     assert out.returncode == 2 and "already exists" in out.stderr
+
+
+def test_read_commands_say_when_the_views_are_an_older_roi_s_until_a_load_rebuilds_them(tmp_path):
+    import duckdb
+    fixture = str(FIXTURES / "google_daily_v1.csv")
+    assert roi("ingest", fixture, "--kind", "google_ads", cwd=tmp_path).returncode == 0
+    assert roi("kpi", cwd=tmp_path).stderr == ""
+    with duckdb.connect(str(tmp_path / "data" / "roi.duckdb")) as con:   # as an upgrade leaves it
+        con.execute("UPDATE ops.settings SET value = 'an older build' WHERE key = 'views_hash'")
+    kpi = roi("kpi", cwd=tmp_path)
+    assert kpi.returncode == 0 and "google_ads" in kpi.stdout
+    assert kpi.stderr.strip() == ("roi: note: this warehouse's views were built by another version of roi; "
+                                  "the next `roi run` or `roi ingest` rebuilds them")
+    assert roi("ingest", fixture, "--kind", "google_ads", cwd=tmp_path).returncode == 0
+    assert roi("kpi", cwd=tmp_path).stderr == ""

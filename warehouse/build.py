@@ -197,6 +197,17 @@ def ensure(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def built_by_other_files(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse's tables and views were last built from other DDL and view files than
+    this roi's (it was upgraded since the last load). The next load rebuilds them (`ensure`); a
+    read-only session cannot."""
+    try:
+        row = con.execute("SELECT value FROM ops.settings WHERE key = ?", [HASH_KEY]).fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row is not None and row[0] != files_hash()
+
+
 def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
     """True inside an explicit transaction: there, two statements share one transaction id."""
     first = con.execute("SELECT txid_current()").fetchone()[0]

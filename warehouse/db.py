@@ -31,10 +31,20 @@ def connect_read_only(path: Path, *, wait: float = READ_WAIT_SECONDS, sandbox: b
     if not path.is_file():
         raise RoiError(f"{path}: no warehouse yet — run `roi run` (or `roi ingest FILE --kind KIND`) first")
     con = _open(path, read_only=True, wait=wait)
+    _note_other_build(con)
     if sandbox:
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     return con
+
+
+def _note_other_build(con: duckdb.DuckDBPyConnection) -> None:
+    """After an upgrade, until the next load rebuilds them, the warehouse's views are an older roi's:
+    say so before a command fails on (or shows) what the old views lack."""
+    from warehouse import build
+    if build.built_by_other_files(con):
+        print("roi: note: this warehouse's views were built by another version of roi; the next "
+              "`roi run` or `roi ingest` rebuilds them", file=sys.stderr)
 
 
 def _open(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
