@@ -57,26 +57,28 @@ def status(settings: Settings) -> None:
                       f"{last} have no rate on or before their day — load ECB rates (kind fx_rates)")
 
 
+# The summed parts of each KPI table, then its ratios from the formulas every mart uses (int.kpi_ratios).
 KPI_SQL = {
-    "channel": ("SELECT channel, {measures} FROM marts.channel_daily WHERE date BETWEEN ? AND ? "
-                "GROUP BY channel ORDER BY int.strict_sum(total_cost) DESC NULLS LAST, channel"),
-    "month": ("SELECT strftime(month, '%Y-%m') AS month, channel, {measures} FROM marts.channel_monthly "
-              "WHERE month BETWEEN date_trunc('month', ?::DATE) AND ? GROUP BY ALL ORDER BY 1, 2"),
-    "campaign": ("SELECT channel, campaign_name AS campaign, {campaign} FROM marts.campaign_daily "
-                 "WHERE date BETWEEN ? AND ? GROUP BY ALL ORDER BY int.strict_sum(spend) DESC NULLS LAST"),
+    "channel": ("SELECT channel, {measures} FROM (SELECT channel, {parts} FROM marts.channel_daily "
+                "WHERE date BETWEEN ? AND ? GROUP BY channel) ORDER BY total_cost DESC NULLS LAST, channel"),
+    "month": ("SELECT month, channel, {measures} FROM (SELECT strftime(month, '%Y-%m') AS month, channel, {parts} "
+              "FROM marts.channel_monthly WHERE month BETWEEN date_trunc('month', ?::DATE) AND ? GROUP BY ALL) "
+              "ORDER BY 1, 2"),
+    "campaign": ("SELECT channel, campaign, {campaign} FROM (SELECT channel, campaign_name AS campaign, {parts_campaign} "
+                 "FROM marts.campaign_daily WHERE date BETWEEN ? AND ? GROUP BY ALL) ORDER BY spend DESC NULLS LAST"),
 }
-MEASURES = """
-  int.strict_sum(spend) AS spend, int.strict_sum(total_cost) AS "total cost", int.strict_sum(revenue) AS revenue,
-  int.strict_sum(conversion_value) / nullif(int.strict_sum(spend), 0) AS "ROAS",
-  int.strict_sum(total_cost) / nullif(sum(leads), 0) AS "CPL",
-  int.strict_sum(total_cost) / nullif(sum(customers), 0) AS "CAC",
-  (int.strict_sum(revenue) - int.strict_sum(total_cost)) * 100 / nullif(int.strict_sum(total_cost), 0) AS "ROI %",
+PARTS = """int.strict_sum(spend) AS spend, int.strict_sum(total_cost) AS total_cost, int.strict_sum(revenue) AS revenue,
+  int.kpi_ratios(int.strict_sum(spend), NULL, NULL, NULL, int.strict_sum(conversion_value), int.strict_sum(total_cost),
+                 sum(leads), sum(customers), int.strict_sum(revenue), NULL, NULL, NULL, NULL) AS r,
   sum(leads) AS leads, sum(customers) AS customers"""
-CAMPAIGN = """
-  int.strict_sum(spend) AS spend, sum(impressions) AS impressions, sum(clicks) AS clicks,
-  sum(clicks) / nullif(sum(impressions), 0) AS "CTR", int.strict_sum(spend) / nullif(sum(clicks), 0) AS "CPC",
-  sum(conversions) AS conversions, int.strict_sum(spend) / nullif(sum(conversions), 0) AS "CPA",
-  int.strict_sum(conversion_value) / nullif(int.strict_sum(spend), 0) AS "ROAS"
+MEASURES = """spend, total_cost AS "total cost", revenue, r.roas AS "ROAS", r.cpl AS "CPL", r.cac AS "CAC",
+  r.roi_pct AS "ROI %", leads, customers"""
+PARTS_CAMPAIGN = """int.strict_sum(spend) AS spend, sum(impressions) AS impressions, sum(clicks) AS clicks,
+  sum(conversions) AS conversions,
+  int.kpi_ratios(int.strict_sum(spend), sum(impressions), sum(clicks), sum(conversions),
+                 int.strict_sum(conversion_value), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) AS r"""
+CAMPAIGN = """spend, impressions, clicks, r.ctr AS "CTR", r.cpc AS "CPC", conversions, r.cpa AS "CPA",
+  r.roas AS "ROAS"
 """
 # How the KPI table shows each column (money and counts otherwise by type).
 FORMATS = {"ROAS": "{:,.2f}", "ROI %": "{:,.1f} %", "CTR": "{:.2%}", "leads": "{:,.0f}", "customers": "{:,.0f}",
@@ -87,7 +89,7 @@ def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date
     lo, hi = date_from or dt.date(1900, 1, 1), date_to or dt.date(9999, 12, 31)
     if hi < lo:
         raise ConfigError(f"--to {hi} is before --from {lo}")
-    sql = KPI_SQL[by].format(measures=MEASURES, campaign=CAMPAIGN)
+    sql = KPI_SQL[by].format(parts=PARTS, measures=MEASURES, parts_campaign=PARTS_CAMPAIGN, campaign=CAMPAIGN)
     with db.connect_read_only(settings.warehouse_path) as con:
         columns, rows = _fetch(con.execute(sql, [lo, hi]))
     if not rows:

@@ -13,12 +13,26 @@ def roi(*args, cwd):
                           capture_output=True, text=True, timeout=120)
 
 
+def _cells(table: str, key: str) -> list[str]:
+    """The cells of the table row that mentions `key`."""
+    row = next(line for line in table.splitlines() if f" {key} " in line)
+    return [cell.strip() for cell in row.strip("│ ").split("│")]
+
+
 def test_ingest_then_read_commands(tmp_path):
     out = roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "quarantined" in out.stdout
     kpi = roi("kpi", "--by", "channel", cwd=tmp_path)
-    assert kpi.returncode == 0 and "google_ads" in kpi.stdout and "300.00" in kpi.stdout
+    assert kpi.returncode == 0
+    # Brand's three good days (the Generic row is quarantined): 300.00 spent, 1,500.00 conversion value,
+    # no revenue, leads or customers: ROAS 1500 / 300, ROI (0 - 300) * 100 / 300, CPL and CAC undefined.
+    assert _cells(kpi.stdout, "google_ads") == ["google_ads", "300.00", "300.00", "0.00", "5.00", "–", "–",
+                                                "-100.0 %", "0", "0"]
+    campaign = roi("kpi", "--by", "campaign", cwd=tmp_path)
+    # 3,000 impressions, 150 clicks, 15 conversions: CTR 5 %, CPC 300 / 150, CPA 300 / 15, ROAS 5
+    assert _cells(campaign.stdout, "Brand") == ["google_ads", "Brand", "300.00", "3,000", "150", "5.00%", "2.00",
+                                                "15.0", "20.00", "5.00"]
     status = roi("status", cwd=tmp_path)
     assert status.returncode == 0 and "succeeded" in status.stdout
     q = roi("quarantine", cwd=tmp_path)
