@@ -101,6 +101,8 @@ def run(args):
     """Nightly load: each source's window [date − lookback_days, date], then the KPI views."""
     settings = _settings(args.config)
     day = _date(args.date, "--date")
+    from flows.runs import select_sources
+    select_sources(settings, args.source)   # an unknown --source is named before Prefect starts
     _prefect_env()
     from flows.nightly import nightly
     if settings.is_demo:
@@ -111,10 +113,11 @@ def run(args):
 
 def backfill(args):
     """Load history in chunks; chunks already loaded are skipped, so an interrupted backfill resumes."""
-    _settings(args.config)
+    settings = _settings(args.config)
     lo, hi = _date(args.start, "--start"), _date(args.end, "--end")
-    from flows.runs import chunks
-    chunks(lo, hi, args.chunk_days)  # validates the range before Prefect starts
+    from flows.runs import chunks, select_sources
+    chunks(lo, hi, args.chunk_days)  # the range and the sources are checked before Prefect starts
+    select_sources(settings, args.source)
     _prefect_env()
     from flows.backfill import backfill as backfill_flow
     records = backfill_flow(start=lo, end=hi, config=_config_arg(args.config), sources=args.source or None,

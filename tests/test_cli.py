@@ -64,6 +64,10 @@ def test_bad_file_exit_1_and_bad_usage_exit_2(tmp_path):
     out = roi("ingest", "--kind", "google_ads", cwd=tmp_path)
     assert out.returncode == 2 and out.stderr.strip().splitlines() == [
         "roi: error: the following arguments are required: PATH (see `roi ingest --help`)"]
+    for command in (["run"], ["backfill", "--start", "2026-01-01", "--end", "2026-01-31"]):
+        out = roi(*command, "--source", "google_ads_it", "--source", "nope", cwd=tmp_path)   # before Prefect starts
+        assert out.returncode == 2 and out.stderr.startswith("roi: error: no source named 'nope'")
+        assert len(out.stderr.strip().splitlines()) == 1
     out = roi(cwd=tmp_path)              # no command: the list of commands, as a usage error
     assert out.returncode == 2 and "kpi" in out.stderr and "backfill" in out.stderr
 
