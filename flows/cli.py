@@ -233,7 +233,7 @@ def _parser() -> _Parser:
     parser = _Parser(prog="roi", allow_abbrev=False,
                      description="roi: marketing ROI from your ad-platform, email and CRM exports, in one DuckDB warehouse.")
     parser.add_argument("--debug", action="store_true", help="Show full tracebacks and Prefect logs.")
-    commands = parser.add_subparsers(dest="name", metavar="COMMAND")
+    commands = parser.add_subparsers(metavar="COMMAND")
     parser.set_defaults(command=None)
 
     def command(fn, *options: tuple[tuple, dict]) -> None:
@@ -250,7 +250,7 @@ def _parser() -> _Parser:
         return flags, spec
 
     sources = opt("--source", "-s", action="append", metavar="NAME", help="Only this source (repeatable).")
-    date_from = opt("--from", dest="date_from", metavar="DATE", help="First day, e.g. 2026-01-01.")
+    date_from = opt("--from", dest="date_from", metavar="DATE", help="First day (default: all data).")
     date_to = opt("--to", dest="date_to", metavar="DATE", help="Last day (default: all data).")
     command(init, opt("directory", nargs="?", type=Path, default=Path("."),
                       help="Folder to write roi.toml and .env.example into (default: here)."),

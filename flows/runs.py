@@ -75,7 +75,7 @@ def completed_windows(settings: Settings, source: SourceConfig) -> set[tuple[dt.
     """Windows of this source already loaded successfully (by a backfill or a run)."""
     if not settings.warehouse_path.is_file():
         return set()
-    with db.connect_read_only(settings.warehouse_path) as con:
+    with db.connect_read_only(settings.warehouse_path, note_old_views=False) as con:   # the backfill rebuilds them
         exists = con.execute("SELECT count(*) FROM information_schema.tables "
                              "WHERE table_schema = 'ops' AND table_name = 'loads'").fetchone()[0]
         if not exists:

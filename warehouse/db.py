@@ -24,14 +24,17 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return _open(path, read_only=False, wait=READ_WAIT_SECONDS)
 
 
-def connect_read_only(path: Path, *, wait: float = READ_WAIT_SECONDS, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
+def connect_read_only(path: Path, *, wait: float = READ_WAIT_SECONDS, sandbox: bool = False,
+                      note_old_views: bool = True) -> duckdb.DuckDBPyConnection:
     """A read-only connection; while a load holds the file it retries for up to `wait` seconds.
 
-    sandbox=True also forbids reading or attaching other files (for `roi query`)."""
+    sandbox=True also forbids reading or attaching other files (for `roi query`); note_old_views
+    says on stderr when the warehouse's views are an older roi's (off where a load follows)."""
     if not path.is_file():
         raise RoiError(f"{path}: no warehouse yet — run `roi run` (or `roi ingest FILE --kind KIND`) first")
     con = _open(path, read_only=True, wait=wait)
-    _note_other_build(con)
+    if note_old_views:
+        _note_other_build(con)
     if sandbox:
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
