@@ -109,10 +109,10 @@ def roi_then(args: list[str], check: str, cwd) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
-def test_read_commands_import_neither_polars_nor_arrow(tmp_path):
+def test_read_commands_import_neither_polars_nor_arrow_nor_pydantic(tmp_path):
     roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path)
     for command in ("kpi", "status", "quarantine"):
-        out = roi_then([command], "heavy = sorted({'polars', 'pyarrow', 'prefect'} & set(sys.modules))\n"
+        out = roi_then([command], "heavy = sorted({'polars', 'pyarrow', 'prefect', 'pydantic'} & set(sys.modules))\n"
                                   "assert not heavy, f'imported {heavy}'\n", cwd=tmp_path)
         assert out.returncode == 0, (command, out.stderr)
         assert "google_ads" in out.stdout
