@@ -162,13 +162,18 @@ def _normalise_in_batches(module, ctx: SourceContext, path: Path,
     all in memory: its rows and totals (as one Normalised) and its preamble. What the transform
     decides from the whole export (`module.choices`: decimal mark, date order) is decided on the
     first batch and checked at the end on the rows that decide it. None (read it whole) when the
-    file cannot be read in batches or that check finds another choice."""
+    file cannot be read in batches, the transform's `batchable` says its first batch cannot decide
+    for the whole, or that check finds another choice."""
     frames, heads, decisive, totals, warnings = [], [], [], [], []
     shape: RawTable | None = None   # the first batch without its rows: preamble, header ...
+    batchable = getattr(module, "batchable", None)
     try:
         with read_export_batches(path, keep, BATCH_ROWS) as batches:
             for raw in batches:
                 if shape is None:
+                    if batchable is not None and not batchable(raw, ctx):
+                        log.debug("%s: its first batch cannot decide for the whole export: read whole", path)
+                        return None
                     shape = replace(raw, rows=raw.rows.head(0), totals=raw.totals.head(0))
                     chosen = module.choices(raw, ctx)
                     pinned = replace(ctx, options={**ctx.options, **chosen})

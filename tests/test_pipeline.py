@@ -157,6 +157,75 @@ def test_a_batched_read_takes_the_date_order_and_decimal_mark_from_the_whole_exp
         (dt.date(2026, 1, 25), Decimal("2.500"))]
 
 
+def _spy_batches(monkeypatch) -> list:
+    """What each batched read of flows.ingest returned (None: the export was read whole instead)."""
+    import flows.ingest
+    results, normalise_in_batches = [], flows.ingest._normalise_in_batches
+    monkeypatch.setattr(flows.ingest, "_normalise_in_batches", lambda *args: results.append(
+        normalise_in_batches(*args)) or results[-1])
+    return results
+
+
+def test_a_big_meta_export_is_read_in_batches_like_a_whole_one(settings, tmp_path, monkeypatch):
+    import flows.ingest
+    from bench import generate
+    export = generate.meta_ads(tmp_path / "meta.csv", 3_000)
+    batched = _spy_batches(monkeypatch)
+    seen = []
+    for prune_bytes, batch_rows in ((1 << 40, 1 << 30), (0, 700)):   # whole, then in five batches
+        monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", prune_bytes)
+        monkeypatch.setattr(flows.ingest, "BATCH_ROWS", batch_rows)
+        [record] = ingest_files(settings, [export], "meta_ads", "m")
+        assert record.status == "succeeded", record.error
+        seen.append((record.rows_loaded, record.rows_quarantined, record.totals_check, record.window_start,
+                     record.window_end, checksum(settings)))
+    assert seen[0] == seen[1] and seen[0][:2] == (3_000, 0)
+    assert len(batched) == 1 and batched[0] is not None   # the second load was read in batches
+
+
+def test_a_batched_meta_read_takes_the_date_order_from_both_date_columns_of_every_batch(settings, tmp_path,
+                                                                                         monkeypatch):
+    """Only the last batch's Reporting ends (the 25th) says day-first; the first batch alone (days
+    <= 12, an English export) would read month-first. The check keeps one first row only here, as
+    it keeps the first 100,000 of a big export: the date cells of every batch must decide."""
+    import flows.ingest
+    export = tmp_path / "ranges.csv"
+    export.write_text("Campaign name,Reporting starts,Reporting ends,Impressions,Amount spent (EUR)\n"
+                      "A,05/01/2026,05/01/2026,100,1.00\n"
+                      "B,06/01/2026,06/01/2026,100,2.00\n"
+                      "C,10/01/2026,25/01/2026,100,3.00\n")
+    batched = _spy_batches(monkeypatch)
+    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
+    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", 2)
+    monkeypatch.setattr(flows.ingest, "SAMPLE_ROWS", 1)
+    [record] = ingest_files(settings, [export], "meta_ads", "m")
+    assert (record.status, record.rows_loaded) == ("succeeded", 3), record.error
+    assert batched == [None]   # the first batch's choice was not the whole export's: read whole
+    assert query(settings, "SELECT campaign_name, date_start, date_end FROM core.ad_performance ORDER BY 1") == [
+        ("A", dt.date(2026, 1, 5), dt.date(2026, 1, 5)), ("B", dt.date(2026, 1, 6), dt.date(2026, 1, 6)),
+        ("C", dt.date(2026, 1, 10), dt.date(2026, 1, 25))]
+
+
+def test_a_meta_export_that_may_open_with_its_summary_row_is_read_whole(settings, tmp_path, monkeypatch):
+    """A summary row is known by the sum of every row below it, which neither the first batch nor
+    the first rows kept for the check (one here, 100,000 of a big export) see."""
+    import flows.ingest
+    export = tmp_path / "summary.csv"
+    export.write_text("Campaign name,Day,Impressions,Amount spent (EUR)\n"
+                      ",,300,30.00\n"
+                      "A,2026-06-01,100,10.00\n"
+                      "B,2026-06-02,200,20.00\n")
+    batched = _spy_batches(monkeypatch)
+    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
+    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", 1)
+    monkeypatch.setattr(flows.ingest, "SAMPLE_ROWS", 1)
+    [record] = ingest_files(settings, [export], "meta_ads", "m")
+    assert (record.status, record.rows_loaded, record.rows_quarantined) == ("succeeded", 2, 0), record.error
+    assert record.totals_check is None and batched == [None]   # the summary row is the totals, not a fact
+    assert query(settings, "SELECT campaign_name, spend FROM core.ad_performance ORDER BY 1") == [
+        ("A", Decimal("10.000000")), ("B", Decimal("20.000000"))]
+
+
 def test_a_big_export_that_turns_out_not_utf8_is_loaded_whole(settings, tmp_path, monkeypatch):
     import flows.ingest
     export = tmp_path / "late.csv"

@@ -111,12 +111,16 @@ _ENTITY_FIELDS = ("campaign", "campaign_id", "ad_group", "ad_group_id", "ad", "a
 TOTALS_LABELS = ["Total", "Totale", "Totals", "Totales", "Totaux", "Gesamt", "Insgesamt", "Summe"]
 
 
+def _names_nothing(rows: pl.DataFrame, entity: list[str]) -> bool:
+    """Whether the first row names no campaign, ad set or ad (as Ads Manager's summary row)."""
+    return rows.height > 0 and bool(entity) and \
+        rows.head(1).select(pl.all_horizontal([text(c).is_null() for c in entity])).item()
+
+
 def _is_summary_row(rows: pl.DataFrame, entity: list[str], sources: dict[str, str | None], decimal: str) -> bool:
     """Ads Manager's optional summary row: a first row naming no campaign, ad set or ad whose spend
     (or impressions) equals the sum of the rows below it."""
-    if rows.height < 2 or not entity:
-        return False
-    if not rows.head(1).select(pl.all_horizontal([text(c).is_null() for c in entity])).item():
+    if rows.height < 2 or not _names_nothing(rows, entity):
         return False
     for metric in ("spend", "impressions"):
         if sources[metric]:
@@ -144,14 +148,12 @@ def _conversion_columns(header: list[str], col: dict[str, str | None], options: 
     return None, None
 
 
-def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
-    """Canonical ad_performance rows of one Meta Ads Manager export (pure, no I/O)."""
-    header = raw.header
+def _columns(header: list[str], ctx: SourceContext) -> tuple[dict[str, str | None], dict[str, str | None], str | None]:
+    """(field -> export column, canonical metric -> export column, the currency in the spend header)."""
     col = {field: find_field(header, ALIASES, field) for field in ALIASES}
     overrides = configured(header, ctx.columns, CANONICAL)
     col.update({k: v for k, v in overrides.items() if k in col})
     spend = find_with_currency(header, names(ALIASES, "spend"))
-    header_currency = spend[1] if spend else None
     conversions_col, value_col = _conversion_columns(header, col, ctx.options)
     sources = {
         "impressions": col["impressions"], "reach": col["reach"],
@@ -160,28 +162,87 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         "video_views": col["video_views"], "engagements": col["engagements"],
     }
     sources.update({k: v for k, v in overrides.items() if k in sources})
+    return col, sources, spend[1] if spend else None
+
+
+def _date_columns(col: dict[str, str | None]) -> tuple[str | None, str | None]:
+    """(first day, last day) columns: Day twice, or Reporting starts and ends; (None, None) without."""
+    if col["day"] or (col["starts"] and col["ends"]):
+        return col["day"] or col["starts"], col["day"] or col["ends"]
+    return None, None
+
+
+def _entity(col: dict[str, str | None]) -> list[str]:
+    return [col[f] for f in _ENTITY_FIELDS if col[f]]
+
+
+def columns_used(header: list[str], ctx: SourceContext) -> list[str]:
+    """The columns normalise reads (and the first three, where totals rows are labelled): a big
+    export's other columns (Frequency, cost per result ...) need not be parsed."""
+    col, sources, _ = _columns(header, ctx)
+    return header[:3] + [c for c in [*col.values(), *sources.values()] if c]
+
+
+def choices(raw: RawTable, ctx: SourceContext) -> dict[str, str]:
+    """What normalise decides from the whole export, not row by row: the decimal mark (from the
+    first SAMPLE_ROWS rows) and the date order (from every distinct date cell), unless roi.toml
+    sets them, and whether the first row is Ads Manager's summary row (its spend checked against
+    the sum of every row below it). A batched read (flows.ingest) takes them from its first batch
+    when `batchable` says that batch can decide, and checks them at the end on the first rows plus
+    the `choice_rows` of every batch."""
+    col, sources, _ = _columns(raw.header, ctx)
+    lang = language(raw.header, ALIASES)
+    decimal = ctx.options.get("decimal") or ("." if raw.typed_cells else infer_decimal(
+        raw.rows, [c for c in sources.values() if c], hint=decimal_hint(lang)))
+    summary = ctx.options.get("summary_row") or (
+        "yes" if _is_summary_row(raw.rows, _entity(col), sources, decimal) else "no")
+    rows = raw.rows.slice(1) if summary == "yes" else raw.rows
+    first_col, last_col = _date_columns(col)
+    order = ctx.options.get("date_order") or (infer_date_order(
+        pl.concat([rows.get_column(first_col), rows.get_column(last_col)]), "mdy" if lang == "en" else "dmy")
+        if first_col else "dmy")
+    return {"decimal": decimal, "date_order": order, "summary_row": summary}
+
+
+def batchable(raw: RawTable, ctx: SourceContext) -> bool:
+    """Whether the first batch of an export can take `choices` for the whole: not when its first row
+    names no campaign, ad set or ad (a summary row is known by the sum of every row below it)."""
+    col, _, _ = _columns(raw.header, ctx)
+    return not _names_nothing(raw.rows, _entity(col))
+
+
+def choice_rows(raw: RawTable, ctx: SourceContext) -> pl.DataFrame:
+    """The cells of `raw` that `choices` reads besides the export's first rows: its distinct date
+    cells (a Reporting starts/ends export's both columns, in the first)."""
+    col, _, _ = _columns(raw.header, ctx)
+    first_col, last_col = _date_columns(col)
+    if not first_col:
+        return raw.rows.select([])
+    cells = pl.concat([raw.rows.get_column(first_col), raw.rows.get_column(last_col)])
+    return pl.DataFrame({first_col: cells.unique(maintain_order=True)})
+
+
+def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
+    """Canonical ad_performance rows of one Meta Ads Manager export (pure, no I/O)."""
+    header = raw.header
+    col, sources, header_currency = _columns(header, ctx)
     metric_cols = [c for c in sources.values() if c]
     if raw.rows.height and not metric_cols:
         raise ValueError(f"{raw.path}: no Meta Ads metric columns (Amount spent, Impressions) found — "
                          "is it a Meta Ads Manager export?")
-    lang = language(header, ALIASES)
-    decimal = ctx.options.get("decimal") or (
-        "." if raw.typed_cells else infer_decimal(raw.rows, metric_cols, hint=decimal_hint(lang)))
+    chosen = choices(raw, ctx)
+    decimal, order = chosen["decimal"], chosen["date_order"]
     rows, totals_frame, totals_label = raw.rows, None, None
-    if _is_summary_row(rows, [col[f] for f in _ENTITY_FIELDS if col[f]], sources, decimal):
+    if chosen["summary_row"] == "yes":
         rows, totals_frame, totals_label = rows.slice(1), rows.head(1), "Summary row"
     else:
-        chosen = pick(raw.totals, header, TOTALS_LABELS)
-        if chosen:
-            totals_frame, totals_label = chosen
+        chosen_totals = pick(raw.totals, header, TOTALS_LABELS)
+        if chosen_totals:
+            totals_frame, totals_label = chosen_totals
 
     errors: list[pl.Expr] = []
-    date_hint = "mdy" if lang == "en" else "dmy"
-    if col["day"] or (col["starts"] and col["ends"]):
-        first_col = col["day"] or col["starts"]
-        last_col = col["day"] or col["ends"]
-        order = ctx.options.get("date_order") or infer_date_order(
-            pl.concat([rows.get_column(first_col), rows.get_column(last_col)]), date_hint)
+    first_col, last_col = _date_columns(col)
+    if first_col:
         start, start_error = date(first_col, order, label="day" if col["day"] else "reporting starts")
         end, end_error = date(last_col, order, label="day" if col["day"] else "reporting ends")
         errors += [start_error, end_error if not col["day"] else None,
