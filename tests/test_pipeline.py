@@ -166,6 +166,19 @@ def _spy_batches(monkeypatch) -> list:
     return results
 
 
+def _ingest_in_batches(settings, monkeypatch, export: Path, kind: str, batch_rows: int, sample_rows: int | None = None):
+    """`export` loaded as a big export read `batch_rows` records at a time (the batched read's check
+    keeping `sample_rows` first rows): its load record, and what the batched read returned."""
+    import flows.ingest
+    batched = _spy_batches(monkeypatch)
+    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
+    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", batch_rows)
+    if sample_rows is not None:
+        monkeypatch.setattr(flows.ingest, "SAMPLE_ROWS", sample_rows)
+    [record] = ingest_files(settings, [export], kind, kind)
+    return record, batched
+
+
 def test_a_big_meta_export_is_read_in_batches_like_a_whole_one(settings, tmp_path, monkeypatch):
     import flows.ingest
     from bench import generate
@@ -188,17 +201,12 @@ def test_a_batched_meta_read_takes_the_date_order_from_both_date_columns_of_ever
     """Only the last batch's Reporting ends (the 25th) says day-first; the first batch alone (days
     <= 12, an English export) would read month-first. The check keeps one first row only here, as
     it keeps the first 100,000 of a big export: the date cells of every batch must decide."""
-    import flows.ingest
     export = tmp_path / "ranges.csv"
     export.write_text("Campaign name,Reporting starts,Reporting ends,Impressions,Amount spent (EUR)\n"
                       "A,05/01/2026,05/01/2026,100,1.00\n"
                       "B,06/01/2026,06/01/2026,100,2.00\n"
                       "C,10/01/2026,25/01/2026,100,3.00\n")
-    batched = _spy_batches(monkeypatch)
-    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
-    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", 2)
-    monkeypatch.setattr(flows.ingest, "SAMPLE_ROWS", 1)
-    [record] = ingest_files(settings, [export], "meta_ads", "m")
+    record, batched = _ingest_in_batches(settings, monkeypatch, export, "meta_ads", batch_rows=2, sample_rows=1)
     assert (record.status, record.rows_loaded) == ("succeeded", 3), record.error
     assert batched == [None]   # the first batch's choice was not the whole export's: read whole
     assert query(settings, "SELECT campaign_name, date_start, date_end FROM core.ad_performance ORDER BY 1") == [
@@ -209,17 +217,12 @@ def test_a_batched_meta_read_takes_the_date_order_from_both_date_columns_of_ever
 def test_a_meta_export_that_may_open_with_its_summary_row_is_read_whole(settings, tmp_path, monkeypatch):
     """A summary row is known by the sum of every row below it, which neither the first batch nor
     the first rows kept for the check (one here, 100,000 of a big export) see."""
-    import flows.ingest
     export = tmp_path / "summary.csv"
     export.write_text("Campaign name,Day,Impressions,Amount spent (EUR)\n"
                       ",,300,30.00\n"
                       "A,2026-06-01,100,10.00\n"
                       "B,2026-06-02,200,20.00\n")
-    batched = _spy_batches(monkeypatch)
-    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
-    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", 1)
-    monkeypatch.setattr(flows.ingest, "SAMPLE_ROWS", 1)
-    [record] = ingest_files(settings, [export], "meta_ads", "m")
+    record, batched = _ingest_in_batches(settings, monkeypatch, export, "meta_ads", batch_rows=1, sample_rows=1)
     assert (record.status, record.rows_loaded, record.rows_quarantined) == ("succeeded", 2, 0), record.error
     assert record.totals_check is None and batched == [None]   # the summary row is the totals, not a fact
     assert query(settings, "SELECT campaign_name, spend FROM core.ad_performance ORDER BY 1") == [
