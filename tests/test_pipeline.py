@@ -82,6 +82,28 @@ def test_a_bad_file_fails_alone(settings, tmp_path):
     assert query(settings, "SELECT status FROM ops.loads ORDER BY started_at") == [("failed",), ("succeeded",)]
 
 
+def _spy_batches(monkeypatch) -> list:
+    """What each batched read of flows.ingest returned (None: the export was read whole instead)."""
+    import flows.ingest
+    results, normalise_in_batches = [], flows.ingest._normalise_in_batches
+    monkeypatch.setattr(flows.ingest, "_normalise_in_batches", lambda *args: results.append(
+        normalise_in_batches(*args)) or results[-1])
+    return results
+
+
+def _ingest_in_batches(settings, monkeypatch, export: Path, kind: str, batch_rows: int, sample_rows: int | None = None):
+    """`export` loaded as a big export read `batch_rows` records at a time (the batched read's check
+    keeping `sample_rows` first rows): its load record, and what the batched read returned."""
+    import flows.ingest
+    batched = _spy_batches(monkeypatch)
+    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
+    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", batch_rows)
+    if sample_rows is not None:
+        monkeypatch.setattr(flows.ingest, "SAMPLE_ROWS", sample_rows)
+    [record] = ingest_files(settings, [export], kind, kind)
+    return record, batched
+
+
 def test_a_big_export_read_in_batches_of_its_used_columns_loads_the_same(settings, tmp_path, monkeypatch):
     """Above PRUNE_BYTES an export is read BATCH_ROWS records at a time, in the columns the
     transform maps only: same facts, same quarantine, and a quarantined row's raw_row still holds
@@ -125,9 +147,7 @@ def test_a_batched_read_loads_a_big_italian_export_like_a_whole_one(settings, tm
     from bench import generate
     export = generate.google_ads(tmp_path / "it.csv", 3_000, "it", messy=True)
     monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
-    batched, normalise_in_batches = [], flows.ingest._normalise_in_batches
-    monkeypatch.setattr(flows.ingest, "_normalise_in_batches", lambda *args: batched.append(
-        normalise_in_batches(*args)) or batched[-1])
+    batched = _spy_batches(monkeypatch)
     seen = []
     for batch_rows in (1 << 30, 700):   # one batch, then five
         monkeypatch.setattr(flows.ingest, "BATCH_ROWS", batch_rows)
@@ -155,28 +175,6 @@ def test_a_batched_read_takes_the_date_order_and_decimal_mark_from_the_whole_exp
     assert query(settings, "SELECT date_start, spend FROM core.ad_performance ORDER BY 1") == [
         (dt.date(2026, 1, 5), Decimal("1.234")), (dt.date(2026, 1, 6), Decimal("1.000")),
         (dt.date(2026, 1, 25), Decimal("2.500"))]
-
-
-def _spy_batches(monkeypatch) -> list:
-    """What each batched read of flows.ingest returned (None: the export was read whole instead)."""
-    import flows.ingest
-    results, normalise_in_batches = [], flows.ingest._normalise_in_batches
-    monkeypatch.setattr(flows.ingest, "_normalise_in_batches", lambda *args: results.append(
-        normalise_in_batches(*args)) or results[-1])
-    return results
-
-
-def _ingest_in_batches(settings, monkeypatch, export: Path, kind: str, batch_rows: int, sample_rows: int | None = None):
-    """`export` loaded as a big export read `batch_rows` records at a time (the batched read's check
-    keeping `sample_rows` first rows): its load record, and what the batched read returned."""
-    import flows.ingest
-    batched = _spy_batches(monkeypatch)
-    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
-    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", batch_rows)
-    if sample_rows is not None:
-        monkeypatch.setattr(flows.ingest, "SAMPLE_ROWS", sample_rows)
-    [record] = ingest_files(settings, [export], kind, kind)
-    return record, batched
 
 
 def test_a_big_meta_export_is_read_in_batches_like_a_whole_one(settings, tmp_path, monkeypatch):
