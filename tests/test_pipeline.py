@@ -162,16 +162,14 @@ def test_a_batched_read_loads_a_big_italian_export_like_a_whole_one(settings, tm
 def test_a_batched_read_takes_the_date_order_and_decimal_mark_from_the_whole_export(settings, tmp_path, monkeypatch):
     """The first batch alone (days <= 12, '1,234') would read month-first dates and a thousands
     comma; the whole export (a 25th, '2,50') says day-first and a decimal comma: the whole wins."""
-    import flows.ingest
     export = tmp_path / "ambiguous.csv"
     export.write_text("Day,Campaign,Campaign ID,Currency code,Impr.,Clicks,Cost\n"
                       "05/01/2026,Brand,111,EUR,100,10,\"1,234\"\n"
                       "06/01/2026,Brand,111,EUR,100,10,\"1,000\"\n"
                       "25/01/2026,Brand,111,EUR,100,10,\"2,50\"\n")
-    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
-    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", 2)
-    [record] = ingest_files(settings, [export], "google_ads", "g")
+    record, batched = _ingest_in_batches(settings, monkeypatch, export, "google_ads", batch_rows=2)
     assert record.status == "succeeded", record.error
+    assert batched == [None]   # the first batch's choices were not the whole export's: read whole
     assert query(settings, "SELECT date_start, spend FROM core.ad_performance ORDER BY 1") == [
         (dt.date(2026, 1, 5), Decimal("1.234")), (dt.date(2026, 1, 6), Decimal("1.000")),
         (dt.date(2026, 1, 25), Decimal("2.500"))]
