@@ -38,7 +38,9 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
           secret: Callable[[str], str | None]) -> pl.DataFrame:
     """One row per email campaign message with results in `window` (a day of margin each side:
     the loader keeps the window's days): the values report's statistics plus the campaign's name,
-    send time and audiences and the message's subject (GET /api/campaigns, JSON:API paging)."""
+    send time and audiences and the message's subject (GET /api/campaigns, JSON:API paging). The
+    report's campaign_message_id is in practice the campaign id: the subject is the campaign's own
+    message's, or, for a campaign of several messages, that of the message the id names."""
     key = secret("API_KEY") or ""
     revision = str(source.api_version or DEFAULT_API_VERSION)
     hint = f"{source.secret_prefix}API_KEY"
@@ -67,7 +69,7 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
                 results[(str(group.get("campaign_id")), str(group.get("campaign_message_id")))] = result
             url = _next(page)
 
-    campaigns, messages = _campaigns(client, {cid for cid, _ in results})
+    campaigns, messages, owned = _campaigns(client, {cid for cid, _ in results})
     audiences = set(source.account_ids)
     rows = []
     for (campaign_id, message_id), result in results.items():
@@ -79,7 +81,7 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
         row.update(flatten({k: campaign.get(k) for k in ("name", "status", "send_time", "scheduled_at")},
                            "campaign."))
         row["campaign.audiences.included"] = json.dumps(sorted(included)) if campaign else None
-        message = messages.get(message_id, {})
+        message = messages.get(_message_of(owned.get(campaign_id, []), message_id) or "", {})
         content = message.get("content") or (message.get("definition") or {}).get("content") or {}
         row.update(flatten({"label": message.get("label") or (message.get("definition") or {}).get("label"),
                             "subject": content.get("subject")}, "message."))
@@ -125,10 +127,20 @@ def _placed_order_metric(client: ApiClient, source: SourceConfig) -> str:
                    "in roi.toml to the metric your campaigns convert on (Analytics > Metrics, id in the URL)")
 
 
-def _campaigns(client: ApiClient, wanted: set[str]) -> tuple[dict[str, dict], dict[str, dict]]:
-    """Attributes of the wanted email campaigns and of their messages, paging until all are found."""
+def _message_of(owned: list[str], message_id: str) -> str | None:
+    """The campaign's message a report row stands for: the one of a single-message campaign, else
+    the one the row's campaign_message_id names (None when it names none of them)."""
+    if message_id in owned:
+        return message_id
+    return owned[0] if len(owned) == 1 else None
+
+
+def _campaigns(client: ApiClient, wanted: set[str]) -> tuple[dict[str, dict], dict[str, dict], dict[str, list[str]]]:
+    """Attributes of the wanted email campaigns and of their messages, and each campaign's message
+    ids (its relationships, or the messages' own link to it), paging until all are found."""
     campaigns: dict[str, dict] = {}
     messages: dict[str, dict] = {}
+    owned: dict[str, list[str]] = {}
     url = "/api/campaigns/"
     params: dict | None = {"filter": "equals(messages.channel,'email')", "include": "campaign-messages"}
     while url and not wanted <= campaigns.keys():
@@ -136,11 +148,27 @@ def _campaigns(client: ApiClient, wanted: set[str]) -> tuple[dict[str, dict], di
         params = None                       # links.next carries the query and the cursor
         for item in page.get("data") or []:
             campaigns[str(item.get("id"))] = item.get("attributes") or {}
+            for link in _related(item, "campaign-messages"):
+                _own(owned, str(item.get("id")), str(link.get("id")))
         for item in page.get("included") or []:
             if item.get("type") == "campaign-message":
                 messages[str(item.get("id"))] = item.get("attributes") or {}
+                for link in _related(item, "campaign"):
+                    _own(owned, str(link.get("id")), str(item.get("id")))
         url = _next(page)
-    return campaigns, messages
+    return campaigns, messages, owned
+
+
+def _related(item: dict, name: str) -> list[dict]:
+    """The {type, id} links of a JSON:API resource's relationship `name` (one or many)."""
+    data = ((item.get("relationships") or {}).get(name) or {}).get("data") or []
+    return [d for d in (data if isinstance(data, list) else [data]) if isinstance(d, dict) and d.get("id")]
+
+
+def _own(owned: dict[str, list[str]], campaign_id: str, message_id: str) -> None:
+    ids = owned.setdefault(campaign_id, [])
+    if message_id not in ids:
+        ids.append(message_id)
 
 
 def _next(page: dict) -> str | None:

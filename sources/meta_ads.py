@@ -23,8 +23,6 @@ FIELDS = [
     "ad_id", "ad_name", "date_start", "date_stop", "impressions", "clicks", "inline_link_clicks", "spend", "reach",
     "inline_post_engagement", "actions", "action_values", "video_play_actions", "video_p100_watched_actions",
 ]
-# One insights record per ad per day: what makes it unique.
-KEY = ("account_id", "campaign_id", "adset_id", "ad_id", "date_start", "date_stop")
 # Added from the ad account itself (insights do not return the time zone).
 ACCOUNT_FIELDS = ("timezone_name",)
 PAGE_SIZE = 500
@@ -74,7 +72,8 @@ def chunks(window: tuple[dt.date, dt.date], days: int) -> list[tuple[dt.date, dt
 
 def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date, dt.date],
           secret: Callable[[str], str | None]) -> pl.DataFrame:
-    """Every ad x day insights record of the window for every ad account, once each."""
+    """Every insights record of the window for every ad account: one per ad and day, or several when
+    Meta splits a day (breakdowns), each kept as it came; only a record served twice counts once."""
     version = source.api_version or DEFAULT_API_VERSION
     token = secret("ACCESS_TOKEN") or ""
     hint = f"{source.secret_prefix}ACCESS_TOKEN"
@@ -94,10 +93,10 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
             return client.post_json(path, data=params)
         return client.get_json(path, params=params)
 
-    records: dict[tuple, dict] = {}
+    records: list[dict] = []
+    seen: set[tuple] = set()
     days = (window[1] - window[0]).days + 1
-    for account in source.account_ids:
-        act = account_path(account, source)
+    for act in dict.fromkeys(account_path(account, source) for account in source.account_ids):
         info = get(f"{version}/{act}", {"fields": ",".join(("name", "currency") + ACCOUNT_FIELDS)})
         extra = {f: str(info[f]) for f in ACCOUNT_FIELDS if info.get(f) is not None}
         if days <= after_days:
@@ -113,10 +112,13 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
                 rows += _report_run(get, client, source, version, act, insights_params(source, part))
         for row in rows:
             flat = {k: _text(v) for k, v in row.items()} | extra
-            records.setdefault(tuple(flat.get(k) for k in KEY), flat)   # a record served twice counts once
+            whole = tuple(sorted(flat.items()))
+            if whole not in seen:   # the same record again (a page repeated by a cursor mistake) counts once;
+                seen.add(whole)     # records of one ad and day that differ in anything all stay
+                records.append(flat)
     names = FIELDS + list(ACCOUNT_FIELDS)
-    names += sorted({k for r in records.values() for k in r} - set(names))
-    return pl.DataFrame([[r.get(c) for c in names] for r in records.values()],
+    names += sorted({k for r in records for k in r} - set(names))
+    return pl.DataFrame([[r.get(c) for c in names] for r in records],
                         schema={c: pl.Utf8 for c in names}, orient="row")
 
 

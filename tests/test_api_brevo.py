@@ -22,7 +22,21 @@ def stats(sent, delivered, hard, soft, unique_views, viewed, unique_clicks, clic
             "appleMppOpens": 12, "opensRate": 41.6}
 
 
-def campaign(cid, name, subject, sent_date, global_stats, lists=(2,)):
+ZERO_STATS = {"uniqueClicks": 0, "clickers": 0, "complaints": 0, "delivered": 0, "sent": 0, "softBounces": 0,
+              "hardBounces": 0, "uniqueViews": 0, "trackableViews": 0, "trackableViewsRate": 0, "estimatedViews": 0,
+              "unsubscriptions": 0, "viewed": 0}
+
+
+def list_stats(list_id, sent, delivered, hard, soft, unique_views, viewed, unique_clicks, clickers, unsubscriptions,
+               complaints, **more):
+    """One entry of statistics.campaignStats[]: a contact list's counts (Brevo returns them always)."""
+    return {"listId": list_id, "uniqueClicks": unique_clicks, "clickers": clickers, "complaints": complaints,
+            "delivered": delivered, "sent": sent, "softBounces": soft, "hardBounces": hard,
+            "uniqueViews": unique_views, "trackableViews": unique_views - 20, "unsubscriptions": unsubscriptions,
+            "viewed": viewed, **more}
+
+
+def campaign(cid, name, subject, sent_date, global_stats, lists=(2,), campaign_stats=None):
     """A sent email campaign of GET /v3/emailCampaigns?statistics=globalStats (HTML excluded)."""
     return {
         "id": cid, "name": name, "subject": subject, "previewText": "", "type": "classic", "status": "sent",
@@ -33,9 +47,10 @@ def campaign(cid, name, subject, sent_date, global_stats, lists=(2,)):
         "modifiedAt": sent_date, "inlineImageActivation": False, "mirrorActive": True, "recurring": False,
         "sentDate": sent_date, "recipients": {"lists": list(lists), "exclusionLists": []},
         "statistics": {"globalStats": global_stats,
-                       "campaignStats": [{"listId": lists[0], "uniqueClicks": 0, "clickers": 0, "complaints": 0,
-                                          "delivered": 0, "sent": 0, "softBounces": 0, "hardBounces": 0,
-                                          "uniqueViews": 0, "unsubscriptions": 0, "viewed": 0}],
+                       "campaignStats": campaign_stats or [{"listId": lists[0], "uniqueClicks": 0, "clickers": 0,
+                                                            "complaints": 0, "delivered": 0, "sent": 0,
+                                                            "softBounces": 0, "hardBounces": 0, "uniqueViews": 0,
+                                                            "unsubscriptions": 0, "viewed": 0}],
                        "mirrorClick": 0, "remaining": 0, "linksStats": {}, "statsByDomain": {}},
     }
 
@@ -51,6 +66,11 @@ CAMPAIGNS = [
     # 22:15 UTC on 30 June is 1 July in Rome: served (a day of margin), not loaded
     campaign(14, "Newsletter luglio", "Luglio", "2026-06-30T22:15:00.000Z", stats(700, 690, 5, 5, 200, 260, 20, 25, 1, 0)),
     campaign(15, "Novità", "Nuovi arrivi", "2026-06-22T16:00:00.000Z", stats(800, 790, 6, 4, 300, 420, 40, 55, 2, 0)),
+    # globalStats all zero, in the list and in its own report, as Brevo serves some campaigns: the counts
+    # are in campaignStats[], one entry per contact list (list 7's without the optional `deferred`)
+    campaign(17, "Promo B2B", "Solo per aziende", "2026-06-25T08:00:00.000Z", ZERO_STATS, lists=(2, 7),
+             campaign_stats=[list_stats(2, 600, 590, 4, 6, 250, 330, 30, 42, 2, 1, deferred=3),
+                             list_stats(7, 400, 395, 1, 4, 150, 210, 20, 25, 1, 0)]),
     # outside the requested dates: never served
     campaign(16, "Maggio", "Maggio", "2026-05-10T08:00:00.000Z", stats(100, 100, 0, 0, 10, 10, 1, 1, 0, 0)),
 ]
@@ -110,6 +130,8 @@ class BrevoServer:
         body = found[0]
         if body["id"] == 13:
             body = {**body, "statistics": {**body["statistics"], "globalStats": WEBINAR_STATS}}
+        if req.arg("statistics") != "globalStats":     # without it the report's globalStats are zeros
+            body = {**body, "statistics": {**body["statistics"], "globalStats": ZERO_STATS}}
         return Reply(200, body)
 
 
@@ -154,8 +176,9 @@ def test_sent_campaigns_of_the_window_load_once_through_paging_and_throttling(tm
     assert [r.arg("offset") for r in calls] == ["0", "2", "2", "4", "4"] and server.list_calls == 5
     assert {(r.arg("status"), r.arg("statistics"), r.arg("limit"), r.arg("startDate"), r.arg("endDate"))
             for r in calls} == {("sent", "globalStats", "2", "2026-06-02T00:00:00.000Z", "2026-07-01T23:59:59.999Z")}
-    assert api.count("GET", LIST + "/13") == 1 and api.count("GET", LIST + r"/\d+") == 1
-    assert (record.rows_in, record.rows_loaded, record.rows_quarantined) == (4, 4, 0)   # 14 is 1 July in Rome
+    assert api.count("GET", LIST + "/13") == 1 and api.count("GET", LIST + "/17") == 1
+    assert api.count("GET", LIST + r"/\d+") == 2
+    assert (record.rows_in, record.rows_loaded, record.rows_quarantined) == (5, 5, 0)   # 14 is 1 July in Rome
 
     rows = query(settings, "SELECT campaign_id, campaign_name, subject, send_time, send_date, recipients, delivered, "
                            "hard_bounces, soft_bounces, unique_opens, total_opens, unique_clicks, total_clicks, "
@@ -170,6 +193,8 @@ def test_sent_campaigns_of_the_window_load_once_through_paging_and_throttling(tm
          300, 296, 2, 2, 140, 190, 30, 41, 0, 0, None, None, "EUR", "brevo"),
         ("15", "Novità", "Nuovi arrivi", dt.datetime(2026, 6, 22, 18, 0), dt.date(2026, 6, 22),
          800, 790, 6, 4, 300, 420, 40, 55, 2, 0, None, None, "EUR", "brevo"),
+        ("17", "Promo B2B", "Solo per aziende", dt.datetime(2026, 6, 25, 10, 0), dt.date(2026, 6, 25),
+         1000, 985, 5, 10, 400, 540, 50, 67, 3, 1, None, None, "EUR", "brevo"),
     ]
     # open rate 1800 / 4900, bounce rate (60 + 40) / 5000
     assert query(settings, "SELECT round(open_rate, 6), bounce_rate FROM marts.email_campaign_kpis "
@@ -179,7 +204,23 @@ def test_sent_campaigns_of_the_window_load_once_through_paging_and_throttling(tm
     lists = run_window(settings, settings.source("b2b_brevo"), RUN_DATE)       # account_ids = list ids
     assert lists.status == "succeeded", lists.error
     assert query(settings, "SELECT campaign_id FROM core.email_campaigns WHERE source = 'b2b_brevo' ORDER BY 1") == \
-        [("12",), ("13",)]
+        [("12",), ("13",), ("17",)]
+
+
+def test_zero_global_stats_load_the_sum_of_the_per_list_campaign_stats(tmp_path, api, server, waits, monkeypatch):
+    settings = settings_for(tmp_path, api, monkeypatch)
+    record = run_window(settings, settings.source("news_brevo"), RUN_DATE)
+    assert record.status == "succeeded", record.error
+    report = [r for r in api.log if r.path == LIST + "/17"]
+    assert [r.arg("statistics") for r in report] == ["globalStats"]     # its own report is zero too
+    # list 2 + list 7: sent 600 + 400, delivered 590 + 395, hard 4 + 1, soft 6 + 4, unique opens 250 + 150,
+    # opens 330 + 210, unique clicks 30 + 20, clicks 42 + 25, unsubscribes 2 + 1, complaints 1 + 0
+    assert query(settings, "SELECT recipients, delivered, hard_bounces, soft_bounces, unique_opens, total_opens, "
+                           "unique_clicks, total_clicks, unsubscribes, complaints FROM core.email_campaigns "
+                           "WHERE campaign_id = '17'") == [(1000, 985, 5, 10, 400, 540, 50, 67, 3, 1)]
+    # open rate 400 / 985, bounce rate (5 + 10) / 1000
+    assert query(settings, "SELECT round(open_rate, 6), bounce_rate FROM marts.email_campaign_kpis "
+                           "WHERE campaign_id = '17'") == [(round(400 / 985, 6), 0.015)]
 
 
 def test_failures_are_one_line_and_keep_the_loaded_window(tmp_path, api, server, waits, monkeypatch):

@@ -38,8 +38,9 @@ def statistics(recipients, delivered, bounced, opens_unique, opens, clicks_uniqu
     return {k: float(v) for k, v in values.items()}
 
 
-def campaign(cid, name, send_time, subject, stats=None, audiences=("LiSt1",), status="Sent"):
-    """(campaign resource, its campaign-message resource, report statistics or None) — revision 2026-07-15."""
+def campaign(cid, name, send_time, subject, stats=None, audiences=("LiSt1",), status="Sent", backlink=True):
+    """(campaign resource, its campaign-message resource, report statistics or None) — revision 2026-07-15.
+    An included message may come without its `campaign` relationship (backlink=False)."""
     message_id = "01JM" + cid[4:]
     resource = {
         "type": "campaign", "id": cid,
@@ -62,7 +63,7 @@ def campaign(cid, name, send_time, subject, stats=None, audiences=("LiSt1",), st
                                                   "news@example.com", "from_label": "Bottega"}},
                        "send_times": [{"datetime": send_time, "is_local": False}] if send_time else [],
                        "created_at": "2026-05-20T09:00:00+00:00", "updated_at": send_time},
-        "relationships": {"campaign": {"data": {"type": "campaign", "id": cid}}},
+        "relationships": {"campaign": {"data": {"type": "campaign", "id": cid}}} if backlink else {},
         "links": {"self": f"https://a.klaviyo.com/api/campaign-messages/{message_id}/"},
     }
     return resource, message, stats
@@ -72,7 +73,8 @@ def campaign(cid, name, send_time, subject, stats=None, audiences=("LiSt1",), st
 K1 = campaign("01J0AAAA", "Benvenuto", "2026-06-02T22:30:00+00:00", "Ciao!",
               statistics(1000, 990, 10, 400, 560, 50, 70, 4, 3, 1, 6, 5, 480.456))
 K2 = campaign("01J0BBBB", "Saldi d'estate ☀️", "2026-06-12T08:00:00+00:00", "Fino al -50%",
-              statistics(5000, 4950, 50, 2000, 2600, 300, 420, 15, 15, 2, 40, 38, 3999.9), audiences=("LiSt7",))
+              statistics(5000, 4950, 50, 2000, 2600, 300, 420, 15, 15, 2, 40, 38, 3999.9), audiences=("LiSt7",),
+              backlink=False)
 # 22:10 UTC on 30 June is 1 July in Zurich: reported (a day of margin), not loaded
 K3 = campaign("01J0CCCC", "Flash", "2026-06-30T22:10:00+00:00", "Solo oggi",
               statistics(800, 800, 0, 300, 320, 20, 22, 1, 1, 0, 2, 2, 150.0))
@@ -171,8 +173,8 @@ class KlaviyoServer:
                                      f"Metric {attributes.get('conversion_metric_id')} does not exist."))
         start = dt.datetime.fromisoformat(attributes["timeframe"]["start"])
         end = dt.datetime.fromisoformat(attributes["timeframe"]["end"])
-        results = [{"groupings": {"send_channel": "email", "campaign_id": c["id"],
-                                  "campaign_message_id": msg["id"]},
+        # campaign_message_id is the campaign id, as in Klaviyo's documented example and real answers
+        results = [{"groupings": {"send_channel": "email", "campaign_id": c["id"], "campaign_message_id": c["id"]},
                     "statistics": {k: v for k, v in stats.items() if k in attributes["statistics"]}}
                    for page in PAGES for c, msg, stats in page
                    if stats and start <= dt.datetime.fromisoformat(c["attributes"]["send_time"]) < end]
@@ -284,6 +286,25 @@ def test_failures_are_one_line_and_keep_the_loaded_window(tmp_path, api, server,
 
     assert query(settings, "SELECT * FROM core.email_campaigns ORDER BY campaign_id") == before
     assert KEY not in everything(settings) and wrong not in everything(settings)
+
+
+def test_subjects_are_found_by_campaign_when_the_report_names_no_message(tmp_path, api, server, waits, monkeypatch):
+    settings = settings_for(tmp_path, api, monkeypatch)
+    record = run_window(settings, settings.source("klaviyo"), RUN_DATE)
+    assert record.status == "succeeded", record.error
+    raw = pl.read_parquet(next(settings.raw_dir.rglob("*.parquet")))
+    assert raw["groupings.campaign_message_id"].to_list() == raw["groupings.campaign_id"].to_list()
+    # K2's included message has no link back to its campaign: the campaign's own relationship finds it
+    assert query(settings, "SELECT campaign_id, subject FROM core.email_campaigns ORDER BY campaign_id") == [
+        ("01J0AAAA", "Ciao!"), ("01J0BBBB", "Fino al -50%"), ("01J0DDDD", "Nuovi arrivi")]
+
+
+def test_a_campaign_of_several_messages_takes_the_subject_of_the_message_the_report_names():
+    from sources.klaviyo import _message_of
+    assert _message_of(["01JMAAAA"], "01J0AAAA") == "01JMAAAA"            # the only message of the campaign
+    assert _message_of(["01JMAAAA", "01JMBBBB"], "01JMBBBB") == "01JMBBBB"
+    assert _message_of(["01JMAAAA", "01JMBBBB"], "01J0AAAA") is None      # which of the two: unknown
+    assert _message_of([], "01J0AAAA") is None
 
 
 def test_a_long_backfill_window_is_split_into_report_timeframes_of_a_year_at_most():

@@ -6,7 +6,9 @@ import shutil
 import duckdb
 import polars as pl
 import pytest
+import requests
 
+import sources.meta_ads
 from flows.runs import run_window
 from flows.settings import load_settings
 from tests.fakeapi import FakeApi, Reply, query
@@ -64,7 +66,21 @@ RECORDS = {
                action_values=[{"action_type": "offsite_conversion.fb_pixel_purchase", "value": "500.00"}]),
     ],
 }
-ACCOUNTS = {"1111": ("Negozio Italia", "EUR", "Europe/Rome"), "2222": ("Shop US", "USD", "America/Los_Angeles")}
+# One ad's day split by placement, as Meta answers with breakdowns=publisher_platform: two records of one
+# ad_id and date_start with different figures (the breakdown named in each).
+SPLIT = ("3333", "Negozio Reels", "EUR", ("23850000000000021", "Reels estate"), ("23850000000000221", "Advantage+"))
+REEL = ("23850000000002211", "Reel 15s")
+RECORDS["3333"] = [
+    record(SPLIT, "2026-06-02", REEL, publisher_platform="facebook", impressions="1200", clicks="30",
+           inline_link_clicks="20", spend="18.40", reach="1000", actions=[{"action_type": "purchase", "value": "1"}],
+           action_values=[{"action_type": "purchase", "value": "40.00"}]),
+    record(SPLIT, "2026-06-02", REEL, publisher_platform="instagram", impressions="800", clicks="14",
+           inline_link_clicks="9", spend="11.60", reach="650", actions=[{"action_type": "purchase", "value": "2"}],
+           action_values=[{"action_type": "purchase", "value": "95.50"}]),
+]
+BREAKDOWNS = {"publisher_platform", "device_platform"}   # served in each record they split
+ACCOUNTS = {"1111": ("Negozio Italia", "EUR", "Europe/Rome"), "2222": ("Shop US", "USD", "America/Los_Angeles"),
+            "3333": ("Negozio Reels", "EUR", "Europe/Rome")}
 
 
 def graph_error(code, message, subcode=None, kind="OAuthException", transient=False):
@@ -110,7 +126,7 @@ class GraphServer:
         assert params["level"] == "ad" and params["time_increment"] == "1"
         fields = params["fields"].split(",")
         rows = [r for r in RECORDS[account] if since_until["since"] <= r["date_start"] <= since_until["until"]]
-        return [{k: v for k, v in r.items() if k in fields} for r in rows]
+        return [{k: v for k, v in r.items() if k in fields or k in BREAKDOWNS} for r in rows]
 
     def page(self, rows, after, path):
         start = int(after.strip("cx")) if after else 0
@@ -259,10 +275,28 @@ def test_a_page_served_twice_by_a_cursor_mistake_counts_once(make_settings, serv
     record = run(settings)
     assert record.status == "succeeded", record.error
     assert server.api.count("GET", rf"{V}/act_1111/insights") == 4          # one page more than needed
-    assert record.rows_in == 7 and record.rows_duplicate == 0
+    assert record.rows_in == 7 and record.rows_combined == 0
     assert totals(settings) == EXPECTED
     assert query(settings, "SELECT count(*), count(DISTINCT (ad_id, date_start)) FROM core.ad_performance") == \
         [(7, 7)]
+
+
+def test_records_of_one_ad_and_day_all_reach_the_normalised_frame(make_settings, server, waits):
+    from transforms.context import SourceContext
+    from transforms.meta_ads import normalise_api
+    server.page_size, server.repeat_after = 1, "c1"      # one record a page, and the first page served twice
+    source = make_settings(account_ids=["act_3333", "3333"]).source("meta")       # one account, named twice
+    with requests.Session() as session:
+        records = sources.meta_ads.fetch(session, source, (D(2026, 5, 28), D(2026, 6, 3)), lambda name: TOKEN)
+    assert server.api.count("GET", rf"{V}/act_3333/insights") == 3                # pulled once: 2 pages + the repeat
+    assert records["publisher_platform"].to_list() == ["facebook", "instagram"]  # the repeat counts once
+    frame = records.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
+    out = normalise_api(frame, SourceContext(source="meta", kind="meta_ads")).frame
+    assert out.select("ad_id", "date_start", "impressions", "clicks", "spend", "conversions", "conversion_value",
+                      "reach", "_errors").rows() == [
+        (REEL[0], D(2026, 6, 2), 1200, 20, 18.4, 1.0, 40.0, 1000, []),
+        (REEL[0], D(2026, 6, 2), 800, 9, 11.6, 2.0, 95.5, 650, []),
+    ]   # the load sums them: 2000 impressions, 29 link clicks, 30.00 spend, 3 purchases worth 135.50
 
 
 def test_a_cursor_pointing_at_itself_ends_the_paging(make_settings, server, waits):

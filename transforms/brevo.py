@@ -101,7 +101,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     return Normalised(frame=frame)
 
 
-# Canonical field -> the globalStats field (sources.brevo flattens them to statistics.globalStats.<field>).
+# Canonical field -> the campaign totals' field (statistics.globalStats.<field>: sources.brevo puts there
+# Brevo's globalStats, or the sum of its per-list campaignStats[] when globalStats are empty or zero).
 API_COUNTS = {
     "recipients": "sent",
     "delivered": "delivered",
@@ -117,7 +118,7 @@ API_COUNTS = {
 
 
 def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
-    """Canonical rows of Brevo email campaign records (pure, no I/O): counts from globalStats,
+    """Canonical rows of Brevo email campaign records (pure, no I/O): counts from the campaign totals,
     send_time = sentDate (UTC) in the warehouse's time zone. Brevo's campaign statistics carry no
     orders or revenue."""
     send_time, errors = api_send_time(records, ["sentDate", "scheduledAt"], ctx.timezone)
