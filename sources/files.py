@@ -23,7 +23,13 @@ from sources.raw import RawTable
 DELIMITERS = [",", "\t", ";", "|"]
 HEAD_RECORDS = 60        # records examined to find the delimiter and the header
 HEAD_BYTES = 4 << 20     # ... within the first 4 MiB
-TOTALS_PATTERN = r"(?i)^\s*(?:total|totale|totali|totals|totales|totaux|gesamt|summe|insgesamt)\s*(?::|$)"
+# A totals row's label as the platforms write it: a total word alone ("Total", "Insgesamt:") or followed by
+# ':' or a spaced dash and what it sums ("Total: Campaigns", "Totale: campagne", "Total - filtered",
+# "Total: Filtered keywords"). "Total Care Shampoo", "Totality", "Subtotal: x" are names, not labels.
+_TOTAL_WORDS = r"(?:total|totals|totale|totali|totais|totales|totaux|gesamt|insgesamt|summe)"
+TOTALS_PATTERN = rf"(?i)^\s*{_TOTAL_WORDS}(?:\s*:|\s*$|\s+[-–—]\s)"
+_BARE_TOTAL = rf"(?i)^\s*{_TOTAL_WORDS}\s*:?\s*$"
+_BLANK = r"^\s*(?:--?|—|–)?\s*$"   # an empty cell, or a " --" placeholder
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_XLSX_EXPANDED = 1 << 30   # an XLSX whose parts unzip beyond 1 GiB is refused (zip-bomb shape)
 csv.field_size_limit(1 << 30)  # long cells (ad copy, notes) are data, not an error
@@ -439,24 +445,38 @@ def _empty(path: Path, preamble: list[str], encoding: str, delimiter: str, typed
 
 # ---------------------------------------------------------------- rows, totals, footers
 
+def totals_label(names: list[str]) -> pl.Expr:
+    """The label of a totals row (stripped), null for any other row: the first of the first three cells
+    that is a totals label (TOTALS_PATTERN). A bare word ("Total") counts only where the cells before it
+    are empty or " --" (a keyword report's "Enabled,total,…" is a keyword); "Total: Filtered keywords" or
+    "Total - filtered" counts in any of the three (keyword reports start with a status column)."""
+    labels = []
+    for i, name in enumerate(names[:3]):
+        cell = pl.col(name)
+        lead = [pl.col(n).is_null() | pl.col(n).str.contains(_BLANK) for n in names[:i]]
+        counts = ~cell.str.contains(_BARE_TOTAL) | pl.all_horizontal(lead) if lead else pl.lit(True)
+        labels.append(pl.when(cell.str.contains(TOTALS_PATTERN) & counts).then(cell.str.strip_chars()))
+    return pl.coalesce(labels) if labels else pl.lit(None, dtype=pl.Utf8)
+
+
 def _split(path: Path, frame: pl.DataFrame, names: list[str], preamble: list[str], encoding: str,
            delimiter: str, typed_cells: bool) -> RawTable:
     """Separate data rows from totals rows, footers/sentinels and blank rows."""
     present = [pl.col(n).is_not_null() & (pl.col(n).str.strip_chars() != "") for n in names]
     filled = pl.sum_horizontal(present) if present else pl.lit(0)
-    first3 = pl.coalesce([pl.when(p).then(pl.col(n)) for n, p in zip(names[:3], present[:3])])
-    is_total = first3.str.contains(TOTALS_PATTERN).fill_null(False)
+    is_total = totals_label(names).is_not_null()
     single = (filled == 1) & pl.lit(len(names) >= 3)
     kind = (pl.when(filled == 0).then(pl.lit("blank"))
             .when(is_total).then(pl.lit("total"))
             .when(single).then(pl.lit("note"))
             .otherwise(pl.lit("row")))
     cols = ["_row", *names]
-    # Most rows have their first two cells filled: a data row, or a totals row by its first cell.
-    # Only the others (and those totals) need every cell looked at.
+    # Most rows have their first two cells filled: a data row, or a totals row by one of its first three
+    # cells. Only the others (and those totals) need every cell looked at.
     if len(names) >= 2:
         full, total = frame.select((present[0] & present[1]).fill_null(False).alias("full"),
-                                   pl.col(names[0]).str.contains(TOTALS_PATTERN).fill_null(False).alias("total"))
+                                   pl.any_horizontal([pl.col(n).str.contains(TOTALS_PATTERN) for n in names[:3]])
+                                   .fill_null(False).alias("total"))
         suspects = (~full | total).arg_true()
     else:
         suspects = pl.int_range(frame.height, dtype=pl.UInt32, eager=True)

@@ -95,3 +95,31 @@ def test_parse_report_period():
     assert parse_report_period(linkedin) == (D(2019, 8, 18), D(2019, 9, 16))
     assert parse_report_period(["Ad group report", "All time"]) is None
     assert parse_report_period([]) is None
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Ad report (Oct 25, 2016-Oct 31, 2016)", (D(2016, 10, 25), D(2016, 10, 31))),          # legacy AdWords
+    ("Campaign report (1 June 2026 - 25 June 2026)", (D(2026, 6, 1), D(2026, 6, 25))),
+    ("Oct 25, 2016 - Oct 31, 2016", (D(2016, 10, 25), D(2016, 10, 31))),
+    ("Oct 25, 2016–Oct 31, 2016", (D(2016, 10, 25), D(2016, 10, 31))),
+    ("25 ott 2016 - 31 ott 2016", (D(2016, 10, 25), D(2016, 10, 31))),
+    ("2016-10-25 - 2016-10-31", (D(2016, 10, 25), D(2016, 10, 31))),
+    ("2016-10-25-2016-10-31", (D(2016, 10, 25), D(2016, 10, 31))),
+    ("Report Time: 10/25/2016 - 10/31/2016", (D(2016, 10, 25), D(2016, 10, 31))),            # Microsoft
+    ("Report Time: 10/25/2016,10/31/2016", (D(2016, 10, 25), D(2016, 10, 31))),
+    ('"Keyword report (25 ott 2016 - 31 ott 2016)"', (D(2016, 10, 25), D(2016, 10, 31))),
+    ("Reporting period: 2023-11-01 to 2023-11-30", (D(2023, 11, 1), D(2023, 11, 30))),
+    ("Time Zone: (GMT-05:00) Eastern Time (US & Canada)", None),
+    ("Last Completed Available Day: 6/3/2026 10:20:00 AM (GMT)", None),
+    ("Date Generated: September 16, 2019, 5:55 AM", None),
+    ("Report Name: Campaign performance - daily", None),
+    ("Ad report (Oct 31, 2016-Oct 25, 2016)", None),
+])
+def test_date_ranges_inside_titles_and_labels(line, expected):
+    assert parse_date_range(line) == expected
+    assert parse_report_period(["Ad report", line] if expected is None else [line]) == expected
+
+
+def test_report_period_order_hint_for_numeric_ranges_the_line_does_not_settle():
+    assert parse_report_period(["Report Time: 6/1/2026 - 6/7/2026"], hint="mdy") == (D(2026, 6, 1), D(2026, 6, 7))
+    assert parse_report_period(["Report Time: 6/1/2026 - 6/7/2026"]) == (D(2026, 1, 6), D(2026, 7, 6))

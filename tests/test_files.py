@@ -113,6 +113,44 @@ def test_totals_label_may_sit_in_the_second_or_third_column(tmp_path):
     assert raw.totals["Campaign"].to_list() == ["Total: Campaigns"] and raw.rows.height == 1
 
 
+def test_legacy_adwords_footer_rows_are_totals_and_a_total_named_ad_is_data():
+    raw = read_export(FIXTURES / "google_ads" / "legacy_ad_report.csv")
+    assert raw.preamble == ["Ad report (Oct 25, 2016-Oct 31, 2016)"]
+    assert raw.rows["Ad"].to_list() == ["Running shoes sale", "Trail shoes", "Total Care Shampoo"]
+    assert raw.totals["Ad state"].to_list() == ["Total - all experiments", "Total - filtered", "Total - Search"]
+    assert raw.totals["_row"].to_list() == [6, 7, 8]
+
+
+def test_keyword_report_totals_labelled_in_the_second_or_third_column():
+    raw = read_export(FIXTURES / "google_ads" / "keyword_filtered_totals.csv")
+    # the keyword "total" after a status is a keyword; the labels after " --" / blanks are totals
+    assert raw.rows["Keyword"].to_list() == ["running shoes", "total", "trail shoes"]
+    assert raw.totals["Keyword"].to_list() == ["Total: Filtered keywords", "Total: All but removed keywords", None]
+    assert raw.totals["Match type"].to_list()[2] == "Total: Account"
+
+
+@pytest.mark.parametrize("label, is_total", [
+    ("Total - filtered", True), ("Total - all experiments", True), ("Total – Search", True),
+    ("Totais: campanhas", True), ("Total: All but removed keywords", True), ("Totale - filtrate", True),
+    ("Total Care Shampoo", False), ("Total-Care", False), ("Totalmente", False),
+])
+def test_totals_label_forms_in_any_of_the_first_three_columns(tmp_path, label, is_total):
+    for cells in ([label, "x", "A", "2.00"], ["", label, "", "2.00"], [" --", " --", label, "2.00"]):
+        row = ",".join(cells)
+        path = tmp_path / "t.csv"
+        path.write_text(f"Status,Keyword,Campaign,Cost\nEnabled,shoes,A,2.00\n{row}\n", encoding="utf-8")
+        raw = read_export(path)
+        assert raw.totals.height == (1 if is_total else 0), cells
+        assert raw.rows.height == (1 if is_total else 2), cells
+
+
+def test_a_bare_total_word_after_a_filled_cell_is_data(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("Status,Keyword,Cost\nEnabled,total,2.00\n,Total,2.00\n", encoding="utf-8")
+    raw = read_export(path)
+    assert raw.rows["Keyword"].to_list() == ["total"] and raw.totals["Keyword"].to_list() == ["Total"]
+
+
 def test_empty_and_header_only_files_have_no_rows():
     raw = read_export(FIXTURES / "files" / "empty.csv")
     assert raw.rows.height == 0 and raw.rows.columns == ["_row"]

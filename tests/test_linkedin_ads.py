@@ -128,3 +128,18 @@ def test_column_override_from_roi_toml(tmp_path):
     path.write_text("Start Date (in UTC),Campaign Name,Total Spent,Impressions,Clicks,Conversions,Leads\n"
                     "6/1/2026,Lead gen,50.00,2000,20,0,6\n", encoding="utf-8")
     assert normalise(path, columns={"conversions": "Leads"}).frame["conversions"].to_list() == [6.0]
+
+
+def test_a_dollar_mark_resolved_by_the_currency_column(tmp_path):
+    path = tmp_path / "aud.csv"
+    path.write_text("Start Date,Campaign Name,Currency,Impressions,Clicks,Total Spent\n"
+                    "6/1/2026,Brand,AUD,100,4,$12.50\n6/1/2026,Other,EUR,50,1,$3.00\n", encoding="utf-8")
+    out = normalise(path).frame
+    assert out["currency"].to_list() == ["AUD", None] and out["spend"].to_list() == [12.5, 3.0]
+    assert out["_errors"].to_list()[1] == ["spend: '$' is one of USD, AUD, CAD … but currency says EUR — the "
+                                           "amounts and the currency disagree: export the report again"]
+    path.write_text("Start Date,Campaign Name,Impressions,Clicks,Total Spent\n6/1/2026,Brand,100,4,$12.50\n",
+                    encoding="utf-8")
+    out = normalise(path, currency="USD").frame                    # no currency column: the source's currency
+    assert out["currency"].to_list() == ["USD"] and out["_errors"].to_list() == [[]]
+

@@ -67,3 +67,13 @@ def test_bad_cells_are_reasons(tmp_path):
         ["send time: 'soon' is not a date", "unique_opens: 'x' is not a number"],
         ["campaign: missing title and id"],
     ]
+
+
+def test_a_euro_sign_in_revenue_is_the_rows_currency():
+    raw = read_export(FIXTURES / "campaigns_revenue_symbols.csv")
+    out = mailchimp.normalise(raw, SourceContext(source="newsletter", kind="mailchimp", reporting_currency="USD")).frame
+    valid(out)
+    assert out["revenue"].to_list() == [1459.58, 0.0]                    # "€1,459.58", "€0.00"
+    assert out["currency"].to_list() == ["EUR", "EUR"]                   # not the reporting USD
+    assert out["_errors"].to_list() == [[], []]
+

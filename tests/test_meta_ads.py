@@ -100,3 +100,12 @@ def test_a_row_without_campaign_that_is_not_a_summary_stays_with_a_reason(tmp_pa
     out = normalise(path).frame
     assert out.height == 2
     assert out["_errors"].to_list() == [["campaign: missing name and id"], []]
+
+
+def test_pound_signs_in_amount_spent_make_the_rows_gbp():
+    out = normalise("campaigns_gbp_symbol.csv").frame                     # no currency column, no "(GBP)"
+    valid(out)
+    assert out["currency"].to_list() == ["GBP"] * 3                       # not the reporting EUR
+    assert out["spend"].to_list() == pytest.approx([365.22, 150.00, 0.99])
+    assert out["_errors"].to_list() == [[]] * 3
+

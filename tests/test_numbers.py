@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.numbers import MISSING, error_list, infer_decimal, number, text
+from transforms.numbers import MISSING, currency_mark, error_list, infer_decimal, number, row_currency, text
 
 
 def read(cells, decimal, **kw):
@@ -111,3 +111,65 @@ def test_number_reads_back_what_a_locale_writes(value, style):
     values, errors = read([cell], decimal)
     assert errors == [None]
     assert values[0] == pytest.approx(value, abs=0.005)
+
+
+# ---------------------------------------------------------------- currency marks
+
+@pytest.mark.parametrize("cell, mark, code", [
+    ("US$50.00", "US$", "USD"), ("€ 1.234,56", "€", "EUR"), ("50,00 €", "€", "EUR"), ("£0.99", "£", "GBP"),
+    ("R$ 1.234,00", "R$", "BRL"), ("A$ 10", "A$", "AUD"), ("AU$10.00", "AU$", "AUD"), ("C$5", "C$", "CAD"),
+    ("CA$5.00", "CA$", "CAD"), ("NZ$7", "NZ$", "NZD"), ("HK$8.50", "HK$", "HKD"), ("₹1,200", "₹", "INR"),
+    ("¥1,200", "¥", "JPY"), ("CHF 12.50", "CHF", "CHF"), ("12,50 zł", "zł", "PLN"), ("EUR 50,00", "EUR", "EUR"),
+    ("12.00 GBP", "GBP", "GBP"), ("-US$3.50", "US$", "USD"), ("(€12,50)", "€", "EUR"),
+])
+def test_a_currency_mark_in_a_money_cell_is_the_rows_currency(cell, mark, code):
+    frame = pl.DataFrame({"spend": [cell]})
+    assert frame.select(currency_mark("spend")).item() == mark
+    currency, error = row_currency({"spend": "spend"}, None, fallback="EUR")
+    assert frame.select(currency.alias("c"), error.alias("e")).row(0) == (code, None)
+
+
+def currencies(cells, column=None, **kw):
+    frame = pl.DataFrame({"spend": cells, "cur": column or [None] * len(cells)},
+                         schema={"spend": pl.Utf8, "cur": pl.Utf8})
+    currency, error = row_currency({"spend": "spend"}, "cur" if column else None, **{"fallback": "EUR", **kw})
+    return frame.select(currency.alias("c"), error.alias("e")).rows()
+
+
+AMBIGUOUS = "spend: '$' is ambiguous (USD, AUD, CAD …): set currency = \"USD\" for this source in roi.toml"
+
+
+def test_an_ambiguous_dollar_needs_the_source_currency_or_a_currency_column():
+    assert currencies(["$50.00", "0.00"]) == [(None, AMBIGUOUS)] * 2         # never the reporting EUR
+    assert currencies(["$50.00", "0.00"], configured="USD") == [("USD", None)] * 2
+    assert currencies(["$50.00", "$1"], column=["CAD", "AUD"]) == [("CAD", None), ("AUD", None)]
+    assert currencies(["50 kr"], configured="SEK") == [("SEK", None)]
+    assert currencies(["50 kr"])[0][1] == ("spend: 'kr' is ambiguous (SEK, NOK, DKK …): set currency = \"SEK\" "
+                                           "for this source in roi.toml")
+    error = currencies(["$50.00"], configured="EUR")[0][1]
+    assert error.startswith("spend: '$' is ambiguous (USD, AUD, CAD …) and cannot be EUR, the source's currency")
+
+
+def test_a_mark_that_contradicts_the_currency_column_is_a_row_error():
+    assert currencies(["US$5.00", "£3.00", "$4"], column=["EUR", "GBP", "EUR"]) == [
+        (None, "spend: 'US$' is USD but currency says EUR — the amounts and the currency disagree: export the "
+               "report again"),
+        ("GBP", None),
+        (None, "spend: '$' is one of USD, AUD, CAD … but currency says EUR — the amounts and the currency "
+               "disagree: export the report again")]
+
+
+def test_a_cell_mark_beats_the_source_currency_and_unmarked_cells_take_the_exports_mark():
+    assert currencies(["US$5.00", "0", None], configured="EUR") == [("USD", None)] * 3
+    assert currencies(["1.00", "2.00"], configured="GBP") == [("GBP", None)] * 2          # no mark: as before
+    mixed = currencies(["US$5.00", "£3.00", "0"])
+    assert mixed[:2] == [("USD", None), ("GBP", None)]
+    assert mixed[2] == (None, "spend: no currency in this row, and the export's rows name several (GBP, USD) — add "
+                              "the currency code column to the report")
+
+
+def test_a_currency_mark_in_the_money_header():
+    assert currencies(["5.00"], header="US$") == [("USD", None)]
+    assert currencies(["5.00"], header="$") == [(None, AMBIGUOUS.replace("spend:", "spend (header):"))]
+    assert currencies(["5.00"], header="$", configured="AUD") == [("AUD", None)]
+    assert currencies(["5.00"], column=["CAD"], header="$") == [("CAD", None)]

@@ -85,3 +85,16 @@ def test_an_unrelated_file_is_refused(tmp_path):
     path.write_text("Name,Email\nAda,ada@example.com\n", encoding="utf-8")
     with pytest.raises(ValueError, match="TikTok"):
         normalise(path)
+
+
+def test_kronor_in_cost_cells_take_the_source_currency(tmp_path):
+    path = tmp_path / "kr.csv"
+    path.write_text("Date,Campaign name,Impressions,Clicks,Cost\n2026-06-01,Sommar,100,4,\"12,50 kr\"\n",
+                    encoding="utf-8")
+    out = normalise(path, currency="SEK").frame
+    assert out["currency"].to_list() == ["SEK"] and out["spend"].to_list() == [12.5]
+    out = normalise(path).frame                                    # kr: SEK, NOK or DKK: the source must say
+    assert out["currency"].to_list() == [None]
+    assert out["_errors"].to_list() == [["spend: 'kr' is ambiguous (SEK, NOK, DKK …): set currency = \"SEK\" for "
+                                         "this source in roi.toml"]]
+

@@ -50,7 +50,13 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC_RE = re.compile(_NUMERIC)
-_RANGE_SPLIT = re.compile(r"\s+[-–—~]\s+|\s*[–—]\s*|\s+(?:to|al|a|até|ate|au|bis|hasta)\s+", re.IGNORECASE)
+# What stands between the two dates of a range, most telling first: a spaced dash, an en/em dash or tilde,
+# a word ("to", "al", "até", "bis" ...), a bare hyphen ("Oct 25, 2016-Oct 31, 2016", legacy AdWords titles),
+# a comma ("6/10/2026,6/16/2026", Microsoft). Every position of each is tried: the dates themselves may
+# hold hyphens and commas.
+_RANGE_SEPARATORS = [re.compile(p, re.IGNORECASE) for p in (
+    r"\s+[-–—~]\s+", r"\s*[–—~]\s*", r"\s+(?:to|al|a|até|ate|au|bis|hasta)\s+", r"-", r",")]
+_BRACKETED = re.compile(r"[(\[]([^()\[\]]*\d[^()\[\]]*)[)\]]")   # "Ad report (Oct 25, 2016-Oct 31, 2016)"
 
 
 def _fold(text: str) -> str:
@@ -253,18 +259,34 @@ def date(col: str, order: str, *, label: str) -> tuple[pl.Expr, pl.Expr]:
     return value.dt.date().alias(col), error
 
 
-def parse_date_range(text: str) -> tuple[dt.date, dt.date] | None:
-    """The (first, last) day of an export's date-range line, or None ("All time", not a range)."""
+def parse_date_range(text: str, hint: str = "dmy") -> tuple[dt.date, dt.date] | None:
+    """The (first, last) day of an export's date-range line, or None ("All time", not a range). The range
+    may be the whole line ("Oct 25, 2016 - Oct 31, 2016", "25 ott 2016 - 31 ott 2016", "2016-10-25 -
+    2016-10-31"), in brackets after a title ("Ad report (Oct 25, 2016-Oct 31, 2016)") or after a label
+    ("Report Time: 10/25/2016 - 10/31/2016", "Date range: 1 Jun 2026 - 25 Jun 2026"). hint: the day/month
+    order of numeric dates the line does not settle (a day above 12 does)."""
     s = text.strip().strip('"').strip().rstrip(",;\t|").strip().strip('"').strip()
-    if not s:
+    if not s or not any(c.isdigit() for c in s):
         return None
-    parts = _RANGE_SPLIT.split(s, maxsplit=1)
-    if len(parts) != 2:
-        if ":" in s:  # "Date range: 1 Jun 2026 - 25 Jun 2026"
-            return parse_date_range(s.split(":", 1)[1])
+    candidates = [s, *(m.group(1).strip() for m in _BRACKETED.finditer(s))]
+    if ":" in s:
+        candidates.append(s.split(":", 1)[1].strip())
+    for candidate in candidates:
+        for separator in _RANGE_SEPARATORS:
+            for m in separator.finditer(candidate):
+                found = _date_pair(candidate[:m.start()], candidate[m.end():], hint)
+                if found:
+                    return found
+    return None
+
+
+def _date_pair(start_text: str, end_text: str, hint: str) -> tuple[dt.date, dt.date] | None:
+    """(first, last) day when both texts are dates in that order; the first may leave out its year
+    ("Dec 20 - Jan 5, 2026")."""
+    start_text, end_text = (p.strip().strip(",").strip() for p in (start_text, end_text))
+    if not (any(c.isdigit() for c in start_text) and any(c.isdigit() for c in end_text)):
         return None
-    start_text, end_text = (p.strip().strip(",").strip() for p in parts)
-    order = infer_date_order(pl.Series([start_text, end_text]), "dmy")
+    order = infer_date_order(pl.Series([start_text, end_text]), hint)
     end = parse_one(end_text, order)
     if end is None:
         return None
@@ -284,9 +306,10 @@ _END = re.compile(r"^\s*\"?\s*(report end|end date|end|data di fine|fine report|
                   r"fecha de finalización|fecha de fin|date de fin|enddatum)\s*:\s*(.+)$", re.IGNORECASE)
 
 
-def parse_report_period(preamble: list[str]) -> tuple[dt.date, dt.date] | None:
-    """The period an export covers, from its preamble lines: a date-range line, or a
-    "Report Start: ..." / "Report End: ..." pair (LinkedIn)."""
+def parse_report_period(preamble: list[str], hint: str = "dmy") -> tuple[dt.date, dt.date] | None:
+    """The period an export covers, from its preamble lines: a date-range line (alone, in a title's
+    brackets or after a label, see parse_date_range), or a "Report Start: ..." / "Report End: ..." pair
+    (LinkedIn)."""
     start = end = None
     for line in preamble:
         m_start, m_end = _START.match(line), _END.match(line)
@@ -296,7 +319,7 @@ def parse_report_period(preamble: list[str]) -> tuple[dt.date, dt.date] | None:
         if m_end:
             end = parse_one(m_end[2].strip().strip('"'), "mdy")
             continue
-        found = parse_date_range(line)
+        found = parse_date_range(line, hint)
         if found:
             return found
     if start and end and start.date() <= end.date():

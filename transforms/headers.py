@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 
-_CURRENCY = re.compile(r"[(\[]\s*([A-Z]{3})\s*[)\]]\s*$")
+from transforms.numbers import CURRENCY_MARK, currency_of_mark, mark_currencies
+
+# A currency in brackets at a header's end: "Amount spent (EUR)", "Cost (US$)", "Spesa (€)", "Cost ($)".
+_CURRENCY = re.compile(rf"[(\[]\s*({CURRENCY_MARK})\s*[)\]]\s*$")
 
 
 def norm(name: str) -> str:
@@ -26,21 +29,33 @@ def find(header: list[str], aliases: list[str]) -> str | None:
     return None
 
 
-def currency_in_header(name: str) -> str | None:
-    """The ISO currency code written in a header, "Amount spent (EUR)" -> "EUR", else None."""
+def currency_mark_in_header(name: str) -> str | None:
+    """The currency mark at a header's end as written, "Cost (US$)" -> "US$", "Cost ($)" -> "$",
+    "Amount spent (EUR)" -> "EUR", else None."""
     m = _CURRENCY.search(name.strip())
-    return m.group(1) if m else None
+    return m.group(1) if m and mark_currencies(m.group(1)) else None
 
 
-def find_with_currency(header: list[str], aliases: list[str]) -> tuple[str, str | None] | None:
-    """A money header that may carry its currency ("Amount spent (EUR)", "Importo speso (EUR)"):
-    (header name, currency or None) for the first alias matched with or without the code."""
+def currency_in_header(name: str) -> str | None:
+    """The ISO currency code a header names, "Amount spent (EUR)" -> "EUR", "Cost (US$)" -> "USD",
+    "Spesa (€)" -> "EUR"; None without one or for an ambiguous mark ("Cost ($)")."""
+    return currency_of_mark(currency_mark_in_header(name))
+
+
+def find_with_currency(header: list[str], aliases: list[str], *,
+                       ambiguous: bool = False) -> tuple[str, str | None] | None:
+    """A money header that may carry its currency ("Amount spent (EUR)", "Importo speso (EUR)",
+    "Cost (US$)"): (header name, ISO code or None) for the first alias matched with or without it.
+    ambiguous=True also matches "Cost ($)" / "Belopp (kr)", giving the mark as written ("$")."""
     for alias in aliases:
         for name in header:
-            code = currency_in_header(name)
-            bare = _CURRENCY.sub("", name.strip()) if code else name
+            mark = currency_mark_in_header(name)
+            code = currency_of_mark(mark) if mark else None
+            if mark and code is None and not ambiguous:
+                continue
+            bare = _CURRENCY.sub("", name.strip()) if mark else name
             if norm(bare) == norm(alias):
-                return name, code
+                return name, code or mark
     return None
 
 

@@ -11,7 +11,7 @@ from transforms.context import Normalised, SourceContext
 from transforms.dates import datetime, infer_date_order
 from transforms.headers import configured, find
 from transforms.ids import stable_id
-from transforms.numbers import currency_code, error_list, infer_decimal, number, text
+from transforms.numbers import error_list, infer_decimal, number, row_currency, text
 
 TABLE = "email_campaigns"
 OPTIONS = ()
@@ -79,6 +79,10 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     def name(field: str) -> pl.Expr:
         return text(col[field]) if col[field] else pl.lit(None, dtype=pl.Utf8)
 
+    # revenue written "€1,459.58" or "$1,459.58": its mark is the row's currency ("$": the source's currency)
+    currency, currency_error = row_currency({"revenue": col["revenue"]} if col["revenue"] else {}, None,
+                                            configured=ctx.currency, fallback=ctx.default_currency)
+    errors.append(currency_error)
     frame = raw.rows.with_columns(
         pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
         name("campaign_name").alias("campaign_name"), name("subject").alias("subject"),
@@ -86,7 +90,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         send_time.alias("send_time"),
         *[v.alias(k) for k, v in values.items()],
         *[e.cast(pl.Utf8).alias(f"_e{i}") for i, e in enumerate(errors)],
-        pl.lit(ctx.default_currency).alias("currency"),
+        currency.alias("currency"),
     )
     bounces = pl.coalesce(pl.col("hard_bounces") + pl.col("soft_bounces"), pl.col("total_bounces"))
     frame = frame.with_columns(
@@ -274,9 +278,8 @@ def export_rows(rows: pl.DataFrame, ctx: SourceContext, col: dict[str, str | Non
     values.update(
         campaign_id=pl.coalesce(name("campaign_id"), derived), campaign_name=pl.col("__name"),
         subject=name("subject"), list_name=name("list_name"), send_time=send_time)
-    if col.get("currency"):
-        values["currency"], currency_error = currency_code(col["currency"], currency or ctx.default_currency)
-        errors.append(currency_error)
-    else:
-        values["currency"] = pl.lit(currency or ctx.default_currency)
+    values["currency"], currency_error = row_currency(
+        {"revenue": col["revenue"]} if col.get("revenue") else {}, col.get("currency"), header=currency,
+        configured=ctx.currency, fallback=ctx.default_currency)
+    errors.append(currency_error)
     return email_rows(rows, ctx, values, errors)

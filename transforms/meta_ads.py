@@ -7,7 +7,7 @@ import polars as pl
 
 import schemas
 from sources.raw import RawTable
-from transforms.ad_exports import finish_ad_rows
+from transforms.ad_exports import export_currency, finish_ad_rows
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
 from transforms.headers import (Aliases, configured, decimal_hint, find, find_field, find_with_currency, language,
@@ -153,7 +153,7 @@ def _columns(header: list[str], ctx: SourceContext) -> tuple[dict[str, str | Non
     col = {field: find_field(header, ALIASES, field) for field in ALIASES}
     overrides = configured(header, ctx.columns, CANONICAL)
     col.update({k: v for k, v in overrides.items() if k in col})
-    spend = find_with_currency(header, names(ALIASES, "spend"))
+    spend = find_with_currency(header, names(ALIASES, "spend"), ambiguous=True)
     conversions_col, value_col = _conversion_columns(header, col, ctx.options)
     sources = {
         "impressions": col["impressions"], "reach": col["reach"],
@@ -258,11 +258,10 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
             errors.append(pl.lit("no dates: the export has neither a Day column nor Reporting starts/ends — "
                                  "export it again with the Day breakdown or the reporting dates"))
 
-    if col["currency"]:
-        currency, currency_error = currency_code(col["currency"], header_currency or ctx.default_currency)
-        errors.append(currency_error)
-    else:
-        currency = pl.lit(header_currency or ctx.default_currency)
+    currency, currency_error = export_currency(
+        col, ctx.default_currency, header=header_currency, ctx=ctx,
+        money={m: sources[m] for m in ("spend", "conversion_value") if sources[m]})
+    errors.append(currency_error)
 
     values = {}
     for metric, source_col in sources.items():

@@ -18,14 +18,51 @@ _MISSING = MISSING_SPELLINGS
 
 # Currency marks that may stand before or after a number: symbols, "R$"/"A$"/"US$", ISO codes.
 _CUR = r"(?:[A-Z]{1,3}\$|[€$£¥₹₩₺₽₪฿₫]|[A-Z]{3}|kr\.?|zł|Kč|Fr\.)"
+CURRENCY_MARK = _CUR
 _SIGN = r"[+\-−]"
 # One pass splits a cell into sign / currency / digits / percent; \s also matches NBSP,
 # U+202F and U+2009, which are thousands separators inside the digits.
 _SHAPE = (
-    rf"^(?P<s1>{_SIGN})?\s*(?:{_CUR})?\s*(?P<s2>{_SIGN})?\s*"
+    rf"^(?P<s1>{_SIGN})?\s*(?P<c1>{_CUR})?\s*(?P<s2>{_SIGN})?\s*"
     r"(?P<num>[0-9][0-9.,'’\s]*?(?:[eE][+\-]?[0-9]+)?|[.,][0-9]+)"
-    rf"\s*(?P<pct>%)?\s*(?:{_CUR})?\s*(?P<s3>-)?$"
+    rf"\s*(?P<pct>%)?\s*(?P<c2>{_CUR})?\s*(?P<s3>-)?$"
 )
+
+# What a currency mark (in a money cell or a header) may stand for: (the ISO codes it fits, the one it
+# means when nothing else says; None: ambiguous, the source's `currency` or the currency column must say).
+# ISO codes ("EUR 50,00", "Cost (USD)") stand for themselves; another "XX$" is some dollar.
+_DOLLARS = ("USD", "AUD", "CAD", "NZD", "HKD", "SGD", "MXN")
+_KRONER = ("SEK", "NOK", "DKK", "ISK")
+CURRENCY_MARKS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "$": (_DOLLARS, None), "US$": (("USD",), "USD"), "A$": (("AUD",), "AUD"), "AU$": (("AUD",), "AUD"),
+    "C$": (("CAD",), "CAD"), "CA$": (("CAD",), "CAD"), "NZ$": (("NZD",), "NZD"), "HK$": (("HKD",), "HKD"),
+    "S$": (("SGD",), "SGD"), "SG$": (("SGD",), "SGD"), "MX$": (("MXN",), "MXN"), "R$": (("BRL",), "BRL"),
+    "€": (("EUR",), "EUR"), "£": (("GBP",), "GBP"), "₹": (("INR",), "INR"), "¥": (("JPY", "CNY"), "JPY"),
+    "₩": (("KRW",), "KRW"), "₺": (("TRY",), "TRY"), "₽": (("RUB",), "RUB"), "₪": (("ILS",), "ILS"),
+    "฿": (("THB",), "THB"), "₫": (("VND",), "VND"), "zł": (("PLN",), "PLN"), "Kč": (("CZK",), "CZK"),
+    "Fr.": (("CHF",), "CHF"), "kr": (_KRONER, None), "kr.": (_KRONER, None),
+}
+
+
+def mark_currencies(mark: str | None) -> tuple[tuple[str, ...], str | None] | None:
+    """(the ISO codes a currency mark fits, the code it means alone or None when ambiguous), e.g.
+    "US$" -> (("USD",), "USD"), "$" -> (("USD", "AUD", ...), None), "EUR" -> (("EUR",), "EUR");
+    None for text that is no currency mark."""
+    m = (mark or "").strip()
+    if m in CURRENCY_MARKS:
+        return CURRENCY_MARKS[m]
+    if len(m) == 3 and m.isascii() and m.isalpha() and m.isupper():
+        return (m,), m
+    if m.endswith("$") and 2 <= len(m) <= 4 and m[:-1].isascii() and m[:-1].isalpha() and m[:-1].isupper():
+        return CURRENCY_MARKS["$"]
+    return None
+
+
+def currency_of_mark(mark: str | None) -> str | None:
+    """The ISO code a currency mark means by itself ("US$" -> "USD", "€" -> "EUR", "¥" -> "JPY"); None
+    when it is ambiguous ("$", "kr") or no currency mark."""
+    found = mark_currencies(mark)
+    return found[1] if found else None
 # Digits with thousands groups and an optional decimal part, per decimal mark.
 _VALID = {
     ".": r"^(?:[0-9]+(?:\.[0-9]*)?(?:[eE][+\-]?[0-9]+)?|[0-9]{1,3}(?:[,\s'’][0-9]{3})+(?:\.[0-9]*)?|\.[0-9]+)$",
@@ -104,6 +141,139 @@ def currency_code(col: str, fallback: str, *, label: str = "currency") -> tuple[
     code = pl.col(col).map_batches(lambda s: read(s)[0], return_dtype=pl.Utf8, is_elementwise=True)
     error = pl.col(col).map_batches(lambda s: read(s)[1], return_dtype=pl.Utf8, is_elementwise=True)
     return code.alias(col), error.alias(f"{col}__error")
+
+
+# A cell holding anything but digits, separators, signs and '%' may carry a currency mark.
+_MAYBE_MARKED = r"[^0-9.,\s'’+\-−()%]"
+_AROUND = " \t\u00a0\u202f\u2009+-−()%"   # what may stand around a mark once the digits are gone
+
+
+def currency_mark(col: str) -> pl.Expr:
+    """The currency mark written in a money cell, as written ("US$50.00" -> "US$", "50,00 €" -> "€",
+    "EUR 12,50" -> "EUR"), null where there is none. Only cells that are not plain numbers are looked at."""
+    @once
+    def read(series: pl.Series) -> pl.Series:
+        cells = series.cast(pl.Utf8)
+        marked = cells.str.contains(_MAYBE_MARKED).fill_null(False).arg_true()
+        out = pl.repeat(None, len(cells), dtype=pl.Utf8, eager=True)
+        if len(marked):   # the cell without its digits ("-US$", "€", "(US$)"): few distinct ones
+            rest = cells.gather(marked).str.replace(r"[0-9][0-9.,'’\s]*", "")
+            distinct = rest.unique().drop_nulls()
+            found = [r.strip(_AROUND) for r in distinct.to_list()]
+            found = [m if mark_currencies(m) else None for m in found]
+            out = out.scatter(marked, rest.replace_strict(distinct, pl.Series(found, dtype=pl.Utf8), default=None))
+        return out
+
+    return pl.col(col).map_batches(read, return_dtype=pl.Utf8, is_elementwise=True).alias(f"{col}__mark")
+
+
+def row_currency(money: dict[str, str], column: str | None, *, header: str | None = None,
+                 configured: str | None = None, fallback: str, column_label: str = "currency"
+                 ) -> tuple[pl.Expr, pl.Expr]:
+    """(code, error) expressions for each row's currency, from what the export says, strongest first: its
+    currency column (`column`), a currency mark in a money cell (`money`: label -> column; "US$50.00",
+    "50,00 €", "EUR 12"), a mark in a money header (`header`: "Cost (US$)" -> "US$"); then the source's
+    `configured` currency; then `fallback` (the reporting currency), only where nothing names one.
+
+    A mark that fits several currencies ("$", "kr") takes the stronger evidence, else `configured` when
+    it fits; with neither the row gets the reason `spend: '$' is ambiguous (USD, AUD, CAD …): set currency
+    = "USD" for this source in roi.toml`. A row whose marks disagree with each other or with the currency
+    column gets a reason naming both: it is never given a currency its cells contradict. A row without a
+    mark in an export whose other rows have some takes theirs (a "0" spend next to "$12.00")."""
+    header_found = mark_currencies(header) if header else None
+    header_code = header_found[1] if header_found and len(header_found[0]) == 1 else None
+    base = header_code or configured or fallback
+    if column:
+        plain_code, plain_error = currency_code(column, base, label=column_label)
+    else:
+        plain_code, plain_error = pl.lit(base, dtype=pl.Utf8), pl.lit(None, dtype=pl.Utf8)
+    if not money and not (header and header_code is None):
+        return plain_code, plain_error
+    labels = list(money)
+    header_label = f"{labels[0]} (header)" if labels else "the header"
+    always = bool(header) and header_code is None   # an ambiguous header: every row needs deciding
+
+    def resolve(batch: pl.Series) -> pl.Series:
+        cells = batch.struct.unnest()
+        marks = [f"m{i}" for i in range(len(labels))]
+        if not always and all(cells[m].null_count() == cells.height for m in marks):
+            return pl.DataFrame({"use": pl.repeat(False, cells.height, eager=True),
+                                 "code": pl.repeat(None, cells.height, dtype=pl.Utf8, eager=True),
+                                 "error": pl.repeat(None, cells.height, dtype=pl.Utf8, eager=True)}).to_struct("r")
+        seen = [(labels[i], v) for i, m in enumerate(marks) for v in cells[m].drop_nulls().unique(maintain_order=True)]
+        borrowed = _decide(None, seen, header, configured, fallback, column_label, header_label)
+        singles = {_decide(None, [pair], header, configured, fallback, column_label, header_label)[0] for pair in seen}
+        singles.discard(None)
+        if len(singles) > 1:   # the rows name different currencies
+            named = ", ".join(sorted(singles))
+            borrowed = (configured, None) if configured else (None, (
+                f"{labels[0]}: no currency in this row, and the export's rows name several ({named}) — add the "
+                "currency code column to the report"))
+        combos = cells.unique(maintain_order=True)
+        decided = []
+        for row in combos.iter_rows():
+            own = [(labels[i], v) for i, v in enumerate(row[1:]) if v is not None]
+            if own or not seen or (row[0] or "").strip():   # its own marks, or its currency column cell
+                decided.append(_decide(row[0], own, header, configured, fallback, column_label, header_label))
+            else:   # "0" among "$12.00": the export's marks
+                decided.append(borrowed)
+        combos = combos.with_columns(pl.Series("code", [d[0] for d in decided], dtype=pl.Utf8),
+                                     pl.Series("error", [d[1] for d in decided], dtype=pl.Utf8))
+        if combos.height == 1:   # one currency column value and one mark throughout (the usual)
+            joined = combos.select("code", "error").gather([0] * cells.height)
+        else:
+            joined = cells.join(combos, on=cells.columns, how="left", nulls_equal=True, maintain_order="left")
+        return joined.select(pl.lit(True).alias("use"), "code", "error").to_struct("r")
+
+    parts = [(pl.col(column).cast(pl.Utf8) if column else pl.lit(None, dtype=pl.Utf8)).alias("column")]
+    parts += [currency_mark(money[label]).alias(f"m{i}") for i, label in enumerate(labels)]
+    decided = pl.struct(parts).map_batches(
+        resolve, return_dtype=pl.Struct({"use": pl.Boolean, "code": pl.Utf8, "error": pl.Utf8}), is_elementwise=True)
+    use = decided.struct.field("use")
+    code = pl.when(use).then(decided.struct.field("code")).otherwise(plain_code)
+    error = pl.when(use).then(decided.struct.field("error")).otherwise(plain_error)
+    return code.alias(column or "currency"), error.alias(f"{column or 'currency'}__error")
+
+
+def _decide(cell: str | None, marks: list[tuple[str, str]], header: str | None, configured: str | None,
+            fallback: str, column_label: str, header_label: str) -> tuple[str | None, str | None]:
+    """(currency, None) or (None, reason) for one row: its currency column cell, the marks of its money
+    cells ((label, mark) pairs) and the money header's mark; see row_currency."""
+    evidence: list[tuple[str, str, tuple[str, ...], str | None]] = []   # (label, mark, fits, means)
+    text_ = (cell or "").strip()
+    if text_ and text_ not in _MISSING:
+        found = mark_currencies(text_) or mark_currencies(text_.upper())
+        if found is None:
+            return None, f"{column_label}: '{text_.upper()}' is not a currency code"
+        evidence.append((column_label, text_, *found))
+    for label, mark in marks:
+        found = mark_currencies(mark)
+        if found:
+            evidence.append((label, mark, *found))
+    if header and mark_currencies(header):
+        evidence.append((header_label, header, *mark_currencies(header)))
+    if not evidence:
+        return configured or fallback, None
+    sure = [e for e in evidence if len(e[2]) == 1]
+    if sure:
+        label, _, _, code = sure[0]
+        for other, mark, fits, means in evidence:
+            if code not in fits:
+                said = means if len(fits) == 1 else "one of " + ", ".join(fits[:3]) + (" …" if len(fits) > 3 else "")
+                return None, (f"{other}: '{mark}' is {said} but {label} says {code} — the amounts and the currency "
+                              "disagree: export the report again")
+        return code, None
+    fits = [c for c in evidence[0][2] if all(c in e[2] for e in evidence)]
+    if configured and configured in fits:
+        return configured, None
+    means = {e[3] for e in evidence}
+    if len(means) == 1 and None not in means and next(iter(means)) in fits:
+        return next(iter(means)), None
+    label, mark, options, _ = evidence[0]
+    listed = ", ".join(options[:3]) + (" …" if len(options) > 3 else "")
+    clash = f" and cannot be {configured}, the source's currency" if configured else ""
+    return None, (f"{label}: '{mark}' is ambiguous ({listed}){clash}: set currency = \"{options[0]}\" "
+                  "for this source in roi.toml")
 
 
 def number(col: str, decimal: str, *, label: str, percent: bool = False,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from sources.files import totals_label
 from transforms.headers import norm
 
 # Metrics compared, in message order: (name, is money-like with rounding tolerance).
@@ -12,11 +13,12 @@ _TOLERANCE_PER_ROW = 0.005
 
 
 def label_of(totals: pl.DataFrame, header: list[str]) -> pl.Series:
-    """The label of each totals row: its first non-empty cell among the first three columns."""
+    """The label of each totals row: the totals label among its first three cells (" --", "Total: Filtered
+    keywords" -> "Total: Filtered keywords", see sources.files.totals_label), else its first non-empty one."""
     first3 = [c for c in header[:3] if c in totals.columns]
     if not first3:
         return pl.Series("label", [None] * totals.height, dtype=pl.Utf8)
-    return totals.select(pl.coalesce([
+    return totals.select(pl.coalesce([totals_label(first3)] + [
         pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c).str.strip_chars()) for c in first3
     ]).alias("label")).to_series()
 
