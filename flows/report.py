@@ -133,6 +133,40 @@ ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, 
          channel, metric
 """
 MAX_ALERT_ROWS = 60
+# Keywords and search terms: months of the period (like the funnel), shown only when the warehouse has such rows.
+HAS_TABLE_SQL = "SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'core' AND table_name = ?"
+FACT_MARTS = {"keyword_performance": "keyword_performance", "search_term_performance": "search_terms_wasted"}
+KEYWORDS_SQL = """
+SELECT
+    channel, keyword, match_type,
+    max(campaign_name) AS campaign_name,
+    max(ad_group_name) AS ad_group_name,
+    int.strict_sum(spend) AS spend,
+    sum(impressions) AS impressions,
+    sum(clicks) AS clicks,
+    sum(conversions) AS conversions,
+    int.strict_sum(conversion_value) AS conversion_value,
+    sum(clicks) / nullif(sum(impressions), 0) AS ctr,
+    int.strict_sum(spend) / nullif(sum(clicks), 0) AS cpc,
+    int.strict_sum(spend) / nullif(sum(conversions), 0) AS cpa,
+    int.strict_sum(conversion_value) / nullif(int.strict_sum(spend), 0) AS roas,
+    count(*) OVER () AS keywords_in_period
+FROM marts.keyword_performance
+WHERE month IN (SELECT unnest(?::DATE[]))
+GROUP BY channel, source, account_id, campaign_id, ad_group_id, keyword, match_type
+ORDER BY int.strict_sum(spend) DESC NULLS LAST, sum(clicks) DESC, keyword, match_type
+LIMIT ?
+"""
+WASTED_SQL = """
+SELECT month, channel, search_term, keywords, campaign_name, ad_group_name, spend, clicks, impressions, cpc,
+       wasted_spend_min
+FROM marts.search_terms_wasted
+WHERE month IN (SELECT unnest(?::DATE[]))
+ORDER BY spend DESC, search_term, month
+"""
+WASTED_MIN_SQL = "SELECT wasted_spend_min FROM stg.settings"
+MAX_KEYWORD_ROWS = 20
+MAX_WASTED_ROWS = 30
 
 # ------------------------------------------------------------------ words ------------------------
 
@@ -199,6 +233,19 @@ TEXT = {
         "f_ltv": "Ricavi a oggi dei clienti acquisiti nei mesi del periodo ÷ costo di acquisizione dei loro canali.",
         "money_word": "Denaro", "comparison": "Confronto",
         "missing": "Dati mancanti", "ltv_word": "LTV:CAC",
+        "s_keywords": "Parole chiave",
+        "s_keywords_lead": "Le {shown} parole chiave con più spesa in {months} (su {total}), per gruppo di annunci; "
+                           "CTR, CPC, CPA e ROAS dalle somme del periodo.",
+        "keyword": "Parola chiave", "match_type": "Corrispondenza", "ad_group": "Gruppo di annunci",
+        "clicks": "Clic", "conversions": "Conversioni", "impressions": "Impressioni", "ad_spend": "Spesa",
+        "no_keywords": "Nessuna parola chiave con dati in {months}.",
+        "s_wasted": "Termini di ricerca sprecati",
+        "s_wasted_lead": "Termini di ricerca che in un mese hanno speso più di {min} senza nessuna conversione "
+                         "({months}): candidati a parole chiave negative.",
+        "wasted_total": "{n} termini, {spend} di spesa senza conversioni.",
+        "search_term": "Termine di ricerca", "matched": "Parole chiave attivate", "month": "Mese",
+        "no_wasted": "Nessun termine di ricerca ha speso più di {min} senza convertire in {months}.",
+        "more_wasted": "… e altri {n}: `roi query \"SELECT * FROM marts.search_terms_wasted\"` li elenca tutti.",
     },
     "en": {
         "title": "Marketing ROI report", "vs": "compared with", "generated": "generated on",
@@ -263,6 +310,19 @@ TEXT = {
                  "cost of their channels.",
         "money_word": "Money", "comparison": "Comparison",
         "missing": "Missing data", "ltv_word": "LTV:CAC",
+        "s_keywords": "Keywords",
+        "s_keywords_lead": "The {shown} keywords with the most spend in {months} (of {total}), per ad group; "
+                           "CTR, CPC, CPA and ROAS from the period's sums.",
+        "keyword": "Keyword", "match_type": "Match type", "ad_group": "Ad group",
+        "clicks": "Clicks", "conversions": "Conversions", "impressions": "Impressions", "ad_spend": "Spend",
+        "no_keywords": "No keyword data in {months}.",
+        "s_wasted": "Wasted search terms",
+        "s_wasted_lead": "Search terms that spent more than {min} in a month without a single conversion "
+                         "({months}): candidates for negative keywords.",
+        "wasted_total": "{n} terms, {spend} spent without a conversion.",
+        "search_term": "Search term", "matched": "Matched keywords", "month": "Month",
+        "no_wasted": "No search term spent more than {min} without converting in {months}.",
+        "more_wasted": "… and {n} more: `roi query \"SELECT * FROM marts.search_terms_wasted\"` lists them all.",
     },
 }
 MONTHS = {
@@ -304,6 +364,7 @@ WORDS = {
         "customers": "clienti", "roi_pct": "ROI %", "cpl": "CPL", "cac": "CAC", "cpc": "CPC", "cpm": "CPM",
         "clicks": "clic", "impressions": "impressioni", "conversion_rate": "tasso di conversione",
         "lead_to_customer_rate": "tasso di chiusura", "click_rate": "tasso di clic",
+        "exact": "esatta", "phrase": "a frase", "broad": "generica",
     },
     "en": {
         "under": "under plan", "on_track": "on track", "over": "over plan", "achieved": "achieved",
@@ -316,6 +377,7 @@ WORDS = {
         "customers": "customers", "roi_pct": "ROI %", "cpl": "CPL", "cac": "CAC", "cpc": "CPC", "cpm": "CPM",
         "clicks": "clicks", "impressions": "impressions", "conversion_rate": "conversion rate",
         "lead_to_customer_rate": "close rate", "click_rate": "click rate",
+        "exact": "exact", "phrase": "phrase", "broad": "broad",
     },
 }
 STATUS_TONE = {"under": "warn", "on_track": "good", "over": "bad", "achieved": "good", "at_risk": "warn",
@@ -494,6 +556,14 @@ def _has_view(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
     return found > 0
 
 
+def _has_facts(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """core.<table> holds rows and its mart is built (a warehouse of an older version has neither until
+    its next run)."""
+    if not con.execute(HAS_TABLE_SQL, [table]).fetchone()[0] or not _has_view(con, "marts", FACT_MARTS[table]):
+        return False
+    return bool(con.execute(f"SELECT EXISTS (SELECT 1 FROM core.{table})").fetchone()[0])
+
+
 def headline(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
     """The headline KPIs of a period: spend, total_cost, revenue, roi_pct, roas, cac, ltv_to_cac."""
     row = _rows(con, HEADLINE_SQL, [period.start, period.end])[0]
@@ -519,12 +589,17 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
         "mix": _rows(con, MIX_SQL, [budget_month]),
         "goals": _rows(con, GOALS_SQL),
         "alerts": _rows(con, ALERTS_SQL, [period.start, period.end]) if _has_view(con, "marts", "kpi_alerts") else None,
+        # None: the warehouse holds no keyword (search-term) rows at all, and the section is left out
+        "keywords": (_rows(con, KEYWORDS_SQL, [months, MAX_KEYWORD_ROWS])
+                     if _has_facts(con, "keyword_performance") else None),
+        "wasted": _rows(con, WASTED_SQL, [months]) if _has_facts(con, "search_term_performance") else None,
         "budget_month": budget_month,
         "months": months,
         "as_of": con.execute(AS_OF_SQL).fetchone()[0],
     }
     currency, attribution = con.execute(SETTINGS_SQL).fetchone()
     data["currency"], data["attribution"] = currency, attribution
+    data["wasted_min"] = con.execute(WASTED_MIN_SQL).fetchone()[0] if data["wasted"] is not None else None
     return data
 
 
@@ -957,6 +1032,55 @@ class Report:
             more = f'<p class="note">{esc(self.t["more_alerts"].format(n=len(rows) - len(shown), start=self.period.start))}</p>'
         return self.section("alerts", "s_alerts", self.t["s_alerts_lead"], f'<div class="panel">{table}{more}</div>')
 
+    def keywords(self) -> str:
+        """Top keywords by spend in the period's months; nothing when the warehouse has no keyword rows."""
+        rows = self.d["keywords"]
+        if rows is None:
+            return ""
+        months = self.f.months(self.d["months"])
+        if not rows:
+            return self.section("keywords", "s_keywords", self.t["no_keywords"].format(months=months), "")
+        lead = self.t["s_keywords_lead"].format(shown=len(rows), months=months, total=rows[0]["keywords_in_period"])
+        table_rows = [{
+            **r,
+            "keyword": (f'<strong>{esc(r["keyword"])}</strong><div class="bar-label">{esc(self.channel(r["channel"]))}'
+                        '</div>', r["keyword"]),
+            "match_type": (esc(self.w.get(r["match_type"], "–")), r["match_type"]),
+        } for r in rows]
+        table = self.table([
+            ("keyword", self.t["keyword"], "html"), ("match_type", self.t["match_type"], "html"),
+            ("campaign_name", self.t["campaign"], "text"), ("ad_group_name", self.t["ad_group"], "text"),
+            ("spend", self.t["ad_spend"], "money"), ("impressions", self.t["impressions"], "int"),
+            ("clicks", self.t["clicks"], "int"), ("ctr", "CTR", "pct"), ("cpc", "CPC", "money"),
+            ("conversions", self.t["conversions"], "num1"), ("cpa", "CPA", "money"), ("roas", "ROAS", "ratio"),
+        ], table_rows)
+        return self.section("keywords", "s_keywords", lead, f'<div class="panel">{table}</div>')
+
+    def wasted(self) -> str:
+        """Search terms that spent above [kpi] wasted_spend_min in a month without converting: the negative
+        keyword candidates; nothing when the warehouse has no search-term rows."""
+        rows = self.d["wasted"]
+        if rows is None:
+            return ""
+        months, minimum = self.f.months(self.d["months"]), self.f.money(self.d["wasted_min"])
+        lead = self.t["s_wasted_lead"].format(min=minimum, months=months)
+        if not rows:
+            return self.section("wasted", "s_wasted", lead, self.empty("no_wasted", min=minimum, months=months))
+        shown = rows[:MAX_WASTED_ROWS]
+        columns = [("search_term", self.t["search_term"], "text"), ("keywords", self.t["matched"], "text"),
+                   ("campaign_name", self.t["campaign"], "text"), ("ad_group_name", self.t["ad_group"], "text")]
+        if len({r["month"] for r in rows}) > 1:
+            columns.append(("month", self.t["month"], "html"))
+        columns += [("clicks", self.t["clicks"], "int"), ("spend", self.t["ad_spend"], "money"),
+                    ("cpc", "CPC", "money")]
+        table_rows = [{**r, "month": (esc(self.f.month(r["month"])), r["month"].isoformat())} for r in shown]
+        total = self.t["wasted_total"].format(n=len(rows), spend=self.f.money(sum(float(r["spend"]) for r in rows)))
+        more = ""
+        if len(rows) > len(shown):
+            more = f'<p class="note">{esc(self.t["more_wasted"].format(n=len(rows) - len(shown)))}</p>'
+        body = f'<div class="panel"><p class="note">{esc(total)}</p>{self.table(columns, table_rows)}{more}</div>'
+        return self.section("wasted", "s_wasted", lead, body)
+
     def footer(self) -> str:
         prev = self.period.previous
         attribution = self.t.get(self.d["attribution"], self.d["attribution"])
@@ -1015,8 +1139,8 @@ class Report:
 
     # -- whole page --------------------------------------------------------------------------------
     def render(self) -> str:
-        body = "".join([self.cards(), self.over_time(), self.channels(), self.trends(), self.funnel(),
-                        self.email(), self.budget(), self.goals(), self.alerts()])
+        body = "".join([self.cards(), self.over_time(), self.channels(), self.trends(), self.keywords(),
+                        self.wasted(), self.funnel(), self.email(), self.budget(), self.goals(), self.alerts()])
         prev = self.period.previous
         period_line = (f"{self.f.span(self.period.start, self.period.end)} · {self.t['vs']} "
                        f"{self.f.span(prev.start, prev.end)}")

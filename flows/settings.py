@@ -18,7 +18,7 @@ REPORT_KEYS = {"lang"}
 ALERTS_KEYS = {"k", "webhook_url", "smtp_host", "smtp_port", "smtp_from", "smtp_to", "smtp_user", "smtp_security",
                "prefect_block", "min_severity", "since_days"}
 WAREHOUSE_KEYS = {"path", "reporting_currency", "timezone", "lock_timeout_seconds", "archive_raw"}
-KPI_KEYS = {"attribution", "pacing_tolerance"}
+KPI_KEYS = {"attribution", "pacing_tolerance", "wasted_spend_min"}
 SCHEDULE_KEYS = {"cron", "timezone"}
 CHANNELS_KEYS = {"custom", "rules"}
 # Keys every source takes; each kind's modules add their own options (module constant OPTIONS).
@@ -63,6 +63,7 @@ class Settings:
     archive_raw: bool = True
     attribution: str = "last_touch"
     pacing_tolerance: float = 0.10
+    wasted_spend_min: float = 10.0                          # [kpi]: marts.search_terms_wasted, reporting currency
     cron: str = "0 4 * * *"
     schedule_timezone: str = "Europe/Rome"
     custom_channels: tuple[str, ...] = ()
@@ -164,6 +165,10 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
     attribution = kpi.get("attribution", "last_touch")
     if attribution not in ("last_touch", "first_touch"):
         raise ConfigError(f"{where}: [kpi] attribution must be \"last_touch\" or \"first_touch\", not '{attribution}'")
+    wasted_spend_min = kpi.get("wasted_spend_min", 10.0)
+    if isinstance(wasted_spend_min, bool) or not isinstance(wasted_spend_min, (int, float)) or wasted_spend_min < 0:
+        raise ConfigError(f"{where}: [kpi] wasted_spend_min must be an amount >= 0 in the reporting currency, "
+                          "like 10 (a search term spending more without converting is listed as wasted)")
 
     report = _table(data, "report", where)
     _unknown(report, REPORT_KEYS, where, "[report]")
@@ -180,7 +185,8 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
     if not sources:
         return Settings(config_path=path, base_dir=base_dir, warehouse_path=wh_path,
                         reporting_currency=currency, timezone=timezone, attribution=attribution,
-                        is_demo=is_demo, report_lang=report_lang, alert_k=float(alert_k))
+                        is_demo=is_demo, report_lang=report_lang, alert_k=float(alert_k),
+                        wasted_spend_min=float(wasted_spend_min))
 
     from transforms.channels import BUILTIN_CHANNELS, parse_rules
     custom = tuple(str(c).strip().lower() for c in channels.get("custom", []))
@@ -215,6 +221,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
         lock_timeout_seconds=float(wh.get("lock_timeout_seconds", 600)),
         archive_raw=bool(wh.get("archive_raw", True)),
         attribution=attribution, pacing_tolerance=float(kpi.get("pacing_tolerance", 0.10)),
+        wasted_spend_min=float(wasted_spend_min),
         cron=str(schedule.get("cron", "0 4 * * *")),
         schedule_timezone=_timezone(schedule.get("timezone", timezone), where, "[schedule] timezone"),
         custom_channels=custom, channel_rules=rules, sources=sources, env=env, is_demo=is_demo,

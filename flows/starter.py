@@ -18,6 +18,7 @@ timezone = "Europe/Rome"          # "yesterday" for the nightly run is computed 
 [kpi]
 attribution = "last_touch"        # or "first_touch": revenue goes to the channel of the customer's first lead
 # pacing_tolerance = 0.10         # budget pacing: over/under beyond ±10 % of plan
+# wasted_spend_min = 10           # search terms spending more than this in a month without converting
 
 [schedule]
 cron = "0 4 * * *"                # nightly run at 04:00 …

@@ -217,3 +217,79 @@ def test_roi_toml_columns_name_unusual_headers(tmp_path):
     path.write_text("Giorno,Campagna,Spesa,Impr.\n2026-06-01,A,\"1,50\",10\n", encoding="utf-8")
     out = normalise(path, columns={"spend": "Spesa"}).frame
     assert out["spend"].to_list() == [1.5] and out["impressions"].to_list() == [10]
+
+
+def test_legacy_adwords_ad_report_with_its_range_in_the_title_and_footer_totals():
+    result = normalise("legacy_ad_report.csv")
+    out = result.frame
+    valid(out)
+    assert out["date_start"].to_list() == [D(2016, 10, 25)] * 3                # "Ad report (Oct 25, 2016-Oct 31, 2016)"
+    assert out["date_end"].to_list() == [D(2016, 10, 31)] * 3
+    assert out["ad_name"].to_list() == ["Running shoes sale", "Trail shoes", "Total Care Shampoo"]
+    assert out["currency"].to_list() == ["USD"] * 3
+    assert out["impressions"].to_list() == [340, 150, 80] and out["clicks"].to_list() == [12, 5, 2]
+    assert out["spend"].to_list() == pytest.approx([6.60, 3.25, 1.10])
+    assert out["conversions"].to_list() == pytest.approx([1.0, 0.0, 0.5])
+    assert out["_errors"].to_list() == [[]] * 3
+    # no ids in the report: each level's id from its parent's id and its name
+    account = stable_key("google_it", prefix="acc_")
+    campaign = stable_key(account, "Shoes - Search", prefix="cmp_")
+    ad_group = stable_key(campaign, "Running", prefix="adg_")
+    assert out["campaign_id"][0] == campaign and out["ad_group_id"][0] == ad_group
+    assert out["ad_id"][0] == stable_key(ad_group, "Running shoes sale", prefix="ad_")
+    assert len(set(out["ad_id"])) == 3
+    # "Total - filtered" sums these rows; "Total - all experiments" and "Total - Search" are never used
+    assert result.totals_label == "Total - filtered"
+    assert result.totals == {"impressions": 570, "clicks": 19, "spend": pytest.approx(10.95),
+                             "conversions": pytest.approx(1.5)}
+    assert reconcile(out, result.totals, result.totals_label) is None
+
+
+def test_keyword_report_filtered_totals_labelled_in_the_second_column():
+    result = normalise("keyword_filtered_totals.csv")
+    out = result.frame
+    assert out.height == 3 and out["clicks"].to_list() == [40, 10, 6]          # the keyword "total" is a row
+    assert out["date_start"].to_list() == [D(2026, 10, 1)] * 3 and out["date_end"].to_list() == [D(2026, 10, 7)] * 3
+    assert result.totals_label == "Total: Filtered keywords"                   # not "All but removed keywords"
+    assert result.totals["spend"] == pytest.approx(29.50) and result.totals["impressions"] == 1500
+    assert reconcile(out, result.totals, result.totals_label) is None
+
+
+def test_currency_symbols_in_cells_set_the_currency():
+    result = normalise("campaign_symbols_usd.csv")                            # reporting currency EUR
+    out = result.frame
+    valid(out)
+    assert out["currency"].to_list() == ["USD"] * 4                            # the "0.00" row too
+    assert out["spend"].to_list() == pytest.approx([50.00, 12.25, 41.10, 0.0])
+    assert out["conversion_value"].to_list() == pytest.approx([1250.0, 0.0, 600.0, 0.0])
+    assert out["_errors"].to_list() == [[]] * 4
+    assert result.totals["spend"] == pytest.approx(103.35)
+    assert reconcile(out, result.totals, result.totals_label) is None
+    out = normalise("campanha_brl_symbol.csv").frame                           # "R$ 2.473,94"
+    assert out["currency"].to_list() == ["BRL"] * 2 and out["spend"].to_list() == pytest.approx([2473.94, 620.17])
+
+
+def test_an_ambiguous_dollar_takes_the_source_currency_or_is_quarantined():
+    out = normalise("campaign_dollar.csv").frame
+    assert out["currency"].to_list() == [None, None]
+    assert out["_errors"].to_list() == [[
+        "spend: '$' is ambiguous (USD, AUD, CAD …): set currency = \"USD\" for this source in roi.toml"]] * 2
+    out = normalise("campaign_dollar.csv", currency="AUD").frame
+    valid(out)
+    assert out["currency"].to_list() == ["AUD", "AUD"] and out["_errors"].to_list() == [[], []]
+    assert out["spend"].to_list() == pytest.approx([50.00, 12.25])
+
+
+def test_currency_symbol_in_a_header_and_a_contradicting_currency_column(tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text("Day,Campaign,Clicks,Cost (US$)\n2026-06-01,A,3,1.50\n", encoding="utf-8")
+    out = normalise(path).frame
+    assert out["currency"].to_list() == ["USD"] and out["spend"].to_list() == [1.5]
+    path = tmp_path / "contradiction.csv"
+    path.write_text("Day,Campaign,Currency code,Clicks,Cost\n2026-06-01,A,EUR,3,US$1.50\n2026-06-01,B,USD,3,US$2\n",
+                    encoding="utf-8")
+    out = normalise(path).frame
+    assert out["currency"].to_list() == [None, "USD"]
+    assert out["_errors"].to_list()[0] == ["spend: 'US$' is USD but currency says EUR — the amounts and the "
+                                           "currency disagree: export the report again"]
+

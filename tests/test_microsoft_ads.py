@@ -97,3 +97,85 @@ def test_hourly_time_period_is_read_as_its_day(tmp_path):
     out = normalise(path).frame
     assert out["date_start"].to_list() == [D(2026, 6, 1)] * 2
     assert out["spend"].sum() == pytest.approx(1.20)
+
+
+def test_hourly_download_24_hours_of_one_day_are_that_day():
+    result = normalise("campaign_hourly.csv")
+    out = result.frame
+    assert out.height == 24 and out["_errors"].to_list() == [[]] * 24   # summed to the day at load (one key)
+    assert set(out["date_start"]) == {D(2023, 11, 11)} and set(out["date_end"]) == {D(2023, 11, 11)}
+    assert out["impressions"].sum() == 24 * 10 + sum(range(24))          # 516
+    assert out["clicks"].sum() == 8 * (0 + 1 + 2)                        # 24
+    assert out["spend"].sum() == pytest.approx(0.25 * sum(range(24)))    # 69.00
+    assert out["currency"].to_list() == ["USD"] * 24 and result.warnings == []
+    assert reconcile(out, result.totals, result.totals_label) is None
+
+
+def test_hours_of_two_saturdays_stay_days_not_weeks(tmp_path):
+    path = tmp_path / "hourly.csv"
+    path.write_text('"TimePeriod","CampaignName","Impressions","Clicks","Spend"\n'
+                    '"2023-11-11|1","Brand","10","1","0.50"\n"2023-11-18|1","Brand","12","1","0.70"\n',
+                    encoding="utf-8")
+    result = normalise(path)
+    assert result.frame.select("date_start", "date_end").rows() == [(D(2023, 11, 11), D(2023, 11, 11)),
+                                                                    (D(2023, 11, 18), D(2023, 11, 18))]
+    assert result.warnings == []
+
+
+def test_weekly_time_periods_are_week_rows_clipped_to_the_report():
+    result = normalise("campaign_weekly.csv")
+    out = result.frame
+    valid(out)
+    # Report Time 11/1/2023 (a Wednesday) - 11/30/2023; the weeks start on Sundays
+    assert out.select("date_start", "date_end").rows() == [
+        (D(2023, 11, 1), D(2023, 11, 4)), (D(2023, 11, 5), D(2023, 11, 11)), (D(2023, 11, 12), D(2023, 11, 18)),
+        (D(2023, 11, 19), D(2023, 11, 25)), (D(2023, 11, 26), D(2023, 11, 30))]
+    assert out["spend"].sum() == pytest.approx(9.00 + 21.00 + 22.50 + 19.00 + 15.00)
+    assert result.warnings and result.warnings[0].startswith("weekly time periods: rows loaded as week totals")
+    daily = normalise("campaign_weekly.csv", options={"aggregation": "daily"})   # the source says they are days
+    assert daily.frame["date_end"].to_list() == daily.frame["date_start"].to_list() and daily.warnings == []
+
+
+def test_monthly_time_periods_in_each_form_microsoft_writes():
+    out = normalise("campaign_monthly.csv").frame
+    valid(out)
+    # "2023-10", "November 2023", "2023-12-01" within Report Time 10/15/2023 - 12/20/2023
+    assert out.select("date_start", "date_end").rows() == [
+        (D(2023, 10, 15), D(2023, 10, 31)), (D(2023, 11, 1), D(2023, 11, 30)), (D(2023, 12, 1), D(2023, 12, 20))]
+    assert out["spend"].to_list() == pytest.approx([30.00, 37.50, 15.00])
+
+
+def test_month_first_days_are_months_and_the_aggregation_option(tmp_path):
+    path = tmp_path / "monthly.csv"
+    path.write_text('"TimePeriod","CampaignName","Impressions","Clicks","Spend"\n'
+                    '"2023-10-01","Brand","10","1","1.00"\n"2023-11-01","Brand","12","1","2.00"\n', encoding="utf-8")
+    out = normalise(path).frame
+    assert out.select("date_start", "date_end").rows() == [(D(2023, 10, 1), D(2023, 10, 31)),
+                                                           (D(2023, 11, 1), D(2023, 11, 30))]
+    path.write_text('"TimePeriod","CampaignName","Impressions","Clicks","Spend"\n'
+                    '"2023-11-06","Brand","10","1","1.00"\n', encoding="utf-8")
+    assert normalise(path).frame.select("date_start", "date_end").rows() == [(D(2023, 11, 6), D(2023, 11, 6))]
+    out = normalise(path, options={"aggregation": "weekly"}).frame           # one week: only the option can say
+    assert out.select("date_start", "date_end").rows() == [(D(2023, 11, 6), D(2023, 11, 12))]
+    with pytest.raises(ValueError, match="aggregation = 'fortnightly'"):
+        normalise(path, options={"aggregation": "fortnightly"})
+
+
+def test_an_hour_of_day_column_is_a_segment_rows_stay_per_day():
+    result = normalise("campaign_daily_hour_of_day.csv")
+    out = result.frame
+    assert out["_errors"].to_list() == [[]] * 3                # hours of one day share its key: summed at load
+    assert out.select("date_start", "date_end").rows() == [(D(2023, 11, 11), D(2023, 11, 11))] * 2 + [
+        (D(2023, 11, 12), D(2023, 11, 12))]
+    assert out["spend"].to_list() == pytest.approx([2.00, 2.50, 1.50]) and result.warnings == []
+
+
+def test_spend_cells_with_a_dollar_sign_take_the_source_currency(tmp_path):
+    path = tmp_path / "dollars.csv"
+    path.write_text('"Time period","Campaign name","Impr.","Clicks","Spend"\n'
+                    '"6/1/2026","Brand","100","4","$2.50"\n', encoding="utf-8")
+    out = normalise(path, currency="CAD").frame
+    assert out["currency"].to_list() == ["CAD"] and out["spend"].to_list() == [2.5] and out["_errors"][0].len() == 0
+    assert normalise(path).frame["_errors"].to_list() == [[
+        "spend: '$' is ambiguous (USD, AUD, CAD …): set currency = \"USD\" for this source in roi.toml"]]
+

@@ -1,5 +1,6 @@
 """roi report: headline numbers checked against a hand-computed warehouse, rendered offline in headless Chromium."""
 import datetime as dt
+import html
 import re
 import shutil
 import subprocess
@@ -151,3 +152,71 @@ def test_report_renders_offline_in_chromium(warehouse, tmp_path):
     assert not console, console                                        # no error, no warning, no log
     assert cards(dom) == ITALIAN                                       # the numbers the manager sees
     assert screenshot.is_file() and screenshot.stat().st_size > 50_000
+
+
+def section_rows(page: str, section: str) -> list[list[str]]:
+    """The text of each body cell of a section's tables, row by row (without the small print under a name)."""
+    found = re.search(rf'<section id="{section}">(.*?)</section>', page, re.S)
+    assert found, f"no {section} section"
+    body = "".join(re.findall(r"<tbody>(.*?)</tbody>", found.group(1), re.S))
+    return [[_cell_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def _cell_text(cell: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r'<div class="bar-label">.*?</div>', "", cell))).strip()
+
+
+def test_keywords_and_wasted_search_terms_appear_only_with_such_rows(warehouse, tmp_path):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        plain = report.render_report(con, *MARCH, lang="en")
+    assert 'id="keywords"' not in plain and 'id="wasted"' not in plain        # no keyword rows loaded
+    path = tmp_path / "roi.duckdb"
+    con = duckdb.connect(str(path))
+    build(con)
+    wh = Warehouse(con)
+    small_warehouse(wh)
+    wh.rate("2026-03-01", "USD", 2.0)                                          # 1 EUR = 2 USD
+    wh.keyword("2026-03-05", keyword="scarpe running", campaign_name="Scarpe", ad_group_name="Running",
+               spend=100, impressions=4000, clicks=150, conversions=4, conversion_value=300)
+    wh.keyword("2026-03-20", keyword="scarpe running", campaign_name="Scarpe", ad_group_name="Running",
+               spend=200, impressions=6000, clicks=250, conversions=8, conversion_value=600)
+    wh.keyword("2026-03-06", keyword="scarpe trail", match_type="phrase", campaign_name="Scarpe",
+               ad_group_name="Trail", ad_group_id="g2", spend=120, impressions=2000, clicks=60)
+    wh.keyword("2026-03-07", keyword="running shoes", match_type="broad", currency="USD", campaign_name="Shoes US",
+               ad_group_name="Running", campaign_id="c9", spend=100, impressions=1000, clicks=25, conversions=1,
+               conversion_value=30)                                           # 50 EUR, 15 EUR
+    wh.keyword("2026-02-10", keyword="scarpe inverno", spend=999, clicks=9, impressions=99)   # another month
+    wh.search_term("2026-03-05", "scarpe gratis", keyword="scarpe running", match_type="exact",
+                   campaign_name="Scarpe", ad_group_name="Running", spend=45.5, clicks=30, impressions=900)
+    wh.search_term("2026-03-09", "scarpe usate", keyword="scarpe", match_type="broad",
+                   campaign_name="Scarpe", ad_group_name="Trail", ad_group_id="g2", spend=12, clicks=4)
+    wh.search_term("2026-03-05", "scarpe running nike", keyword="scarpe running", match_type="exact",
+                   campaign_name="Scarpe", ad_group_name="Running", spend=80, clicks=40, conversions=2)
+    wh.search_term("2026-03-05", "lavoro scarpe", keyword="scarpe", campaign_name="Scarpe", ad_group_name="Trail",
+                   ad_group_id="g2", spend=9, clicks=3)                      # 9 is not above 10
+    con.close()
+    with duckdb.connect(str(path), read_only=True) as con:
+        italian = report.render_report(con, *MARCH, lang="it")
+        english = report.render_report(con, *MARCH, lang="en")
+    # keyword, match type, campaign, ad group, spend, impressions, clicks, CTR, CPC, conversions, CPA, ROAS
+    assert section_rows(italian, "keywords") == [
+        ["scarpe running", "esatta", "Scarpe", "Running", "300,00 €", "10.000", "400", "4,0%", "0,75 €",
+         "12,0", "25,00 €", "3,00"],                                            # 300/400, 300/12, 900/300
+        ["scarpe trail", "a frase", "Scarpe", "Trail", "120,00 €", "2.000", "60", "3,0%", "2,00 €", "0,0", "–",
+         "0,00"],
+        ["running shoes", "generica", "Shoes US", "Running", "50,00 €", "1.000", "25", "2,5%", "2,00 €", "1,0",
+         "50,00 €", "0,30"],                                                    # dollars at 2 per euro
+    ]
+    assert "Le 3 parole chiave con più spesa in marzo 2026 (su 3)" in italian
+    # search term, matched keywords, campaign, ad group, clicks, spend, CPC
+    assert section_rows(italian, "wasted") == [
+        ["scarpe gratis", "[scarpe running]", "Scarpe", "Running", "30", "45,50 €", "1,52 €"],
+        ["scarpe usate", "scarpe", "Scarpe", "Trail", "4", "12,00 €", "3,00 €"],
+    ]
+    assert "più di 10,00 € senza nessuna conversione" in italian
+    assert "2 termini, 57,50 € di spesa senza conversioni." in italian
+    assert section_rows(english, "keywords")[0][:6] == ["scarpe running", "exact", "Scarpe", "Running", "€300.00",
+                                                        "10,000"]
+    assert "<h2>Keywords</h2>" in english and "<h2>Wasted search terms</h2>" in english
+    assert "2 terms, €57.50 spent without a conversion." in english

@@ -87,3 +87,14 @@ def test_custom_channels_and_rules(tmp_path):
     assert "events" in s.channels and s.channel_rules[0].channel == "events"
     with pytest.raises(ConfigError, match="unknown channel 'radio'"):
         load_settings(write(tmp_path, GOOD + '\n[channels]\nrules = [{utm_source = "x", channel = "radio"}]\n'))
+
+
+def test_wasted_spend_minimum_defaults_to_ten_and_must_be_an_amount(tmp_path):
+    assert load_settings(write(tmp_path, GOOD)).wasted_spend_min == 10.0
+    s = load_settings(write(tmp_path, GOOD + "\n[kpi]\nwasted_spend_min = 25\n"))
+    assert s.wasted_spend_min == 25.0
+    assert load_settings(write(tmp_path, GOOD + "\n[kpi]\nwasted_spend_min = 2.5\n"), sources=False).wasted_spend_min == 2.5
+    for bad in ('"10 €"', "-1", "true"):
+        with pytest.raises(ConfigError, match=r"\[kpi\] wasted_spend_min must be an amount >= 0") as info:
+            load_settings(write(tmp_path, GOOD + f"\n[kpi]\nwasted_spend_min = {bad}\n"))
+        assert "\n" not in str(info.value)

@@ -26,6 +26,16 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "core.budgets": dict(source="budget", currency="EUR", bucket="proven", load_id="test"),
     "core.goals": dict(source="goals", name="goal", direction="at_least", channel=None, load_id="test"),
     "core.fx_rates": dict(source="ecb", load_id="test"),
+    "core.keyword_performance": dict(
+        source="gads", platform="google_ads", account_id="acc1", campaign_id="c1", campaign_name="Shoes",
+        ad_group_id="g1", ad_group_name="Running", keyword="running shoes", match_type="exact", currency="EUR",
+        impressions=0, clicks=0, spend=0, conversions=0, conversion_value=0, load_id="test",
+    ),
+    "core.search_term_performance": dict(
+        source="gads", platform="google_ads", account_id="acc1", campaign_id="c1", campaign_name="Shoes",
+        ad_group_id="g1", ad_group_name="Running", keyword="running shoes", match_type="broad", currency="EUR",
+        impressions=0, clicks=0, spend=0, conversions=0, conversion_value=0, load_id="test",
+    ),
 }
 
 
@@ -50,6 +60,15 @@ class Warehouse:
     def ad(self, date: str, end: str | None = None, **values: Any) -> None:
         """One ad_performance row over date..end (end defaults to date: a day row)."""
         self.add("core.ad_performance", date_start=date, date_end=end or date, **values)
+
+    def keyword(self, date: str, end: str | None = None, **values: Any) -> None:
+        """One keyword_performance row over date..end (end defaults to date: a day row)."""
+        self.add("core.keyword_performance", date_start=date, date_end=end or date, **values)
+
+    def search_term(self, date: str, search_term: str, end: str | None = None, **values: Any) -> None:
+        """One search_term_performance row over date..end (end defaults to date: a day row)."""
+        self.add("core.search_term_performance", date_start=date, date_end=end or date, search_term=search_term,
+                 **values)
 
     def email(self, send_date: str, **values: Any) -> None:
         self.add("core.email_campaigns", send_date=send_date, **values)

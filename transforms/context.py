@@ -37,9 +37,13 @@ class Normalised:
       {canonical metric: value} (e.g. {"impressions": 40585, "clicks": 867, "spend": 1164.09}),
       or None when the file has no such row.
     totals_label: the label of that row ("Total: Campaigns"), for messages.
+    extra: additional canonical tables read from the same export, by table name
+      ("keyword_performance", "search_term_performance"): frames shaped like `frame`
+      (schemas.columns(table) + `_row` + `_errors`), `_row` the same raw row as the main frame's.
     """
 
     frame: pl.DataFrame
     totals: dict[str, float] | None = None
     totals_label: str | None = None
     warnings: list[str] = field(default_factory=list)
+    extra: dict[str, pl.DataFrame] = field(default_factory=dict)

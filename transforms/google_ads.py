@@ -7,6 +7,7 @@ import polars as pl
 
 import schemas
 from sources.raw import RawTable
+from transforms import keywords
 from transforms.ad_exports import export_currency, find_export_columns, finish_ad_rows
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_report_period
@@ -67,6 +68,7 @@ ALIASES: Aliases = {
                     "fr": ["Vues de vidéos", "Vues de la vidéo", "Vues"], "de": ["Videoaufrufe", "Aufrufe"]},
     "engagements": {"en": ["Engagements"], "it": ["Coinvolgimenti"], "pt": ["Engajamentos"],
                     "es": ["Participaciones"], "fr": ["Engagements"], "de": ["Engagements"]},
+    **keywords.ALIASES,   # keyword and search-term reports: keyword, match types, search term
 }
 # roi.toml `columns` keys (canonical column names) -> the field names of ALIASES.
 CANONICAL = {"date_start": "day", "date": "day", "account_name": "account", "campaign_name": "campaign",
@@ -86,6 +88,16 @@ FILTERED_TOTALS = [
     "Total: Groupes d'annonces", "Gesamt: Anzeigengruppen", "Insgesamt: Anzeigengruppen",
     "Total: Ads", "Totale: annunci", "Total: Anúncios", "Total: Anuncios", "Total: Annonces",
     "Gesamt: Anzeigen", "Insgesamt: Anzeigen",
+    "Total: Filtered ad groups", "Total: Filtered ads",
+    # keyword and search-term reports (their label sits in the 2nd or 3rd column, after the status)
+    "Total: Filtered keywords", "Totale: parole chiave filtrate", "Total: Keywords", "Totale: parole chiave",
+    "Total: Palavras-chave", "Total: Palabras clave", "Total: Mots clés", "Gesamt: Keywords",
+    "Total: Filtered search terms", "Total: Search terms", "Totale: termini di ricerca",
+    "Total: Termos de pesquisa", "Total: Términos de búsqueda", "Total: Termes de recherche",
+    "Gesamt: Suchbegriffe",
+    # legacy AdWords ("Total - all experiments", "Total - Search", "Total - all but removed …" are not)
+    "Total - filtered", "Total - filtered campaigns", "Total - filtered ad groups", "Total - filtered ads",
+    "Total - filtered keywords",
     "Total", "Totale", "Totals", "Totales", "Totaux", "Gesamt", "Insgesamt", "Summe",
 ]
 
@@ -187,7 +199,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
             pl.when(s.str.contains(r"^\D+\s*\d{4}$")).then(pl.concat_str([pl.lit("1 "), s])).otherwise(s)
             .alias("_segment"))
     start, end, errors = _dates(raw, col, order, period)
-    currency, currency_error = export_currency(col, header_currency or ctx.default_currency)
+    currency, currency_error = export_currency(col, ctx.default_currency, header=header_currency, ctx=ctx)
     errors.append(currency_error)
 
     def name(field: str) -> pl.Expr:
@@ -212,12 +224,13 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     )
     levels = {level for level in ("campaign", "ad_group", "ad") if col[level] or col[f"{level}_id"]}
     frame = finish_ad_rows(frame, ctx, levels, errors)
+    extra = keywords.extra_tables(frame, raw.rows, col)
 
     totals, totals_label = None, None
     chosen = pick(raw.totals, header, FILTERED_TOTALS)
     if chosen:
         totals, totals_label = _metric_values(chosen[0], col, decimal), chosen[1]
-    return Normalised(frame=frame, totals=totals or None, totals_label=totals_label)
+    return Normalised(frame=frame, totals=totals or None, totals_label=totals_label, extra=extra)
 
 
 # --- API mode (sources/google_ads.py): searchStream rows, REST field names --------------------------

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 
 import polars as pl
 
 from sources.raw import RawTable
+from transforms import keywords
 from transforms.ad_exports import ApiRecords, find_export_columns, finish_ad_rows, map_export_columns
 from transforms.context import Normalised, SourceContext
 from transforms.dates import date, infer_date_order, parse_date_range, parse_one
@@ -15,7 +17,7 @@ from transforms.numbers import currency_code, infer_decimal, number
 from transforms.totals import pick
 
 TABLE = "ad_performance"
-OPTIONS = ()
+OPTIONS = ("aggregation",)   # daily | weekly | monthly: what TimePeriod dates stand for, when the file cannot say
 
 # UI download names (English, Italian) and the Reporting API's column names (TimePeriod, CampaignName …),
 # so a report downloaded through the API loads as a file too. Derived ratios (CTR, Avg. CPC, CPA, Conv.
@@ -25,6 +27,9 @@ ALIASES: Aliases = {
             "it": ["Periodo di tempo", "Data gregoriana", "Giorno", "Data"],
             "pt": ["Período de tempo", "Dia", "Data"], "es": ["Período de tiempo", "Día", "Fecha"],
             "fr": ["Période", "Jour", "Date"], "de": ["Zeitraum", "Tag", "Datum"]},
+    "week": {"en": ["Week", "Week (Sun - Sat)", "Week (Mon - Sun)", "Week starting Monday"], "it": ["Settimana"],
+             "pt": ["Semana"], "es": ["Semana"], "fr": ["Semaine"], "de": ["Woche"]},
+    "month": {"en": ["Month"], "it": ["Mese"], "pt": ["Mês"], "es": ["Mes"], "fr": ["Mois"], "de": ["Monat"]},
     "account": {"en": ["Account name", "Account", "AccountName"], "it": ["Nome account", "Account"],
                 "pt": ["Nome da conta", "Conta"], "es": ["Nombre de la cuenta", "Cuenta"],
                 "fr": ["Nom du compte", "Compte"], "de": ["Kontoname", "Konto"]},
@@ -61,6 +66,12 @@ ALIASES: Aliases = {
                     "es": ["Conversiones"], "fr": ["Conversions"], "de": ["Conversions"]},
     "conversion_value": {"en": ["Revenue", "Conv. value"], "it": ["Ricavi", "Entrate"], "pt": ["Receita"],
                          "es": ["Ingresos"], "fr": ["Revenus", "Chiffre d'affaires"], "de": ["Umsatz"]},
+    # keyword and search query reports: the keyword's own (bid) match type wins over the delivered one
+    **keywords.aliases({
+        "keyword_match_type": {"en": ["Bid match type", "BidMatchType"]},
+        "match_type": {"en": ["Delivered match type", "DeliveredMatchType"]},
+        "search_term": {"en": ["Search query", "SearchQuery"]},
+    }),
 }
 CANONICAL = {"date_start": "day", "date": "day", "account_name": "account", "campaign_name": "campaign",
              "ad_group_name": "ad_group", "ad_name": "ad"}
@@ -85,15 +96,17 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         pl.concat([raw.totals, raw.rows], how="diagonal_relaxed"), metric_cols, hint=decimal_hint(lang)))
     hint = "mdy" if lang == "en" else "dmy"
     errors: list[pl.Expr] = []
+    warnings: list[str] = []
     frame = raw.rows
-    if col["day"]:
-        frame = frame.with_columns(pl.col(col["day"]).str.split("|").list.first().alias("_day"))  # "2026-06-01|13"
-        order = ctx.options.get("date_order") or infer_date_order(frame.get_column("_day"), hint)
-        day, error = date("_day", order, label="time period")
-        errors += [error, pl.when(day.is_null() & error.is_null()).then(pl.lit("time period: missing date"))]
-        frame = frame.with_columns(day.alias("date_start"), day.alias("date_end"))
+    period = report_period(raw.preamble, ctx.options.get("date_order") or hint)
+    time_col = col["day"] or col["week"] or col["month"]
+    if time_col:
+        aggregation = (None if col["day"] else "weekly" if col["week"] else "monthly") or _aggregation(ctx)
+        frame, time_errors, note = _time_periods(frame, time_col, ctx.options.get("date_order"), hint, period,
+                                                 aggregation)
+        errors += time_errors
+        warnings += [note] if note else []
     else:
-        period = report_period(raw.preamble, ctx.options.get("date_order") or hint)
         if period:
             frame = frame.with_columns(pl.lit(period[0]).alias("date_start"), pl.lit(period[1]).alias("date_end"))
         else:
@@ -101,9 +114,10 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                                        pl.lit(None, dtype=pl.Date).alias("date_end"))
             errors.append(pl.lit("no dates: the report has no Time period column and no Report Time line — "
                                  "download it again with Time: Day (or keep the report header lines)"))
-    frame, levels = map_export_columns(frame, col, METRICS, decimal, header_currency or ctx.default_currency,
-                                       errors)
+    frame, levels = map_export_columns(frame, col, METRICS, decimal, ctx.default_currency, errors,
+                                       header=header_currency, ctx=ctx)
     out = finish_ad_rows(frame, ctx, levels, errors)
+    extra = keywords.extra_tables(out, raw.rows, col)
     totals, label = None, None
     chosen = pick(raw.totals, header, TOTALS_LABELS)
     if chosen:
@@ -115,7 +129,84 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                 if v is not None:
                     totals[metric] = float(v)
         label = chosen[1]
-    return Normalised(frame=out, totals=totals or None, totals_label=label if totals else None)
+    return Normalised(frame=out, totals=totals or None, totals_label=label if totals else None, extra=extra,
+                      warnings=warnings)
+
+
+# TimePeriod cells: "2023-11-11|01" (hourly: the day), a date (a day, or the first day of a week or month),
+# a month without its day ("2023-11", "11/2023", "November 2023").
+_HOUR = r"\s*\|\s*\d{1,2}\s*$"
+_YEAR_MONTH = r"^(\d{4})[-/](\d{1,2})$"
+_MONTH_YEAR = r"^(\d{1,2})[-/](\d{4})$"
+_MONTH_NAME_YEAR = r"^[^\W\d_][^\d|]*\s\d{4}$"
+_AGGREGATIONS = {"hourly": "daily", "daily": "daily", "weekly": "weekly", "monthly": "monthly"}
+
+
+def _aggregation(ctx: SourceContext) -> str | None:
+    """The source's `aggregation` option (daily | weekly | monthly), or None to read it from the dates."""
+    value = ctx.options.get("aggregation")
+    if value is None:
+        return None
+    if str(value).lower() not in _AGGREGATIONS:
+        raise ValueError(f"source '{ctx.source}': aggregation = {value!r} — set it to \"daily\", \"weekly\" or "
+                         "\"monthly\" in roi.toml")
+    return _AGGREGATIONS[str(value).lower()]
+
+
+def _time_periods(frame: pl.DataFrame, column: str, order: str | None, hint: str,
+                  period: tuple[dt.date, dt.date] | None, aggregation: str | None
+                  ) -> tuple[pl.DataFrame, list[pl.Expr], str | None]:
+    """date_start / date_end of each row from its TimePeriod cell: an hour's row is its day (rows of one
+    day are summed at load); a week's first day gives the week, a month (or its first day) the month,
+    both clipped to the Report Time period. Whether dates are days, weeks or months: `aggregation`, else
+    the dates themselves (a month written without its day, or two or more distinct dates besides the
+    report's first day all the 1st of their month: months; all on one weekday: weeks), else days.
+    Returns the frame, the error expressions and a note for the load."""
+    cell = pl.col(column).str.strip_chars()
+    ym, my = cell.str.extract_groups(_YEAR_MONTH), cell.str.extract_groups(_MONTH_YEAR)
+    month_only = cell.str.contains(f"{_YEAR_MONTH}|{_MONTH_YEAR}|{_MONTH_NAME_YEAR}")
+    day_text = (pl.when(cell.str.contains(_YEAR_MONTH))
+                .then(pl.concat_str([ym.struct.field("1"), ym.struct.field("2"), pl.lit("01")], separator="-"))
+                .when(cell.str.contains(_MONTH_YEAR))
+                .then(pl.concat_str([my.struct.field("2"), my.struct.field("1"), pl.lit("01")], separator="-"))
+                .when(cell.str.contains(_MONTH_NAME_YEAR)).then(pl.concat_str([pl.lit("1 "), cell]))
+                .otherwise(cell.str.replace(_HOUR, "")))
+    frame = frame.with_columns(day_text.alias("_day"), month_only.fill_null(False).alias("_month_only"),
+                               cell.str.contains(_HOUR).fill_null(False).alias("_hourly"))
+    dated = frame.filter(~pl.col("_month_only"))
+    plain = dated.filter(~pl.col("_hourly"))
+    order = order or infer_date_order(dated.get_column("_day"), hint)
+    day, error = date("_day", order, label="time period")
+    errors = [error, pl.when(day.is_null() & error.is_null()).then(pl.lit("time period: missing date"))]
+    frame = frame.with_columns(day.alias("_first"))
+    note = None
+    days = sorted(plain.select(day.alias("d")).get_column("d").drop_nulls().unique().to_list())
+    inner = [d for d in days if period is None or d != period[0]]   # the first may be a clipped week/month
+    if aggregation is None:
+        if frame.get_column("_month_only").any():   # "2023-11" beside "2023-12-01": months, all of them
+            aggregation = "monthly"
+        elif len(inner) >= 2 and all(d.day == 1 for d in inner):
+            aggregation = "monthly"
+        elif len(inner) >= 2 and len({d.weekday() for d in inner}) == 1:
+            aggregation = "weekly"
+        if aggregation and not frame.get_column("_month_only").all():
+            note = (f"{aggregation} time periods: rows loaded as {aggregation[:-2]} totals (spread over their days "
+                    f"in daily views) — set aggregation = \"daily\" in roi.toml if they are days")
+    first = pl.col("_first")
+    monthly = pl.col("_month_only") | pl.lit(aggregation == "monthly")
+    weekly = ~pl.col("_hourly") & pl.lit(aggregation == "weekly")
+    start = pl.when(monthly).then(first.dt.month_start()).otherwise(first)
+    # a week ends the day before the next one starts (the report's first week may start on its first day)
+    starts = Counter(d.isoweekday() for d in inner).most_common(1)
+    week_days = ((pl.lit(starts[0][0] + 13) - first.dt.weekday()) % 7) if starts else pl.lit(6)
+    end = (pl.when(monthly).then(first.dt.month_end())
+           .when(weekly).then(first + pl.duration(days=week_days)).otherwise(first))
+    if period:   # a week or month row covers the report's days only
+        ranged = monthly | weekly
+        start = pl.when(ranged).then(pl.max_horizontal(start, pl.lit(period[0]))).otherwise(start)
+        end = pl.when(ranged).then(pl.min_horizontal(end, pl.lit(period[1]))).otherwise(end)
+    frame = frame.with_columns(start.alias("date_start"), end.alias("date_end"))
+    return frame.drop("_first", "_month_only", "_hourly"), errors, note
 
 
 def report_period(preamble: list[str], order: str = "mdy") -> tuple[dt.date, dt.date] | None:

@@ -15,6 +15,34 @@ CREATE TABLE IF NOT EXISTS core.ad_performance (
     load_id VARCHAR NOT NULL
 );
 
+-- Keyword and search-term rows of the same exports (and API reports): the same facts at a finer grain,
+-- summed to the ad group in core.ad_performance. match_type: exact | phrase | broad | '' (not said).
+CREATE TABLE IF NOT EXISTS core.keyword_performance (
+    source VARCHAR NOT NULL, platform VARCHAR NOT NULL,
+    date_start DATE NOT NULL, date_end DATE NOT NULL,
+    account_id VARCHAR NOT NULL,
+    campaign_id VARCHAR NOT NULL, campaign_name VARCHAR,
+    ad_group_id VARCHAR NOT NULL, ad_group_name VARCHAR,
+    keyword VARCHAR NOT NULL, match_type VARCHAR NOT NULL,
+    currency VARCHAR NOT NULL,
+    impressions BIGINT, clicks BIGINT, spend DECIMAL(18, 6), conversions DOUBLE,
+    conversion_value DECIMAL(18, 6),
+    load_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS core.search_term_performance (
+    source VARCHAR NOT NULL, platform VARCHAR NOT NULL,
+    date_start DATE NOT NULL, date_end DATE NOT NULL,
+    account_id VARCHAR NOT NULL,
+    campaign_id VARCHAR NOT NULL, campaign_name VARCHAR,
+    ad_group_id VARCHAR NOT NULL, ad_group_name VARCHAR,
+    search_term VARCHAR NOT NULL, keyword VARCHAR NOT NULL, match_type VARCHAR NOT NULL,
+    currency VARCHAR NOT NULL,
+    impressions BIGINT, clicks BIGINT, spend DECIMAL(18, 6), conversions DOUBLE,
+    conversion_value DECIMAL(18, 6),
+    load_id VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS core.email_campaigns (
     source VARCHAR NOT NULL, platform VARCHAR NOT NULL,
     campaign_id VARCHAR NOT NULL, campaign_name VARCHAR, subject VARCHAR, list_name VARCHAR,

@@ -1,9 +1,11 @@
 -- grain: one row: the settings the views read (ops.settings, written from roi.toml), defaults applied
 -- reporting_currency: default 'EUR'. attribution: 'first_touch' or else 'last_touch' (default).
--- pacing_tolerance: fraction, default 0.10. as_of: the 'as_of' setting (ISO date) when present,
--- else the latest day with data (ad_performance.date_end, email send_date, leads created_date,
--- orders order_date), else today. Costs and budgets do not move as_of: they are often entered
--- ahead of time.
+-- pacing_tolerance: fraction, default 0.10. wasted_spend_min ([kpi] wasted_spend_min): the spend in the
+-- reporting currency a search term must exceed in a month without converting to be listed in
+-- marts.search_terms_wasted, default 10 (also when not a number >= 0).
+-- as_of: the 'as_of' setting (ISO date) when present, else the latest day with data
+-- (ad_performance.date_end, email send_date, leads created_date, orders order_date), else today.
+-- Costs and budgets do not move as_of: they are often entered ahead of time.
 CREATE OR REPLACE VIEW stg.settings AS
 WITH source AS (
     SELECT key, value FROM ops.settings
@@ -12,6 +14,7 @@ renamed AS (
     SELECT
         max(value) FILTER (WHERE key = 'attribution') AS attribution,
         max(value) FILTER (WHERE key = 'pacing_tolerance') AS pacing_tolerance,
+        max(value) FILTER (WHERE key = 'wasted_spend_min') AS wasted_spend_min,
         max(value) FILTER (WHERE key = 'as_of') AS as_of
     FROM source
 ),
@@ -31,6 +34,11 @@ SELECT
         ELSE 'last_touch'
     END AS attribution,
     coalesce(try_cast(trim(renamed.pacing_tolerance) AS DOUBLE), 0.10) AS pacing_tolerance,
+    CASE
+        WHEN try_cast(trim(renamed.wasted_spend_min) AS DOUBLE) >= 0
+            THEN try_cast(trim(renamed.wasted_spend_min) AS DOUBLE)
+        ELSE 10.0
+    END AS wasted_spend_min,
     coalesce(try_cast(trim(renamed.as_of) AS DATE), latest_data.latest_day, current_date) AS as_of
 FROM renamed
 CROSS JOIN latest_data

@@ -1,0 +1,68 @@
+-- grain: one row per core.keyword_performance row per day it covers (period rows spread evenly over their days)
+-- As stg.ad_performance: every measure is the row's value / days_in_row; money is converted to the
+-- reporting currency with the rate of that day or else the latest earlier rate, NULL with no such
+-- rate (never guessed); a missing spend or conversion_value counts as 0.
+CREATE OR REPLACE VIEW stg.keyword_performance AS
+WITH source AS (
+    SELECT * FROM core.keyword_performance
+),
+renamed AS (
+    SELECT
+        source,
+        platform,
+        platform AS channel,
+        date_start,
+        date_end,
+        (date_end - date_start + 1) AS days_in_row,
+        account_id,
+        campaign_id,
+        campaign_name,
+        ad_group_id,
+        ad_group_name,
+        keyword,
+        match_type,
+        upper(trim(currency)) AS currency,
+        impressions,
+        clicks,
+        coalesce(spend, 0) AS spend,
+        conversions,
+        coalesce(conversion_value, 0) AS conversion_value
+    FROM source
+),
+daily AS (
+    SELECT
+        unnest(generate_series(date_start, date_end, INTERVAL 1 DAY))::DATE AS date,
+        *
+    FROM renamed
+),
+converted AS (
+    SELECT
+        daily.*,
+        fx.units_per_reporting AS fx_rate
+    FROM daily
+    ASOF LEFT JOIN stg.fx_rates AS fx
+        ON fx.currency = daily.currency AND daily.date >= fx.rate_date
+)
+SELECT
+    date,
+    source,
+    platform,
+    channel,
+    date_start,
+    date_end,
+    days_in_row,
+    account_id,
+    campaign_id,
+    campaign_name,
+    ad_group_id,
+    ad_group_name,
+    keyword,
+    match_type,
+    currency,
+    fx_rate,
+    spend / days_in_row / fx_rate AS spend,
+    conversion_value / days_in_row / fx_rate AS conversion_value,
+    impressions / days_in_row AS impressions,
+    clicks / days_in_row AS clicks,
+    conversions / days_in_row AS conversions
+FROM converted
