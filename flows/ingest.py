@@ -24,10 +24,12 @@ from sources.raw import RawTable
 from sources.registry import transform
 from transforms.context import Normalised, SourceContext
 from transforms.dates import parse_report_period
+from transforms.detect import wrong_kind_hint
 from transforms.numbers import SAMPLE_ROWS
+from transforms.segments import find_segments
 from transforms.totals import reconcile
 from warehouse import build, db
-from warehouse.load import LoadRecord, insert_load, replace_window, sync_settings
+from warehouse.load import LoadRecord, insert_load, keep_rejected, replace_window, sync_settings
 
 log = logging.getLogger("roi")
 KEEP_CELLS_ROWS = 200_000   # a file's raw cells are kept in memory up to this many rows
@@ -43,6 +45,8 @@ class FileData:
     period: tuple[dt.date, dt.date] | None
     totals: dict[str, float] | None
     totals_label: str | None
+    header: list[str] = field(default_factory=list)     # the export's column names
+    segments: list[str] = field(default_factory=list)   # its segment columns (device, hour …): transforms.segments
 
     def cells(self) -> pl.DataFrame:
         """The file's cells; a big file's are read again only when some of its rows are quarantined."""
@@ -75,6 +79,9 @@ class Extracted:
     files: list[FileData]
     warnings: list[str] = field(default_factory=list)
     spilled: Spilled | None = None
+    # Other tables the same exports fill (keyword and search-term rows beside their ad-group rows):
+    # table -> canonical + _row + _errors + _file + _superseded.
+    extras: dict[str, pl.DataFrame] = field(default_factory=dict)
 
     def rows(self, window: tuple[dt.date, dt.date] | None) -> pl.DataFrame:
         """The rows inside `window` (and those without a date, which belong to every window)."""
@@ -112,6 +119,7 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
     ctx = context(settings, source)
     paths = files if files is not None else source_files(source)
     frames, file_data, warnings = [], [], []
+    extras: dict[str, list[pl.DataFrame]] = {}
     table = module.TABLE
     spill = _spillable(table) and len(paths) > 1
     spilled: Spilled | None = None
@@ -127,21 +135,26 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
             batched = _normalise_in_batches(module, ctx, path, keep) if pruned and hasattr(module, "choices") \
                 else None
             if batched is not None:
-                result, preamble, cells = *batched, None
+                result, shape, cells = *batched, None
             else:
                 raw = read_export(path, keep=keep)
-                result, preamble = module.normalise(raw, ctx), raw.preamble
+                result, shape = module.normalise(raw, ctx), replace(raw, rows=raw.rows.head(SAMPLE_ROWS))
                 cells = raw.rows if not pruned and raw.rows.height <= KEEP_CELLS_ROWS else None
                 del raw   # the cells go before the frame gets its column (polars may copy it then)
         warnings += [f"{path.name}: {w}" for w in result.warnings]
         file_data.append(FileData(
-            path=path, digest=digest.result(), raw_rows=cells, period=parse_report_period(preamble),
-            totals=result.totals, totals_label=result.totals_label))
+            path=path, digest=digest.result(), raw_rows=cells, period=parse_report_period(shape.preamble),
+            totals=result.totals, totals_label=result.totals_label, header=shape.header,
+            segments=find_segments(shape.header, shape.rows.head(100))))
+        if table == "ad_performance":
+            _refuse_without_spend(source, shape.header, result.frame)
+        for other, rows in result.extra.items():
+            extras.setdefault(other, []).append(rows.with_columns(pl.lit(index, pl.Int32).alias("_file")))
         frame = result.frame
-        del result
+        del result, shape
         frames.append(frame.with_columns(pl.lit(index, pl.Int32).alias("_file")))
         del frame
-        if spill and (spilled is not None or sum(f.height for f in frames) > SPILL_ROWS):
+        if spill and not extras and (spilled is not None or sum(f.height for f in frames) > SPILL_ROWS):
             spilled = spilled or Spilled(tempfile.TemporaryDirectory(prefix="roi-extract-"), [], [], (None, None))
             for part in frames:
                 _spill(spilled, table, part)
@@ -153,18 +166,33 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
                          spilled=spilled)
     frame = pl.concat(frames, how="vertical") if frames else _empty(table)
     frame = _mark_superseded(table, frame)
-    return Extracted(source=source, table=table, frame=frame, files=file_data, warnings=warnings)
+    return Extracted(source=source, table=table, frame=frame, files=file_data, warnings=warnings,
+                     extras={t: _mark_superseded(t, pl.concat(parts, how="vertical")) for t, parts in extras.items()})
+
+
+def _refuse_without_spend(source: SourceConfig, header: list[str], frame: pl.DataFrame) -> None:
+    """An ad export in which no row has a spend figure has no spend column roi knows: loading it
+    would put the channel's rows in with no cost."""
+    if frame.is_empty() or frame["spend"].null_count() < frame.height:
+        return
+    from sources.registry import file_kinds
+    hint = wrong_kind_hint(header, source.kind, file_kinds())
+    shown = ", ".join(h.strip() for h in header[:12]) + (" …" if len(header) > 12 else "")
+    raise ValueError(f"no spend (cost) column that a {source.kind} export has, among its columns "
+                    f"{shown} — " + (hint or "export it again with the Cost / Amount spent column, or name the "
+                                     f"column with columns = {{ spend = \"…\" }} for source {source.name}"))
 
 
 def _normalise_in_batches(module, ctx: SourceContext, path: Path,
-                          keep: Callable[[list[str]], list[str]]) -> tuple[Normalised, list[str]] | None:
+                          keep: Callable[[list[str]], list[str]]) -> tuple[Normalised, RawTable] | None:
     """A big export read and normalised BATCH_ROWS records at a time, so that its cells are never
-    all in memory: its rows and totals (as one Normalised) and its preamble. What the transform
+    all in memory: its rows and totals (as one Normalised) and its shape (preamble, header, first rows). What the transform
     decides from the whole export (`module.choices`: decimal mark, date order) is decided on the
     first batch and checked at the end on the rows that decide it. None (read it whole) when the
     file cannot be read in batches, the transform's `batchable` says its first batch cannot decide
     for the whole, or that check finds another choice."""
     frames, heads, decisive, totals, warnings = [], [], [], [], []
+    extras: dict[str, list[pl.DataFrame]] = {}
     shape: RawTable | None = None   # the first batch without its rows: preamble, header ...
     batchable = getattr(module, "batchable", None)
     try:
@@ -185,6 +213,8 @@ def _normalise_in_batches(module, ctx: SourceContext, path: Path,
                 result = module.normalise(raw, pinned)
                 warnings += [w for w in result.warnings if w not in warnings]
                 frames.append(result.frame.rechunk())   # aligned chunks: adding _file copies nothing
+                for other, rows in result.extra.items():
+                    extras.setdefault(other, []).append(rows.rechunk())
                 del raw, result
     except ReadWhole:
         return None
@@ -196,7 +226,8 @@ def _normalise_in_batches(module, ctx: SourceContext, path: Path,
         return None
     own = module.normalise(replace(whole, rows=shape.rows), pinned)   # the export's own totals row
     return Normalised(frame=pl.concat(frames), totals=own.totals, totals_label=own.totals_label,
-                      warnings=warnings), shape.preamble
+                      warnings=warnings, extra={t: pl.concat(parts) for t, parts in extras.items()}), \
+        replace(shape, rows=pl.concat(heads, how="diagonal") if heads else shape.rows)
 
 
 def _detached(frame: pl.DataFrame) -> pl.DataFrame:
@@ -276,23 +307,100 @@ def load(settings: Settings, extracted: Extracted, window: tuple[dt.date, dt.dat
     record = LoadRecord(
         load_id=_load_id(source, window, extracted), source=source.name, kind=source.kind,
         window_start=window[0] if window else None, window_end=window[1] if window else None,
-        started_at=started, trigger=trigger, files=";".join(str(f.path) for f in extracted.files) or None)
+        started_at=started, trigger=trigger, files=";".join(str(f.path) for f in extracted.files) or None,
+        digests=";".join(f.digest for f in extracted.files) or None)
     record.totals_check = _totals_check(extracted, frame)
     if record.totals_check and source.strict_totals:
         raise LoadError(f"{source.name}: {record.totals_check} — the export does not add up "
                         "(strict_totals = true); re-export the report")
-    current = frame.filter(~pl.col("_superseded")) if frame["_superseded"].any() else frame
-    result = split(table, current.with_columns(_row_key()).drop("_file", "_superseded"),
-                   today(settings))
-    record.rows_in = frame.height
-    record.rows_duplicate = result.duplicates + (frame.height - current.height)
+    current = _current(frame)
+    result = split(table, current.with_columns(_row_key()).drop("_file", "_superseded"), today(settings))
+    record.rows_in = current.height
+    record.rows_superseded = frame.height - current.height
+    record.rows_combined = result.combined
+    record.combined_by = _combined_by(extracted, result.good) if result.combined else None
     record.rows_quarantined = result.bad.height
     record.rows_loaded = result.good.height
     quarantine = _quarantine_rows(extracted, result.bad)
+    extras, extra_bad = _extra_tables(settings, extracted, window, result.bad)
+    if extra_bad.height:
+        quarantine = pl.concat([quarantine, _quarantine_rows(extracted, extra_bad)])
     with db.connect(settings.warehouse_path) as con:
         prepare(con, settings)
-        replace_window(con, table, record, result.good, quarantine)
+        if record.rows_in and not record.rows_loaded:
+            # Replacing the window with nothing would lose what it holds: the window stays, the rows
+            # and their reasons go to quarantine, and the load fails saying why.
+            record.error = _nothing_loaded(extracted, result.bad)
+            keep_rejected(con, record, quarantine)
+            raise NothingLoaded(record)
+        replace_window(con, table, record, result.good, quarantine, extras)
     return record
+
+
+class NothingLoaded(LoadError):
+    """A load in which no row could be loaded: recorded as failed, with its rows in quarantine."""
+
+    def __init__(self, record: LoadRecord):
+        super().__init__(record.error)
+        self.record = record
+
+
+def _current(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows no later export of their key supersedes."""
+    return frame.filter(~pl.col("_superseded")) if frame["_superseded"].any() else frame
+
+
+def _extra_tables(settings: Settings, extracted: Extracted, window, bad: pl.DataFrame
+                  ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """The other tables' rows of the window (keyword, search term), summed to their grain: those of a
+    quarantined row stay out with it; their own failures (reasons prefixed by the table) are returned
+    for quarantine."""
+    good, rejected = {}, []
+    for table, frame in extracted.extras.items():
+        col = schemas.WINDOW_COLUMN[table]
+        if window is not None:
+            frame = frame.filter(pl.col(col).is_between(*window) | pl.col(col).is_null())
+        rows = _current(frame).with_columns(_row_key()).drop("_file", "_superseded")
+        rows = rows.join(bad.select("_row"), on="_row", how="anti")
+        result = split(table, rows, today(settings))
+        good[table] = result.good
+        rejected.append(result.bad.with_columns(pl.format("{}: {}", pl.lit(table), pl.col("reasons")).alias("reasons")))
+    empty = pl.DataFrame(schema={"_row": pl.Int64, "reasons": pl.Utf8})
+    return good, pl.concat(rejected) if rejected else empty
+
+
+def _combined_by(extracted: Extracted, good: pl.DataFrame) -> str:
+    """What the rows summed into one differed by: the exports' segment columns, else ids derived from
+    names (two entities with one name), else only the key."""
+    segments = list(dict.fromkeys(s for f in extracted.files for s in f.segments))
+    if segments:
+        return ", ".join(segments)
+    if extracted.source.mode == "api":
+        return "records of one key (breakdowns)"
+    if extracted.table == "ad_performance" and any(
+            good[c].str.starts_with(prefix).any() for c, prefix in (("ad_id", "ad_"), ("ad_group_id", "adg_"),
+                                                                      ("campaign_id", "cmp_"))):
+        return "same name without ids"
+    return "rows of one key"
+
+
+def _nothing_loaded(extracted: Extracted, bad: pl.DataFrame) -> str:
+    """One line: why none of a load's rows could be loaded, and what to do."""
+    source = extracted.source
+    names = ", ".join(f.path.name for f in extracted.files[:3]) + (" …" if len(extracted.files) > 3 else "")
+    # The most frequent reason; on a tie the first one found (a row's own reasons come before checks).
+    reasons = bad.select(pl.col("reasons").str.split("; ").explode().alias("r")) \
+        .group_by("r", maintain_order=True).len()
+    top = reasons.filter(pl.col("len") == pl.col("len").max())["r"][0] if reasons.height else "no reason recorded"
+    from sources.registry import file_kinds
+    hints = [wrong_kind_hint(f.header, source.kind, file_kinds()) for f in extracted.files]
+    hint = next((h for h in hints if h), None)
+    if hint is None and reasons["r"].str.starts_with("no dates").any():
+        hint = ("an 'All time' report or an Overview card download has no dates: export it again with a date "
+                "range and the Day column (Segment → Time → Day)")
+    what = f"{names}: none of its {bad.height:,} rows could be loaded" if names else \
+        f"{source.name}: none of the {bad.height:,} rows could be loaded"
+    return f"{what} — {hint or top} (the rows and every reason: roi quarantine --source {source.name})"
 
 
 def prepare(con, settings: Settings) -> None:
@@ -304,6 +412,7 @@ def prepare(con, settings: Settings) -> None:
         "pacing_tolerance": str(settings.pacing_tolerance),
         "timezone": settings.timezone,
         "alert_k": str(settings.alert_k),
+        "wasted_spend_min": str(settings.wasted_spend_min),
     }, settings.custom_channels)
 
 
@@ -327,6 +436,8 @@ def run_source(settings: Settings, source: SourceConfig, window: tuple[dt.date, 
         if extracted is None:
             extracted = extract_api(settings, source, window) if source.mode == "api" else extract(settings, source)
         return load(settings, extracted, window, trigger)
+    except NothingLoaded as exc:
+        return exc.record
     except (RoiError, ValueError, OSError) as exc:
         message = str(exc) if isinstance(exc, RoiError) else f"{source.name}: {exc}"
         return record_failure(settings, source, window, trigger, message.splitlines()[0])

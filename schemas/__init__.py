@@ -5,8 +5,10 @@ from schemas.costs import Costs
 from schemas.email_campaigns import EmailCampaigns
 from schemas.fx_rates import FxRates
 from schemas.goals import Goals
+from schemas.keyword_performance import KeywordPerformance
 from schemas.leads import Leads
 from schemas.orders import Orders
+from schemas.search_term_performance import SearchTermPerformance
 
 MODELS = {
     "ad_performance": AdPerformance,
@@ -17,6 +19,8 @@ MODELS = {
     "budgets": Budgets,
     "goals": Goals,
     "fx_rates": FxRates,
+    "keyword_performance": KeywordPerformance,
+    "search_term_performance": SearchTermPerformance,
 }
 
 # The date column that places a row in a load window (None: the whole source is replaced).
@@ -29,7 +33,25 @@ WINDOW_COLUMN = {
     "budgets": "month",
     "goals": None,
     "fx_rates": "rate_date",
+    "keyword_performance": "date_start",
+    "search_term_performance": "date_start",
 }
+
+# Metrics that add up across the rows of one key (segments of an export: device, hour, keyword …):
+# rows of one export sharing their table's key are summed on these (schemas.validate.sum_to_grain).
+_AD_METRICS = ["impressions", "clicks", "spend", "conversions", "conversion_value"]
+ADDITIVE = {
+    "ad_performance": _AD_METRICS + ["video_views", "engagements"],
+    "keyword_performance": _AD_METRICS,
+    "search_term_performance": _AD_METRICS,
+    "email_campaigns": ["recipients", "delivered", "hard_bounces", "soft_bounces", "unique_opens", "total_opens",
+                        "unique_clicks", "total_clicks", "unsubscribes", "complaints", "orders", "revenue"],
+    "keyword_performance": _AD_METRICS,
+    "search_term_performance": _AD_METRICS,
+}
+# Metrics that never add up (people reached on two days or two devices overlap): kept where one row
+# of a key carries them, null where several rows were summed.
+NOT_ADDITIVE = {"ad_performance": ["reach"]}
 
 
 def columns(table: str) -> list[str]:

@@ -23,27 +23,28 @@ NOT_IN_FUTURE = {
 
 @dataclass
 class Split:
-    good: pl.DataFrame          # canonical columns + _row, ready to load
+    good: pl.DataFrame          # canonical columns + _row, ready to load (one row per key)
     bad: pl.DataFrame           # _row, reasons (Utf8, "; "-joined)
-    duplicates: int             # exact duplicates of an earlier row, dropped
+    combined: int               # rows summed into another row of the same key (segments), or identical repeats
 
 
 def split(table: str, frame: pl.DataFrame, today: dt.date) -> Split:
-    """Every row ends up in exactly one of good / bad / duplicates, with every reason it failed."""
+    """Every row ends up loaded, combined into another row of its key, or quarantined with every
+    reason it failed. Rows sharing their table's key are segments of one export (device, hour,
+    keyword …): their additive metrics are summed (schemas.ADDITIVE). In a table without additive
+    metrics (leads, orders …) identical rows are one record listed twice; rows of one key with
+    different figures are quarantined, since nothing says which is right."""
     cols = schemas.columns(table)
-    before = frame.height
-    # Exact duplicates share the grain key, and so do rows failing the uniqueness check: when no two
-    # rows share a key, neither search is needed (the common case; checked on one hash per row).
+    additive = schemas.ADDITIVE.get(table)
     shared_keys = _shared_keys(table, frame)
-    if shared_keys:
-        frame = frame.unique(subset=cols + ["_errors"], keep="first", maintain_order=True)
-    duplicates = before - frame.height
     frame = frame.with_row_index("_pos")
 
     failing = frame.filter(pl.col("_errors").list.len() > 0)
     reasons = failing.select("_pos", pl.col("_errors").alias("r")).explode("r").drop_nulls("r")
-    extra = _schema_failures(table, frame.select(cols), unique=shared_keys)
-    if table == "ad_performance":
+    extra = _schema_failures(table, frame.select(cols))
+    if shared_keys and not additive:
+        extra.append(_conflicting_keys(table, frame))
+    if table in CURRENCY_PER_ACCOUNT:
         extra.append(_currency_not_the_accounts(frame))
     future = NOT_IN_FUTURE.get(table)
     if future:
@@ -61,7 +62,41 @@ def split(table: str, frame: pl.DataFrame, today: dt.date) -> Split:
     good = frame.join(bad, on="_pos", how="anti") if bad.height else frame
     good = good.select(cols + ["_row"])
     bad = bad.join(frame.select("_pos", "_row"), on="_pos").sort("_pos").select("_row", "reasons")
-    return Split(good=good, bad=bad, duplicates=duplicates)
+    before = good.height
+    if shared_keys:
+        good = sum_to_grain(table, good) if additive else good.unique(subset=cols, keep="first", maintain_order=True)
+    return Split(good=good, bad=bad, combined=before - good.height)
+
+
+def sum_to_grain(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per key of `table`: additive metrics summed (null only where every row is null),
+    metrics that are not additive (reach) kept where one row of the key carries them, null where
+    several do; names and other attributes from the key's first row, which also gives `_row`."""
+    key = schemas.MODELS[table].Config.unique
+    additive = schemas.ADDITIVE[table]
+    kept_once = schemas.NOT_ADDITIVE.get(table, [])
+    others = [c for c in frame.columns if c not in key and c not in additive and c not in kept_once]
+    summed = frame.group_by(key, maintain_order=True).agg(
+        *[pl.col(c).first() for c in others],
+        *[pl.when(pl.col(m).is_not_null().any()).then(pl.col(m).sum()).alias(m) for m in additive],
+        *[pl.when(pl.col(m).is_not_null().sum() == 1).then(pl.col(m).max()).alias(m) for m in kept_once],
+    )
+    return summed.select(frame.columns)
+
+
+def _conflicting_keys(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows whose key another row shares with different values (identical repeats are loaded once)."""
+    key = schemas.MODELS[table].Config.unique
+    cols = schemas.columns(table)
+    variants = frame.select("_pos", *cols).with_columns(
+        pl.struct(cols).n_unique().over(key).alias("_variants"))
+    keys = ", ".join(key)
+    return variants.filter(pl.col("_variants") > 1).select(
+        "_pos", pl.lit(f"duplicate: another row has the same {keys} with different figures").alias("r"))
+
+
+# Tables whose accounts bill in one currency.
+CURRENCY_PER_ACCOUNT = {"ad_performance", "keyword_performance", "search_term_performance"}
 
 
 def _currency_not_the_accounts(frame: pl.DataFrame) -> pl.DataFrame:
@@ -82,7 +117,7 @@ def _shared_keys(table: str, frame: pl.DataFrame) -> bool:
     """Whether two rows may share the table's grain key (a hash collision only costs time)."""
     key = getattr(schemas.MODELS[table].Config, "unique", None)
     if not key:
-        return True
+        return False   # a table without a grain (costs): every line is its own fact
     # Columns with one value in every row (the source, an id level the report lacks) decide nothing.
     same = frame.select(pl.col(c).eq_missing(pl.col(c).first()).all() for c in key).row(0, named=True)
     varying = [c for c in key if not same[c]]
@@ -93,18 +128,17 @@ def _shared_keys(table: str, frame: pl.DataFrame) -> bool:
 
 
 @functools.cache
-def _schema(table: str, unique: bool) -> pa.DataFrameSchema:
-    """The table's pandera schema; unique=False leaves out the grain-uniqueness check."""
-    schema = schemas.MODELS[table].to_schema()
-    if not unique:
-        schema = copy.deepcopy(schema)
-        schema.unique = None
+def _schema(table: str) -> pa.DataFrameSchema:
+    """The table's pandera schema without its grain-uniqueness check: rows sharing a key are
+    summed or told apart by `split`, not failed one by one."""
+    schema = copy.deepcopy(schemas.MODELS[table].to_schema())
+    schema.unique = None
     return schema
 
 
-def _schema_failures(table: str, data: pl.DataFrame, unique: bool = True) -> list[pl.DataFrame]:
+def _schema_failures(table: str, data: pl.DataFrame) -> list[pl.DataFrame]:
     try:
-        _schema(table, unique).validate(data, lazy=True)
+        _schema(table).validate(data, lazy=True)
         return []
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
@@ -127,9 +161,6 @@ def _message(table: str, column: str, check: str) -> str:
     """A pandera check name -> a reason a marketing analyst can read ({} is the bad value)."""
     model_name = schemas.MODELS[table].__name__
     if column == model_name or column == "None":  # dataframe-level check
-        if check == "multiple_fields_uniqueness":
-            keys = ", ".join(schemas.MODELS[table].Config.unique)
-            return f"duplicate: another row has the same {keys} with different figures"
         return check
     if check == "not_nullable":
         return f"{column}: missing"

@@ -32,7 +32,7 @@ def test_nightly_loads_every_demo_source_and_fills_every_view(demo):
     assert {r["source"] for r in records} == {s.name for s in demo.sources}
     assert all(r["status"] == "succeeded" for r in records), [r["error"] for r in records]
     for r in records:
-        assert r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] + r["rows_duplicate"]
+        assert r["rows_in"] == r["rows_loaded"] + r["rows_combined"] + r["rows_quarantined"]
     for view in VIEWS:
         assert rows(demo, f"SELECT count(*) FROM marts.{view}")[0][0] > 0, view
     first = core_checksum(demo)

@@ -67,7 +67,8 @@ def test_totals_mismatch_is_recorded_and_fails_a_strict_source(settings):
     [loose] = ingest_files(settings, [FIXTURES / "google_totals_mismatch.csv"], "google_ads", "loose")
     assert loose.status == "succeeded"
     assert "110" in loose.totals_check and "100" in loose.totals_check
-    [strict] = ingest_files(settings, [FIXTURES / "google_totals_mismatch.csv"], "google_ads", "strict_google")
+    [strict] = ingest_files(settings, [FIXTURES / "google_totals_mismatch.csv"], "google_ads", "strict_google",
+                            force_new_source=True)
     assert strict.status == "failed" and "strict_totals" in strict.error
     assert query(settings, "SELECT count(*) FROM core.ad_performance WHERE source = 'strict_google'") == [(0,)]
 
@@ -228,9 +229,9 @@ def test_a_meta_export_that_may_open_with_its_summary_row_is_read_whole(settings
 def test_a_big_export_that_turns_out_not_utf8_is_loaded_whole(settings, tmp_path, monkeypatch):
     import flows.ingest
     export = tmp_path / "late.csv"
-    rows = "".join(f"2026-06-01,Campaign {i},{i},5\n" for i in range(5_000))
-    export.write_bytes(("Day,Campaign,Campaign ID,Clicks\n" + rows).encode()
-                       + "2026-06-02,Città,9999,7\n".encode("cp1252"))
+    rows = "".join(f"2026-06-01,Campaign {i},{i},5,1.00\n" for i in range(5_000))
+    export.write_bytes(("Day,Campaign,Campaign ID,Clicks,Cost\n" + rows).encode()
+                       + "2026-06-02,Città,9999,7,2.00\n".encode("cp1252"))
     monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
     monkeypatch.setattr(flows.ingest, "BATCH_ROWS", 1_000)
     [record] = ingest_files(settings, [export], "google_ads", "g")

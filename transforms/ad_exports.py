@@ -7,37 +7,55 @@ import schemas
 from transforms.context import SourceContext
 from transforms.headers import configured, find_field, find_with_currency, names
 from transforms.ids import derive_ids
-from transforms.numbers import currency_code, error_list, number, text
+from transforms.numbers import currency_of_mark, error_list, number, row_currency, text
 
 
 def find_export_columns(header: list[str], aliases: dict, canonical, user_columns: dict[str, str]
                         ) -> tuple[dict[str, str | None], str | None]:
     """The header of each field (the user's roi.toml mapping wins), and a currency named in a money
-    header such as "Spend (EUR)"."""
+    header: its ISO code ("Spend (EUR)", "Cost (US$)" -> "USD"), or an ambiguous mark as written
+    ("Cost ($)" -> "$", which export_currency resolves)."""
     col = {field: find_field(header, aliases, field) for field in aliases}
     col.update(configured(header, user_columns, canonical))
     header_currency = None
     for field in ("spend", "conversion_value"):
-        found = find_with_currency(header, names(aliases, field))
+        found = find_with_currency(header, names(aliases, field), ambiguous=True)
         if found:
             col[field] = col[field] or found[0]
             header_currency = header_currency or found[1]
     return col, header_currency
 
 
-def export_currency(col: dict[str, str | None], default: str) -> tuple[pl.Expr, pl.Expr | None]:
-    """The rows' currency: the code in the export's currency column (`default` where a cell is
-    empty), else `default`; and the column's error expression (None without one)."""
-    if not col["currency"]:
-        return pl.lit(default), None
-    return currency_code(col["currency"], default)
+def export_currency(col: dict[str, str | None], default: str | None = None, *, header: str | None = None,
+                    ctx: SourceContext | None = None, money: dict[str, str] | None = None
+                    ) -> tuple[pl.Expr, pl.Expr | None]:
+    """The rows' currency and its reason expression, the one rule of every ad export (numbers.row_currency):
+    the export's currency column, else a currency mark in the row's money cells ("US$50.00", "50,00 €")
+    or in a money header (`header`, from find_export_columns), else the source's `currency` (ctx), else
+    the reporting currency. An ambiguous "$" or "kr" with neither a currency column nor the source's
+    currency, or a mark that contradicts the column, is a reason, never a guess. `money`: label ->
+    column of the money cells (default: col's spend and conversion_value).
+
+    Without ctx (`default` = the header's currency or the source's default currency) the source's own
+    currency cannot be told from the reporting one: an ambiguous mark is then always a reason."""
+    if money is None:
+        money = {field: col[field] for field in ("spend", "conversion_value") if col.get(field)}
+    if ctx is not None:
+        configured, fallback = ctx.currency, ctx.default_currency
+    else:
+        configured, fallback = None, default
+        if default and currency_of_mark(default) != default:   # an ambiguous header mark ("$")
+            header = header or default
+    return row_currency(money, col.get("currency"), header=header, configured=configured, fallback=fallback)
 
 
 def map_export_columns(frame: pl.DataFrame, col: dict[str, str | None], metrics, decimal: str,
-                       default_currency: str, errors: list[pl.Expr]) -> tuple[pl.DataFrame, set[str]]:
-    """Names, private ids (`_account_id` …), currency and metrics read from the found headers `col`;
-    every unreadable cell adds its reason to `errors`. Returns the frame and the levels present."""
-    currency, currency_error = export_currency(col, default_currency)
+                       default_currency: str, errors: list[pl.Expr], *, header: str | None = None,
+                       ctx: SourceContext | None = None) -> tuple[pl.DataFrame, set[str]]:
+    """Names, private ids (`_account_id` …), currency (export_currency: pass the header's currency and
+    ctx) and metrics read from the found headers `col`; every unreadable cell adds its reason to
+    `errors`. Returns the frame and the levels present."""
+    currency, currency_error = export_currency(col, default_currency, header=header, ctx=ctx)
     errors.append(currency_error)
     values = {}
     for metric, integer in metrics:
@@ -81,11 +99,23 @@ class ApiRecords:
         return value
 
 
+_ID_COLUMNS = ("_account_id", "_campaign_id", "_ad_group_id", "_ad_id")
+_SCIENTIFIC = r"^\s*\d+(?:[.,]\d+)?[eE][+-]?\d+\s*$"   # 2,08154E+10: an id Excel turned into a rounded number
+
+
+def _excel_mangled(column: str) -> pl.Expr:
+    """The reason for an id cell in Excel's scientific notation: its digits are lost for good."""
+    label = column.lstrip("_")
+    return pl.when(pl.col(column).str.contains(_SCIENTIFIC)).then(pl.format(
+        "{}: '{}' looks like Excel scientific notation — download the export again instead of saving it "
+        "from Excel", pl.lit(label), pl.col(column)))
+
+
 def finish_ad_rows(frame: pl.DataFrame, ctx: SourceContext, levels: set[str], errors: list[pl.Expr]) -> pl.DataFrame:
     """ad_performance rows of mapped export rows or API records: source and platform set, the
     counts the platform does not report null, ids derived where missing, `_errors` collected,
     columns in canonical order."""
-    errors = [e for e in errors if e is not None]
+    errors = [e for e in errors if e is not None] + [_excel_mangled(c) for c in _ID_COLUMNS if c in frame.columns]
     frame = frame.with_columns(
         pl.lit(ctx.source).alias("source"), pl.lit(ctx.kind).alias("platform"),
         *[pl.lit(None, dtype=pl.Int64).alias(c) for c in ("reach", "video_views", "engagements")

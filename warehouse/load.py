@@ -24,10 +24,13 @@ class LoadRecord:
     rows_in: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
-    rows_duplicate: int = 0
+    rows_combined: int = 0              # summed into another row of their key: rows_in = loaded + combined + quarantined
+    combined_by: str | None = None      # the segments those rows differed by
+    rows_superseded: int = 0            # replaced by a later export of the same key (not in rows_in)
     error: str | None = None
     totals_check: str | None = None
     files: str | None = None
+    digests: str | None = None          # sha1 of each file read, in the order of `files`
     trigger: str = "run"
 
 
@@ -35,28 +38,20 @@ LOAD_COLUMNS = list(LoadRecord.__dataclass_fields__)
 
 
 def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecord,
-                   good: pl.DataFrame, quarantine: pl.DataFrame) -> None:
-    """Replace `record.source`'s rows of `table` inside the window with `good`, atomically.
+                   good: pl.DataFrame, quarantine: pl.DataFrame,
+                   extras: dict[str, pl.DataFrame] | None = None) -> None:
+    """Replace `record.source`'s rows of `table` inside the window with `good`, and of each other
+    table the same exports fill with its `extras` rows, atomically.
 
     quarantine: columns row_number, raw_row (JSON text), reasons, file."""
-    cols = schemas.columns(table)
-    window_col = schemas.WINDOW_COLUMN[table]
-    facts = good.select(cols)
-    rejected = quarantine.select(
-        pl.lit(record.load_id).alias("load_id"), pl.lit(record.source).alias("source"),
-        pl.lit(record.kind).alias("kind"), pl.col("row_number").cast(pl.Int64), "raw_row", "reasons",
-        pl.lit(record.started_at).alias("quarantined_at"), "file")
-    con.register("_roi_facts", arrow_stream(facts))
-    con.register("_roi_rejected", rejected.to_arrow())
+    tables = {table: good, **(extras or {})}
+    for name, rows in tables.items():
+        con.register(f"_roi_facts_{name}", arrow_stream(rows.select(schemas.columns(name))))
     con.execute("BEGIN TRANSACTION")
     try:
         restating = table in RESTATED and record.window_start is not None and _keep_day_sums(con, table, record)
-        if window_col is None or record.window_start is None:
-            if window_col is None:
-                con.execute(f"DELETE FROM core.{table} WHERE source = ?", [record.source])
-        else:
-            con.execute(f"DELETE FROM core.{table} WHERE source = ? AND {window_col} BETWEEN ? AND ?",
-                        [record.source, record.window_start, record.window_end])
+        for name in tables:
+            _replace_facts(con, name, record)
         # Quarantine of earlier loads of the same window is superseded too.
         con.execute(
             """DELETE FROM ops.quarantine WHERE source = ? AND load_id IN (
@@ -64,15 +59,9 @@ def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecor
                    AND coalesce(window_start, DATE '1900-01-01') >= coalesce(?::DATE, DATE '1900-01-01')
                    AND coalesce(window_end, DATE '9999-12-31') <= coalesce(?::DATE, DATE '9999-12-31'))""",
             [record.source, record.source, record.window_start, record.window_end])
-        con.execute(f"INSERT INTO core.{table} ({', '.join(cols)}, load_id) "
-                    f"SELECT {', '.join(cols)}, ?::VARCHAR FROM _roi_facts", [record.load_id])
         if restating:
             _record_restatements(con, table, record)
-        # A row is quarantined once: the latest verdict on the same file line replaces earlier ones.
-        con.execute("DELETE FROM ops.quarantine q USING _roi_rejected r WHERE q.source = r.source "
-                    "AND q.file IS NOT DISTINCT FROM r.file AND q.row_number = r.row_number")
-        con.execute("INSERT INTO ops.quarantine (load_id, source, kind, row_number, raw_row, reasons, "
-                    "quarantined_at, file) SELECT * FROM _roi_rejected")
+        _insert_rejected(con, record, quarantine)
         record.status = "succeeded"
         record.finished_at = dt.datetime.now(dt.timezone.utc)
         insert_load(con, record)
@@ -82,9 +71,55 @@ def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecor
         record.status = "running"
         raise
     finally:
-        con.unregister("_roi_facts")
-        con.unregister("_roi_rejected")
+        for name in tables:
+            con.unregister(f"_roi_facts_{name}")
         con.execute("DROP TABLE IF EXISTS temp._roi_day_sums")
+
+
+def keep_rejected(con: duckdb.DuckDBPyConnection, record: LoadRecord, quarantine: pl.DataFrame) -> None:
+    """A load none of whose rows could be loaded: its rows go to quarantine and the load is recorded
+    as failed (with `record.error`), in one transaction; the facts stay as they were."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _insert_rejected(con, record, quarantine)
+        record.status = "failed"
+        record.finished_at = dt.datetime.now(dt.timezone.utc)
+        insert_load(con, record)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        record.status = "running"
+        raise
+
+
+def _replace_facts(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecord) -> None:
+    """The source's rows of `table` in the window (all of them for a table without dates) replaced by
+    the registered `_roi_facts_<table>`."""
+    cols = schemas.columns(table)
+    window_col = schemas.WINDOW_COLUMN[table]
+    if window_col is None:
+        con.execute(f"DELETE FROM core.{table} WHERE source = ?", [record.source])
+    elif record.window_start is not None:
+        con.execute(f"DELETE FROM core.{table} WHERE source = ? AND {window_col} BETWEEN ? AND ?",
+                    [record.source, record.window_start, record.window_end])
+    con.execute(f"INSERT INTO core.{table} ({', '.join(cols)}, load_id) "
+                f"SELECT {', '.join(cols)}, ?::VARCHAR FROM _roi_facts_{table}", [record.load_id])
+
+
+def _insert_rejected(con: duckdb.DuckDBPyConnection, record: LoadRecord, quarantine: pl.DataFrame) -> None:
+    """A row is quarantined once: the latest verdict on the same file line replaces earlier ones."""
+    rejected = quarantine.select(
+        pl.lit(record.load_id).alias("load_id"), pl.lit(record.source).alias("source"),
+        pl.lit(record.kind).alias("kind"), pl.col("row_number").cast(pl.Int64), "raw_row", "reasons",
+        pl.lit(record.started_at).alias("quarantined_at"), "file")
+    con.register("_roi_rejected", rejected.to_arrow())
+    try:
+        con.execute("DELETE FROM ops.quarantine q USING _roi_rejected r WHERE q.source = r.source "
+                    "AND q.file IS NOT DISTINCT FROM r.file AND q.row_number = r.row_number")
+        con.execute("INSERT INTO ops.quarantine (load_id, source, kind, row_number, raw_row, reasons, "
+                    "quarantined_at, file) SELECT * FROM _roi_rejected")
+    finally:
+        con.unregister("_roi_rejected")
 
 
 SLICE_ROWS = 500_000   # rows per Arrow record batch handed to DuckDB

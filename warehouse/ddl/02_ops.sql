@@ -13,12 +13,20 @@ CREATE TABLE IF NOT EXISTS ops.loads (
     rows_in BIGINT,
     rows_loaded BIGINT,
     rows_quarantined BIGINT,
-    rows_duplicate BIGINT,            -- exact duplicates of another row, loaded once
+    rows_combined BIGINT,             -- rows summed into another row of the same key (segments)
     error VARCHAR,
     totals_check VARCHAR,             -- reconciliation against the export's own totals row
     files VARCHAR,                    -- the files read, ';'-separated
     trigger VARCHAR                   -- run | backfill | ingest
 );
+-- Added after the first release (warehouses made before keep their old rows_duplicate column).
+ALTER TABLE ops.loads ADD COLUMN IF NOT EXISTS rows_combined BIGINT;
+-- the segments the combined rows differed by (device, hour, keyword …) as the export names them
+ALTER TABLE ops.loads ADD COLUMN IF NOT EXISTS combined_by VARCHAR;
+-- rows of an earlier export of the same key, replaced by a later export's (not in rows_in)
+ALTER TABLE ops.loads ADD COLUMN IF NOT EXISTS rows_superseded BIGINT;
+-- the sha1 of each file read, ';'-separated in the order of `files` (roi ingest's same-file check)
+ALTER TABLE ops.loads ADD COLUMN IF NOT EXISTS digests VARCHAR;
 
 CREATE TABLE IF NOT EXISTS ops.quarantine (
     load_id VARCHAR NOT NULL,

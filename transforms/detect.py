@@ -1,0 +1,72 @@
+"""Which platform made an export, from header names only: for telling a user they picked the wrong --kind."""
+from __future__ import annotations
+
+import re
+
+from transforms.headers import norm
+
+# Header names only one platform's exports use (any UI language), by kind. Kinds roi reads have a
+# transform module of that name; the others are named so that the message can say so.
+MARKERS: dict[str, list[str]] = {
+    "google_ads": ["Impr.", "Avg. CPC", "Conv. value", "Cost / conv.", "Conv. rate", "Interactions",
+                   "Interaction rate", "Search impr. share", "Campaign type", "Optimization score",
+                   "Optimisation score", "Customer ID", "Valore conv.", "CPC medio", "Costo/conv.",
+                   "Custo/conv.", "Valor conv.", "Search keyword match type"],
+    "meta_ads": ["Amount spent", "Reporting starts", "Reporting ends", "Ad set name", "Ad Set Name", "Ad set ID",
+                 "Result indicator", "Results", "Cost per result", "Link clicks", "Frequency", "Importo speso",
+                 "Inizio report", "Fine report", "Nome del gruppo di inserzioni", "Nome dell'inserzione",
+                 "Risultati", "Valor usado", "Importe gastado", "Montant dépensé", "Ausgegebener Betrag"],
+    "linkedin_ads": ["Total Spent", "Campaign Group Name", "Campaign Group ID", "Campaign Group Status",
+                     "Clicks (Link clicks)", "Conversions (Post-Click)", "Leads (Lead Gen Forms)", "Sends",
+                     "Creative Name", "Creative ID", "Totale speso"],
+    "microsoft_ads": ["TimePeriod", "AccountName", "AccountNumber", "CampaignName", "CampaignId", "AdGroupName",
+                      "AdGroupId", "Spend", "Impr. share (IS) %", "Ad distribution", "CurrencyCode", "Gregorian date"],
+    "tiktok_ads": ["Clicks (destination)", "Total purchase value", "Total complete payment", "Ad group name",
+                   "Ad Group Name", "Video views at 100%", "Total of", "Complete payment", "CTR (destination)",
+                   "Advertiser ID", "Advertiser name"],
+    "pinterest_ads": ["Spend in account currency", "Pin promotion name", "Pin promotion ID", "Pin ID", "Pin clicks",
+                      "Paid impressions", "Earned impressions", "Outbound clicks", "Saves", "Total conversions"],
+    "snapchat_ads": ["Swipe Ups", "Swipe Up Rate", "Paid Impressions", "Ad Squad Name", "Ad Squad ID",
+                     "Story Opens"],
+    "amazon_ads": ["Advertised ASIN", "Advertised SKU", "14 Day Total Sales", "7 Day Total Sales",
+                   "Total Advertising Cost of Sales (ACOS)", "Total Return on Advertising Spend (ROAS)",
+                   "Portfolio name", "Targeting", "Customer Search Term"],
+    "apple_search_ads": ["Taps", "Installs (Tap-Through)", "Installs (View-Through)", "TTR", "Avg CPT",
+                         "Avg CPA (Tap-Through)", "Search Term"],
+    "x_ads": ["Promoted Tweet", "Billed charge", "Billed engagements", "Tweet engagements", "Line item name",
+              "Line item ID", "Funding instrument"],
+    "reddit_ads": ["Post ID", "eCPM", "Conversion Roas", "Subreddit", "Community"],
+}
+NAMES = {"google_ads": "Google Ads", "meta_ads": "Meta Ads Manager", "linkedin_ads": "LinkedIn Campaign Manager",
+         "microsoft_ads": "Microsoft Advertising", "tiktok_ads": "TikTok Ads Manager", "pinterest_ads": "Pinterest Ads",
+         "snapchat_ads": "Snapchat Ads", "amazon_ads": "Amazon Ads", "apple_search_ads": "Apple Search Ads",
+         "x_ads": "X (Twitter) Ads", "reddit_ads": "Reddit Ads"}
+_SUFFIX = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")   # "Amount spent (EUR)" -> "Amount spent"
+_BY_NORM = {norm(m): kind for kind, markers in MARKERS.items() for m in markers}
+
+
+def guess_kind(header: list[str]) -> str | None:
+    """The platform whose own header names the export uses most (two at least), or None."""
+    scores: dict[str, int] = {}
+    for name in header:
+        for candidate in {norm(name), norm(_SUFFIX.sub("", name))}:
+            kind = _BY_NORM.get(candidate)
+            if kind:
+                scores[kind] = scores.get(kind, 0) + 1
+                break
+    if not scores:
+        return None
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] >= 2 and list(scores.values()).count(scores[best]) == 1 else None
+
+
+def wrong_kind_hint(header: list[str], kind: str, readable: frozenset[str]) -> str | None:
+    """"this looks like a Meta Ads Manager export: use --kind meta_ads" when the header is another
+    platform's; None when it looks like `kind`'s or nobody's."""
+    guess = guess_kind(header)
+    if guess is None or guess == kind:
+        return None
+    name = NAMES[guess]
+    if guess in readable:
+        return f"this looks like a {name} export: use --kind {guess} (or kind = \"{guess}\" in roi.toml)"
+    return f"this looks like a {name} export, which roi does not read yet"
