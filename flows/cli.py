@@ -1,6 +1,6 @@
 """The `roi` command line: thin commands over flows (writers) and read-only warehouse queries (readers).
 
-Read-only commands (status, kpi, quarantine, query, report, export, alerts) never import Prefect.
+Read-only commands (status, sources, kpi, quarantine, query, report, export, alerts) never import Prefect.
 The parser is the standard library's argparse: a command starts in the time Python and DuckDB take
 to import (a CLI framework cost every command 0.15-0.2 s more)."""
 from __future__ import annotations
@@ -130,12 +130,35 @@ def backfill(args):
 def ingest(args):
     """Load export files now (no Prefect server): each replaces its source's rows over the file's dates."""
     settings = _settings(args.config, check_secrets=False)
+    import dataclasses
+
+    from flows.overlap import AlreadyLoaded
     from flows.runs import ingest_files
     from warehouse.db import WriterLock
-    with WriterLock(settings.warehouse_path, settings.lock_timeout_seconds):
-        records = ingest_files(settings, args.paths, args.kind, args.source)
-    import dataclasses
+    try:
+        with WriterLock(settings.warehouse_path, settings.lock_timeout_seconds):
+            records = ingest_files(settings, args.paths, args.kind, args.source, args.force_new_source)
+    except AlreadyLoaded as exc:
+        if exc.records:   # the files before the refused one, loaded
+            from flows.show import load_table
+            load_table([dataclasses.asdict(r) for r in exc.records])
+        raise
     _report([dataclasses.asdict(r) for r in records])
+
+
+def forget(args):
+    """Remove one source's rows from every table, its quarantined rows too, in one transaction (recorded in ops.loads)."""
+    settings = _settings(args.config, check_secrets=False)   # the writer lock's timeout, the sources of roi.toml
+    from flows import show
+    from flows.errors import ConfigError
+    from warehouse.db import WriterLock, connect
+    from warehouse.source_rows import forget as forget_rows
+    if not settings.warehouse_path.is_file():
+        raise ConfigError(f"unknown source '{args.source}' (no warehouse yet at {settings.warehouse_path})")
+    with WriterLock(settings.warehouse_path, settings.lock_timeout_seconds):
+        with connect(settings.warehouse_path) as con:
+            forgotten = forget_rows(con, args.source)
+    show.forgotten(settings, forgotten)
 
 
 def deploy(args):
@@ -184,6 +207,12 @@ def kpi(args):
     """The KPI table: spend, total cost, revenue, ROAS, CPL, CAC, ROI % … by channel, campaign or month."""
     from flows import show
     show.kpi(_reader_settings(args.config), args.by, _date(args.date_from, "--from"), _date(args.date_to, "--to"))
+
+
+def sources(args):
+    """The sources in the warehouse: kind, tables, rows, the days they cover, when last loaded."""
+    from flows import show
+    show.sources(_reader_settings(args.config))
 
 
 def quarantine(args):
@@ -249,24 +278,29 @@ def _parser() -> _Parser:
     def opt(*flags: str, **spec) -> tuple[tuple, dict]:
         return flags, spec
 
-    sources = opt("--source", "-s", action="append", metavar="NAME", help="Only this source (repeatable).")
+    only_sources = opt("--source", "-s", action="append", metavar="NAME", help="Only this source (repeatable).")
     date_from = opt("--from", dest="date_from", metavar="DATE", help="First day (default: all data).")
     date_to = opt("--to", dest="date_to", metavar="DATE", help="Last day (default: all data).")
     command(init, opt("directory", nargs="?", type=Path, default=Path("."),
                       help="Folder to write roi.toml and .env.example into (default: here)."),
             opt("--force", action="store_true", help="Overwrite existing files."))
     command(run, opt("--date", metavar="DATE", help="Last day of the window (default: yesterday in the configured time zone)."),
-            sources)
+            only_sources)
     command(backfill, opt("--start", required=True, metavar="DATE", help="First day, e.g. 2024-01-01."),
-            opt("--end", required=True, metavar="DATE", help="Last day, e.g. 2025-12-31."), sources,
+            opt("--end", required=True, metavar="DATE", help="Last day, e.g. 2025-12-31."), only_sources,
             opt("--chunk-days", type=int, default=30, metavar="N", help="Days per chunk (each commits on its own)."),
             opt("--force", action="store_true", help="Reload chunks already loaded."))
     command(ingest, opt("paths", nargs="+", type=Path, metavar="PATH", help="Export files (CSV, TSV, XLSX)."),
             opt("--kind", required=True, help=f"What the files are: {KINDS}."),
-            opt("--source", metavar="NAME", help="Source name for the rows (default: the kind)."))
+            opt("--source", metavar="NAME", help="Source name for the rows (default: the kind)."),
+            opt("--force-new-source", action="store_true",
+                help="Load rows another source already holds (same file, or same account and days) "
+                     "under this source too."))
     command(deploy)
     command(serve)
     command(status)
+    command(sources)
+    command(forget, opt("source", metavar="SOURCE", help="The source whose rows to remove (see `roi sources`)."))
     command(kpi, opt("--by", choices=("channel", "campaign", "month"), default="channel",
                      help="channel, campaign or month."), date_from, date_to)
     command(quarantine, opt("--source", metavar="NAME", help="Only this source."),

@@ -1,12 +1,14 @@
 """Which windows a nightly run, a backfill or an ingest loads, and the loop over sources (plain functions)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from flows import overlap
 from flows.errors import ConfigError
-from flows.ingest import extract, file_window, run_source, today
+from flows.ingest import _archive, extract, file_window, run_source, today
 from flows.settings import Settings, SourceConfig
 from sources.records import date_slices
 from warehouse import db
@@ -36,11 +38,15 @@ def run_window(settings: Settings, source: SourceConfig, run_date: dt.date, trig
     return run_source(settings, source, nightly_window(source, run_date), trigger)
 
 
-def ingest_files(settings: Settings, paths: list[Path], kind: str, source_name: str | None) -> list[LoadRecord]:
-    """`roi ingest`: each file replaces its source's rows over the file's own date range."""
+def ingest_files(settings: Settings, paths: list[Path], kind: str, source_name: str | None,
+                 force_new_source: bool = False) -> list[LoadRecord]:
+    """`roi ingest`: each file replaces its source's rows over the file's own date range.
+
+    A file whose rows another source already holds (the same file, or for ad platforms the same
+    account and days) is refused before anything of it is written, unless force_new_source."""
     from sources.registry import file_kinds, transform
     try:
-        transform(kind)  # imports this kind's module only; the list of kinds only for the error
+        table = transform(kind).TABLE  # imports this kind's module only; the list of kinds only for the error
     except KeyError:
         raise ConfigError(f"--kind {kind} is not a file kind (kinds: {', '.join(sorted(file_kinds()))})") from None
     name = source_name or kind
@@ -51,10 +57,19 @@ def ingest_files(settings: Settings, paths: list[Path], kind: str, source_name: 
     for path in paths:
         if not path.is_file():
             raise ConfigError(f"{path}: no such file")
+    compare = not force_new_source and overlap.others_hold(settings, table, kind, name)
+    # Compared files are archived (data/raw/<source>/) once accepted, so a refused one leaves no trace.
+    reading = dataclasses.replace(settings, archive_raw=False) if compare else settings
     records = []
     for path in paths:
         try:
-            extracted = extract(settings, source, [path])
+            extracted = extract(reading, source, [path])
+            if compare:
+                found = overlap.holder(settings, extracted, name)
+                if found is not None:
+                    raise overlap.AlreadyLoaded(overlap.refusal(path, *found), records)
+                if settings.archive_raw:
+                    _archive(settings, source, path)
         except (ValueError, OSError) as exc:
             from flows.ingest import record_failure
             records.append(record_failure(settings, source, None, "ingest", f"{path}: {exc}".splitlines()[0]))
@@ -80,9 +95,12 @@ def completed_windows(settings: Settings, source: SourceConfig) -> set[tuple[dt.
                              "WHERE table_schema = 'ops' AND table_name = 'loads'").fetchone()[0]
         if not exists:
             return set()
+        # Since the source was last forgotten (`roi forget`): its earlier windows hold nothing now.
         rows = con.execute("SELECT DISTINCT window_start, window_end FROM ops.loads "
-                           "WHERE source = ? AND status = 'succeeded' AND window_start IS NOT NULL",
-                           [source.name]).fetchall()
+                           "WHERE source = ? AND status = 'succeeded' AND window_start IS NOT NULL "
+                           "AND started_at > coalesce((SELECT max(started_at) FROM ops.loads "
+                           "WHERE source = ? AND status = 'forgotten'), '-infinity'::TIMESTAMPTZ)",
+                           [source.name, source.name]).fetchall()
     return {(a, b) for a, b in rows}
 
 

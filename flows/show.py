@@ -19,11 +19,11 @@ console = Console(width=None if sys.stdout.isatty() else 240)
 
 def load_table(records: list[dict]) -> None:
     table = Table(title="loads", title_justify="left")
-    for col in ("source", "window", "rows in", "loaded", "quarantined", "duplicates", "status", "notes"):
-        table.add_column(col, justify="right" if col in ("rows in", "loaded", "quarantined", "duplicates") else "left")
+    for col in ("source", "window", "rows in", "loaded", "combined", "quarantined", "status", "notes"):
+        table.add_column(col, justify="right" if col in ("rows in", "loaded", "combined", "quarantined") else "left")
     for r in records:
         table.add_row(r["source"], _window(r["window_start"], r["window_end"]), _int(r["rows_in"]),
-                      _int(r["rows_loaded"]), _int(r["rows_quarantined"]), _int(r["rows_duplicate"]),
+                      _int(r["rows_loaded"]), _int(r["rows_combined"]), _int(r["rows_quarantined"]),
                       r["status"], _notes(r))
     console.print(table)
     console.print(summary(records))
@@ -31,11 +31,12 @@ def load_table(records: list[dict]) -> None:
 
 def summary(records: list[dict]) -> str:
     """One closing line: what was loaded, what was set aside, what failed."""
-    total = {k: sum(r[k] or 0 for r in records) for k in ("rows_in", "rows_loaded", "rows_quarantined",
-                                                         "rows_duplicate")}
-    failed = sum(r["status"] != "succeeded" for r in records)
+    total = {k: sum(r[k] or 0 for r in records) for k in ("rows_in", "rows_loaded", "rows_combined",
+                                                         "rows_quarantined")}
+    failed = sum(r["status"] == "failed" for r in records)
+    combined = f"{total['rows_combined']:,} combined (segments summed), " if total["rows_combined"] else ""
     line = (f"{len(records)} load(s): {total['rows_in']:,} rows in, {total['rows_loaded']:,} loaded, "
-            f"{total['rows_quarantined']:,} quarantined, {total['rows_duplicate']:,} duplicates")
+            f"{combined}{total['rows_quarantined']:,} quarantined")
     if total["rows_quarantined"]:
         line += " — see why with `roi quarantine`"
     if failed:
@@ -46,8 +47,8 @@ def summary(records: list[dict]) -> str:
 def status(settings: Settings) -> None:
     with db.connect_read_only(settings.warehouse_path) as con:
         columns, rows = _fetch(con.execute("""
-            SELECT source, window_start, window_end, rows_in, rows_loaded, rows_quarantined, rows_duplicate,
-                   status, error, totals_check FROM (
+            SELECT source, window_start, window_end, rows_in, rows_loaded, rows_quarantined,
+                   coalesce(rows_combined, 0) AS rows_combined, combined_by, status, error, totals_check FROM (
               SELECT *, row_number() OVER (PARTITION BY source ORDER BY started_at DESC) AS rn FROM ops.loads)
             WHERE rn = 1 ORDER BY source"""))
         missing = con.execute("SELECT * FROM marts.fx_missing").fetchall()
@@ -174,5 +175,49 @@ def _window(a, b) -> str:
 
 
 def _notes(r: dict) -> str:
-    notes = [r.get("error") or "", r.get("totals_check") or ""]
+    combined = f"summed by {r['combined_by']}" if r.get("combined_by") else ""
+    notes = [r.get("error") or "", r.get("totals_check") or "", combined]
     return " ".join(n for n in notes if n)[:120]
+
+
+def sources(settings: Settings) -> None:
+    """`roi sources`: each source in the warehouse, its kind, tables, rows, the days they cover, its last load."""
+    from warehouse.source_rows import core_tables, per_table
+    with db.connect_read_only(settings.warehouse_path) as con:
+        columns, rows = _fetch(con.execute(f"""
+            WITH t AS ({per_table(core_tables(con))}),
+            s AS (SELECT source, string_agg(table_name, ', ' ORDER BY table_name) AS tables,
+                         sum(n_rows)::BIGINT AS n_rows, min(first) AS first, max(last) AS last
+                  FROM t GROUP BY source),
+            q AS (SELECT source, count(*) AS quarantined FROM ops.quarantine GROUP BY source),
+            l AS (SELECT source, arg_max(kind, started_at) AS kind,
+                         max(finished_at) FILTER (WHERE status = 'succeeded') AS loaded
+                  FROM ops.loads GROUP BY source)
+            SELECT source, l.kind AS kind, coalesce(s.tables, '–') AS tables, coalesce(s.n_rows, 0) AS "rows",
+                   coalesce(q.quarantined, 0) AS quarantined, s.first AS "first day", s.last AS "last day",
+                   strftime(timezone($tz, l.loaded), '%Y-%m-%d %H:%M') AS "last loaded"
+            FROM s FULL JOIN q USING (source) LEFT JOIN l USING (source) ORDER BY source""",
+            {"tz": settings.timezone}))
+    if not rows:
+        console.print("no sources in the warehouse yet — load some with `roi run` or `roi ingest`")
+        return
+    _print(columns, rows, title=f"sources in the warehouse (last loaded: {settings.timezone} time)")
+    console.print("remove one source's rows with `roi forget SOURCE`")
+
+
+def forgotten(settings: Settings, result) -> None:
+    """What `roi forget` removed (a warehouse.source_rows.Forgotten)."""
+    days = f", its days {result.first} … {result.last}" if result.first is not None else ""
+    console.print(f"forgot source {result.source} (kind {result.kind}{days}):")
+    for table, n in result.rows.items():
+        console.print(f"  {n:,} row{'s' * (n != 1)} of core.{table}")
+    if result.quarantined:
+        console.print(f"  {result.quarantined:,} quarantined row{'s' * (result.quarantined != 1)}")
+    line = f"recorded in ops.loads (`roi status` shows it, load {result.load_id})"
+    archive = settings.raw_dir / result.source
+    if archive.is_dir():
+        line += f"; its archived exports in {archive} are kept"
+    console.print(line)
+    if any(s.name == result.source for s in settings.sources):
+        console.print(f"note: {result.source} is still a [[sources]] entry of {settings.config_label}: the next "
+                      "`roi run` loads its window again (remove the entry to keep it forgotten)", markup=False)

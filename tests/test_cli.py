@@ -75,8 +75,8 @@ def test_bad_file_exit_1_and_bad_usage_exit_2(tmp_path):
 def test_every_command_has_help_and_the_global_debug_flag_goes_first(tmp_path):
     out = roi("--help", cwd=tmp_path)
     assert out.returncode == 0 and "--debug" in out.stdout
-    commands = ["init", "run", "backfill", "ingest", "deploy", "serve", "status", "kpi", "quarantine", "query",
-                "report", "export", "alerts"]
+    commands = ["init", "run", "backfill", "ingest", "deploy", "serve", "status", "sources", "forget", "kpi",
+                "quarantine", "query", "report", "export", "alerts"]
     assert all(f"    {name}" in out.stdout for name in commands)
     for name in commands:
         help_ = roi(name, "--help", cwd=tmp_path)
@@ -111,7 +111,7 @@ def roi_then(args: list[str], check: str, cwd) -> subprocess.CompletedProcess:
 
 def test_read_commands_import_neither_polars_nor_arrow_nor_pydantic(tmp_path):
     roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path)
-    for command in ("kpi", "status", "quarantine"):
+    for command in ("kpi", "status", "sources", "quarantine"):
         out = roi_then([command], "heavy = sorted({'polars', 'pyarrow', 'prefect', 'pydantic'} & set(sys.modules))\n"
                                   "assert not heavy, f'imported {heavy}'\n", cwd=tmp_path)
         assert out.returncode == 0, (command, out.stderr)
