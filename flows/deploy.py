@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from prefect import serve
+from prefect.schedules import Cron
 
 from flows.backfill import backfill
 from flows.nightly import nightly
@@ -11,7 +12,8 @@ from flows.settings import Settings
 def deployments(settings: Settings):
     config = str(settings.config_path.resolve()) if settings.config_path else None
     return [
-        nightly.to_deployment(name="nightly", cron=settings.cron, timezone=settings.schedule_timezone,
+        # Prefect 3.8 takes the time zone through the schedule object, not a to_deployment argument.
+        nightly.to_deployment(name="nightly", schedules=[Cron(settings.cron, timezone=settings.schedule_timezone)],
                               parameters={"config": config}, concurrency_limit=1,
                               description="Nightly load of every source's restatement window"),
         backfill.to_deployment(name="backfill", parameters={"config": config}, concurrency_limit=1,
