@@ -82,6 +82,7 @@ def plan(rows: int, data: Path) -> tuple[dict[str, Task], list[Measure], dict[st
         "mailchimp": lambda: generate.mailchimp(data / f"mailchimp_{rows // 1000}.csv", max(50, rows // 1000)),
         "small_en": lambda: generate.google_ads(data / f"google_en_{small}.csv", small),
         "tiny": lambda: generate.google_ads(data / "google_en_2000.csv", 2_000),
+        "segmented": lambda: generate.google_segmented(data / f"google_segmented_{rows}.csv", rows),
         "months36": lambda: (generate.google_months(data / f"months36_{per_day}", 36, per_day)[0].parent),
         "months3": lambda: (generate.google_months(data / f"months3_{per_day}", 3, per_day)[0].parent),
     }
@@ -89,6 +90,7 @@ def plan(rows: int, data: Path) -> tuple[dict[str, Task], list[Measure], dict[st
         ("en", f"google_en_{rows}.csv"), ("it", f"google_it_{rows}.csv"), ("nightly", f"google_nightly_{rows}.csv"),
         ("meta", f"meta_{rows // 5}.csv"), ("mailchimp", f"mailchimp_{rows // 1000}.csv"),
         ("small_en", f"google_en_{small}.csv"), ("tiny", "google_en_2000.csv"),
+        ("segmented", f"google_segmented_{rows}.csv"),
         ("months36", f"months36_{per_day}"), ("months3", f"months3_{per_day}"))}
     first_month = generate.END.replace(day=1)
     y, m = divmod(first_month.year * 12 + first_month.month - 1 - 35, 12)
@@ -104,6 +106,9 @@ def plan(rows: int, data: Path) -> tuple[dict[str, Task], list[Measure], dict[st
         Task("duckdb_canonical:en", lambda: {"csv": str(p["en"]), "db": str(work / "canonical" / "roi.duckdb")}),
         Task("roi_ingest:en", lambda: {"csv": str(p["en"]), "folder": str(work / "en")}),
         Task("roi_ingest:it", lambda: {"csv": str(p["it"]), "folder": str(work / "it")}),
+        Task("roi_ingest:segmented", lambda: {"csv": str(p["segmented"]), "folder": str(work / "segmented")}),
+        Task("duckdb_csv:segmented", lambda: {"csv": str(p["segmented"]), "db": str(work / "ref_seg" / "ref.duckdb"),
+                                              "types": "SEGMENTED_TYPES"}),
         Task("dlt_merge:en", lambda: {"csv": str(p["en"]), "folder": str(work / "dlt")}),
         Task("restatement:en", lambda: {"base": str(work / "en" / "roi.duckdb"), "nightly": str(p["nightly"]),
                                         "folder": str(work / "nightly")}),
@@ -155,6 +160,13 @@ def plan(rows: int, data: Path) -> tuple[dict[str, Task], list[Measure], dict[st
                 / t["duckdb_csv:en"].median("peak_rss_mb"), "x", ("<=", 3),
                 lambda t: f"{t['roi_ingest:en'].median('peak_rss_mb'):.0f} MB vs "
                           f"{t['duckdb_csv:en'].median('peak_rss_mb'):.0f} MB"),
+        Measure("rss_segmented", "peak RSS of the ingest of a keyword-segmented export (ad-group keys "
+                "repeated 30×) ÷ DuckDB CTAS peak RSS", ["roi_ingest:segmented", "duckdb_csv:segmented"],
+                lambda t: t["roi_ingest:segmented"].median("peak_rss_mb")
+                / t["duckdb_csv:segmented"].median("peak_rss_mb"), "x", ("<=", 3),
+                lambda t: f"{t['roi_ingest:segmented'].median('peak_rss_mb'):.0f} MB vs "
+                          f"{t['duckdb_csv:segmented'].median('peak_rss_mb'):.0f} MB; "
+                          f"{_fmt(t['roi_ingest:segmented'].median())} vs {_fmt(t['duckdb_csv:segmented'].median())}"),
         Measure("rss_backfill", f"peak RSS of a 3-year backfill ÷ a 3-month backfill ({per_day:,} ad groups a day)",
                 ["backfill:36", "backfill:3"], lambda t: t["backfill:36"].median("peak_rss_mb")
                 / t["backfill:3"].median("peak_rss_mb"), "x", ("<=", 1.25),
@@ -210,7 +222,7 @@ def run(rows: int, runs: int, data: Path, only: list[str] | None, log=print, pee
              "dlt_merge:en": ["en"], "restatement:en": ["nightly"], "backfill:36": ["months36"], "backfill:3": ["months3"],
              "pandas_to_sql:small": ["small_en"], "duckdb_csv:small": ["small_en"], "roi_ingest:meta": ["meta"],
              "duckdb_csv:meta": ["meta"], "roi_ingest:mailchimp": ["mailchimp"], "cli:ingest_small": ["tiny"],
-             "cli:kpi": ["tiny"]}
+             "cli:kpi": ["tiny"], "roi_ingest:segmented": ["segmented"], "duckdb_csv:segmented": ["segmented"]}
     if "restatement:en" in wanted and "roi_ingest:en" not in wanted:
         wanted.insert(0, "roi_ingest:en")
     if "cli:kpi" in wanted and "cli:ingest_small" not in wanted:

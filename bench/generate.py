@@ -183,6 +183,23 @@ def google_ads(path: Path, rows: int, lang: str = "en", messy: bool = False, see
     return write_google(path, facts, lang, messy)
 
 
+SEGMENTED_TYPES = {**dict(list(GOOGLE_TYPES.items())[:5]), "Keyword": "VARCHAR", **dict(list(GOOGLE_TYPES.items())[5:])}
+
+
+def google_segmented(path: Path, rows: int, repeats: int = 30, seed: int = 4) -> Path:
+    """A keyword-segmented Google Ads export: `rows` rows whose ad-group x day keys repeat `repeats`
+    times (one row per keyword), a plain CSV DuckDB reads typed (SEGMENTED_TYPES)."""
+    days = min(1095, max(35, rows // (4000 * repeats)))
+    entities = -(-rows // (days * repeats))
+    facts = google_facts(END - dt.timedelta(days=days - 1), END, entities, seed, max_rows=-(-rows // repeats))
+    cells = _google_cells(facts, "en")
+    keywords = pl.DataFrame({"Keyword": [f"kw {k}" for k in range(repeats)]})
+    segmented = cells.join(keywords, how="cross").head(rows).select(list(SEGMENTED_TYPES))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    segmented.write_csv(path, quote_style="necessary")
+    return path
+
+
 def google_restatement(path: Path, rows: int, seed: int = 1, window_days: int = 29) -> Path:
     """The nightly re-pull of the last `window_days` days of `google_ads(rows=...)`, 10 % of rows restated."""
     days = min(1095, max(35, rows // 4000))

@@ -65,3 +65,15 @@ def test_duckdb_alone_loads_the_same_rows_into_our_table(tmp_path):
         spend, days = con.execute("SELECT sum(spend), count(DISTINCT date_start) FROM core.ad_performance").fetchone()
     frame = _normalise(csv).frame
     assert float(spend) == round(frame["spend"].sum(), 6) and days == frame["date_start"].n_unique()
+
+
+def test_the_segmented_export_repeats_each_ad_group_day_and_loads_summed(tmp_path):
+    from flows.runs import ingest_files
+    from flows.settings import load_settings
+    path = generate.google_segmented(tmp_path / "seg.csv", 3_000, repeats=30)
+    frame = _normalise(path).frame
+    assert frame.height == 3_000 and frame.select("date_start", "ad_group_id").n_unique() == 100
+    (tmp_path / "roi.toml").write_text('[warehouse]\npath = "roi.duckdb"\n')
+    [record] = ingest_files(load_settings(tmp_path / "roi.toml"), [path], "google_ads", None)
+    assert (record.rows_in, record.rows_loaded, record.rows_combined) == (3_000, 100, 2_900)
+    assert record.combined_by.startswith("keyword")
