@@ -25,6 +25,7 @@ from sources.registry import transform
 from transforms.context import Normalised, SourceContext
 from transforms.dates import parse_report_period
 from transforms.detect import wrong_kind_hint
+from transforms.ids import LEVELS as ID_LEVELS
 from transforms.numbers import SAMPLE_ROWS
 from transforms.segments import find_segments
 from transforms.totals import reconcile
@@ -378,8 +379,7 @@ def _combined_by(extracted: Extracted, good: pl.DataFrame) -> str:
     if extracted.source.mode == "api":
         return "records of one key (breakdowns)"
     if extracted.table == "ad_performance" and any(
-            good[c].str.starts_with(prefix).any() for c, prefix in (("ad_id", "ad_"), ("ad_group_id", "adg_"),
-                                                                      ("campaign_id", "cmp_"))):
+            good[f"{level}_id"].str.starts_with(prefix).any() for level, prefix, _ in ID_LEVELS):
         return "same name without ids"
     return "rows of one key"
 

@@ -137,24 +137,26 @@ MAX_ALERT_ROWS = 60
 HAS_TABLE_SQL = "SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'core' AND table_name = ?"
 FACT_MARTS = {"keyword_performance": "keyword_performance", "search_term_performance": "search_terms_wasted"}
 KEYWORDS_SQL = """
-SELECT
-    channel, keyword, match_type,
-    max(campaign_name) AS campaign_name,
-    max(ad_group_name) AS ad_group_name,
-    int.strict_sum(spend) AS spend,
-    sum(impressions) AS impressions,
-    sum(clicks) AS clicks,
-    sum(conversions) AS conversions,
-    int.strict_sum(conversion_value) AS conversion_value,
-    sum(clicks) / nullif(sum(impressions), 0) AS ctr,
-    int.strict_sum(spend) / nullif(sum(clicks), 0) AS cpc,
-    int.strict_sum(spend) / nullif(sum(conversions), 0) AS cpa,
-    int.strict_sum(conversion_value) / nullif(int.strict_sum(spend), 0) AS roas,
-    count(*) OVER () AS keywords_in_period
-FROM marts.keyword_performance
-WHERE month IN (SELECT unnest(?::DATE[]))
-GROUP BY channel, source, account_id, campaign_id, ad_group_id, keyword, match_type
-ORDER BY int.strict_sum(spend) DESC NULLS LAST, sum(clicks) DESC, keyword, match_type
+SELECT channel, keyword, match_type, campaign_name, ad_group_name, spend, impressions, clicks, conversions,
+       conversion_value, r.ctr, r.cpc, r.cpa, r.roas, keywords_in_period
+FROM (
+    SELECT
+        channel, keyword, match_type,
+        max(campaign_name) AS campaign_name,
+        max(ad_group_name) AS ad_group_name,
+        int.strict_sum(spend) AS spend,
+        sum(impressions) AS impressions,
+        sum(clicks) AS clicks,
+        sum(conversions) AS conversions,
+        int.strict_sum(conversion_value) AS conversion_value,
+        int.kpi_ratios(int.strict_sum(spend), sum(impressions), sum(clicks), sum(conversions),
+                       int.strict_sum(conversion_value), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) AS r,
+        count(*) OVER () AS keywords_in_period
+    FROM marts.keyword_performance
+    WHERE month IN (SELECT unnest(?::DATE[]))
+    GROUP BY channel, source, account_id, campaign_id, ad_group_id, keyword, match_type
+)
+ORDER BY spend DESC NULLS LAST, clicks DESC, keyword, match_type
 LIMIT ?
 """
 WASTED_SQL = """

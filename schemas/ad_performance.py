@@ -5,10 +5,10 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.checks import count, currency, money
+from schemas.checks import AdRowChecks, count, currency, money
 
 
-class AdPerformance(pa.DataFrameModel):
+class AdPerformance(AdRowChecks):
     source: str
     platform: str
     date_start: dt.date
@@ -31,17 +31,6 @@ class AdPerformance(pa.DataFrameModel):
     video_views: Optional[int] = count()
     engagements: Optional[int] = count()
     load_id: Optional[str] = pa.Field(nullable=True)
-
-    @pa.dataframe_check(name="date_start is after date_end")
-    def period_in_order(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("date_start") <= pl.col("date_end"))
-
-    @pa.dataframe_check(name="clicks exceed impressions")
-    def clicks_within_impressions(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("clicks").is_null() | pl.col("impressions").is_null()
-            | (pl.col("impressions") == 0) | (pl.col("clicks") <= pl.col("impressions"))
-        )
 
     class Config:
         strict = True

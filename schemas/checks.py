@@ -41,3 +41,28 @@ def not_after(earlier: str, later: str):
         )
     check.__name__ = f"{earlier}_not_after_{later}"
     return check
+
+
+def named_check(name: str):
+    """pa.dataframe_check under the reason `name`, for checks several models inherit: pandera takes
+    a `name=` argument away from the shared check the first time a model is built (the next model
+    would report the method's name), so the name is given as the function's own."""
+    def decorate(fn):
+        fn.__name__ = name
+        return pa.dataframe_check(fn)
+    return decorate
+
+
+class AdRowChecks(pa.DataFrameModel):
+    """The row checks of every ad-metrics table (ad_performance, keyword and search-term rows)."""
+
+    @named_check("date_start is after date_end")
+    def period_in_order(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("date_start") <= pl.col("date_end"))
+
+    @named_check("clicks exceed impressions")
+    def clicks_within_impressions(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("clicks").is_null() | pl.col("impressions").is_null()
+            | (pl.col("impressions") == 0) | (pl.col("clicks") <= pl.col("impressions"))
+        )

@@ -3,30 +3,14 @@ import datetime as dt
 from typing import Optional
 
 import pandera.polars as pa
-import polars as pl
 
-from schemas.checks import count, currency, money
+from schemas.checks import AdRowChecks, count, currency, money
 
 # A keyword's match type, lower case; '' where the export does not say.
 MATCH_TYPES = ["exact", "phrase", "broad", ""]
 
 
-class KeywordChecks(pa.DataFrameModel):
-    """The row checks of ad_performance, shared by the keyword and search-term tables."""
-
-    @pa.dataframe_check(name="date_start is after date_end")
-    def period_in_order(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("date_start") <= pl.col("date_end"))
-
-    @pa.dataframe_check(name="clicks exceed impressions")
-    def clicks_within_impressions(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("clicks").is_null() | pl.col("impressions").is_null()
-            | (pl.col("impressions") == 0) | (pl.col("clicks") <= pl.col("impressions"))
-        )
-
-
-class KeywordPerformance(KeywordChecks):
+class KeywordPerformance(AdRowChecks):
     source: str
     platform: str
     date_start: dt.date

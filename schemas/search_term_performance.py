@@ -4,11 +4,11 @@ from typing import Optional
 
 import pandera.polars as pa
 
-from schemas.checks import count, currency, money
-from schemas.keyword_performance import MATCH_TYPES, KeywordChecks
+from schemas.checks import AdRowChecks, count, currency, money
+from schemas.keyword_performance import MATCH_TYPES
 
 
-class SearchTermPerformance(KeywordChecks):
+class SearchTermPerformance(AdRowChecks):
     source: str
     platform: str
     date_start: dt.date

@@ -156,3 +156,21 @@ def test_an_api_pull_sharing_keys_counts_what_it_combined(settings, tmp_path):
                                            "conversion_value", "reach", "video_views", "_row").rows()
     assert got == [("a", 2000, 29, pytest.approx(30.0), 2.0, pytest.approx(135.5), None, None, 1),
                    ("b", 5, 0, 0.01, None, None, 5, None, 3)]
+
+
+@pytest.mark.parametrize("table", ["ad_performance", "keyword_performance", "search_term_performance"])
+def test_every_ad_metrics_table_gives_its_row_checks_readable_reasons(table):
+    """The checks the three tables share read the same in quarantine, whichever model pandera builds first."""
+    import polars as pl
+
+    import schemas
+    from schemas.validate import split
+    texts = {"source": "s", "platform": "google_ads", "account_id": "1", "campaign_id": "c", "ad_group_id": "g",
+             "ad_id": "a", "keyword": "shoes", "match_type": "exact", "search_term": "red shoes", "currency": "EUR"}
+    row = {c: texts.get(c) for c in schemas.columns(table)}
+    row.update(date_start=dt.date(2026, 6, 2), date_end=dt.date(2026, 6, 1), impressions=10, clicks=20, spend=1.0)
+    frame = pl.DataFrame([row]).with_columns(pl.lit(1, pl.Int64).alias("_row"),
+                                             pl.lit([], pl.List(pl.Utf8)).alias("_errors"))
+    frame = frame.with_columns(pl.col(c).cast(pl.Utf8) for c in frame.columns if frame[c].dtype == pl.Null)
+    [reasons] = split(table, frame, dt.date(2026, 12, 1)).bad["reasons"].to_list()
+    assert "date_start is after date_end" in reasons and "clicks exceed impressions" in reasons

@@ -7,7 +7,7 @@ import schemas
 from transforms.context import SourceContext
 from transforms.headers import configured, find_field, find_with_currency, names
 from transforms.ids import derive_ids
-from transforms.numbers import currency_of_mark, error_list, number, row_currency, text
+from transforms.numbers import error_list, number, row_currency, text
 
 
 def find_export_columns(header: list[str], aliases: dict, canonical, user_columns: dict[str, str]
@@ -26,36 +26,27 @@ def find_export_columns(header: list[str], aliases: dict, canonical, user_column
     return col, header_currency
 
 
-def export_currency(col: dict[str, str | None], default: str | None = None, *, header: str | None = None,
-                    ctx: SourceContext | None = None, money: dict[str, str] | None = None
-                    ) -> tuple[pl.Expr, pl.Expr | None]:
+def export_currency(col: dict[str, str | None], ctx: SourceContext, *, header: str | None = None,
+                    money: dict[str, str] | None = None) -> tuple[pl.Expr, pl.Expr | None]:
     """The rows' currency and its reason expression, the one rule of every ad export (numbers.row_currency):
     the export's currency column, else a currency mark in the row's money cells ("US$50.00", "50,00 €")
-    or in a money header (`header`, from find_export_columns), else the source's `currency` (ctx), else
+    or in a money header (`header`, from find_export_columns), else the source's `currency`, else
     the reporting currency. An ambiguous "$" or "kr" with neither a currency column nor the source's
     currency, or a mark that contradicts the column, is a reason, never a guess. `money`: label ->
-    column of the money cells (default: col's spend and conversion_value).
-
-    Without ctx (`default` = the header's currency or the source's default currency) the source's own
-    currency cannot be told from the reporting one: an ambiguous mark is then always a reason."""
+    column of the money cells (default: col's spend and conversion_value)."""
     if money is None:
         money = {field: col[field] for field in ("spend", "conversion_value") if col.get(field)}
-    if ctx is not None:
-        configured, fallback = ctx.currency, ctx.default_currency
-    else:
-        configured, fallback = None, default
-        if default and currency_of_mark(default) != default:   # an ambiguous header mark ("$")
-            header = header or default
-    return row_currency(money, col.get("currency"), header=header, configured=configured, fallback=fallback)
+    return row_currency(money, col.get("currency"), header=header, configured=ctx.currency,
+                        fallback=ctx.default_currency)
 
 
 def map_export_columns(frame: pl.DataFrame, col: dict[str, str | None], metrics, decimal: str,
-                       default_currency: str, errors: list[pl.Expr], *, header: str | None = None,
-                       ctx: SourceContext | None = None) -> tuple[pl.DataFrame, set[str]]:
-    """Names, private ids (`_account_id` …), currency (export_currency: pass the header's currency and
-    ctx) and metrics read from the found headers `col`; every unreadable cell adds its reason to
-    `errors`. Returns the frame and the levels present."""
-    currency, currency_error = export_currency(col, default_currency, header=header, ctx=ctx)
+                       errors: list[pl.Expr], ctx: SourceContext, *, header: str | None = None
+                       ) -> tuple[pl.DataFrame, set[str]]:
+    """Names, private ids (`_account_id` …), currency (export_currency, with the money header's
+    currency mark `header`) and metrics read from the found headers `col`; every unreadable cell adds
+    its reason to `errors`. Returns the frame and the levels present."""
+    currency, currency_error = export_currency(col, ctx, header=header)
     errors.append(currency_error)
     values = {}
     for metric, integer in metrics:

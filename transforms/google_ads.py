@@ -199,7 +199,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
             pl.when(s.str.contains(r"^\D+\s*\d{4}$")).then(pl.concat_str([pl.lit("1 "), s])).otherwise(s)
             .alias("_segment"))
     start, end, errors = _dates(raw, col, order, period)
-    currency, currency_error = export_currency(col, ctx.default_currency, header=header_currency, ctx=ctx)
+    currency, currency_error = export_currency(col, ctx, header=header_currency)
     errors.append(currency_error)
 
     def name(field: str) -> pl.Expr:

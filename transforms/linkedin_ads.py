@@ -132,7 +132,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         errors.append(pl.lit("no dates: the export has no Start Date column and no Report Start/End lines — "
                              "export it again from Campaign Manager with a time breakdown"))
 
-    currency, currency_error = export_currency(col, ctx.default_currency, header=header_currency, ctx=ctx)
+    currency, currency_error = export_currency(col, ctx, header=header_currency)
     errors.append(currency_error)
     values = {}
     for metric, integer in METRICS:

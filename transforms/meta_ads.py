@@ -259,7 +259,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                                  "export it again with the Day breakdown or the reporting dates"))
 
     currency, currency_error = export_currency(
-        col, ctx.default_currency, header=header_currency, ctx=ctx,
+        col, ctx, header=header_currency,
         money={m: sources[m] for m in ("spend", "conversion_value") if sources[m]})
     errors.append(currency_error)
 

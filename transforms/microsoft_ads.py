@@ -114,8 +114,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                                        pl.lit(None, dtype=pl.Date).alias("date_end"))
             errors.append(pl.lit("no dates: the report has no Time period column and no Report Time line — "
                                  "download it again with Time: Day (or keep the report header lines)"))
-    frame, levels = map_export_columns(frame, col, METRICS, decimal, ctx.default_currency, errors,
-                                       header=header_currency, ctx=ctx)
+    frame, levels = map_export_columns(frame, col, METRICS, decimal, errors, ctx,
+                                       header=header_currency)
     out = finish_ad_rows(frame, ctx, levels, errors)
     extra = keywords.extra_tables(out, raw.rows, col)
     totals, label = None, None

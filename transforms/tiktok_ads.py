@@ -115,8 +115,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                                        pl.lit(None, dtype=pl.Date).alias("date_end"))
             errors.append(pl.lit("no dates: the export has no Date column — in Ads Manager choose the 'Day' "
                                  "time breakdown (By Day) before exporting"))
-    frame, levels = map_export_columns(frame, col, METRICS, decimal, ctx.default_currency, errors,
-                                       header=header_currency, ctx=ctx)
+    frame, levels = map_export_columns(frame, col, METRICS, decimal, errors, ctx,
+                                       header=header_currency)
     out = finish_ad_rows(frame, ctx, levels, errors)
     totals, label = None, None
     if totals_frame.height:

@@ -69,6 +69,7 @@ def source_names(con: duckdb.DuckDBPyConnection) -> list[str]:
 def forget(con: duckdb.DuckDBPyConnection, source: str) -> Forgotten:
     """Remove `source`'s rows from every core table, its quarantined rows and its restatements, and
     record it in ops.loads (status 'forgotten'), in one transaction."""
+    from warehouse.load import LoadRecord, insert_load   # polars and Arrow: `roi sources` reads this module without
     known = source_names(con)
     if source not in known:
         raise ConfigError(f"unknown source '{source}' (sources in the warehouse: {', '.join(known) or 'none'})")
@@ -94,12 +95,10 @@ def forget(con: duckdb.DuckDBPyConnection, source: str) -> Forgotten:
             note += " (" + ", ".join(f"{t} {n:,}" for t, n in result.rows.items()) + ")"
         if result.quarantined:
             note += f" and {result.quarantined:,} quarantined"
-        # Named columns only: ops.loads may hold more (they stay NULL).
-        con.execute(
-            "INSERT INTO ops.loads (load_id, source, kind, window_start, window_end, started_at, finished_at, "
-            "status, rows_in, rows_loaded, rows_quarantined, error, trigger) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 'forgotten', 0, 0, 0, ?, 'forget')",
-            [result.load_id, source, result.kind, result.first, result.last, now, now, note])
+        insert_load(con, LoadRecord(
+            load_id=result.load_id, source=source, kind=result.kind, window_start=result.first,
+            window_end=result.last, started_at=now, finished_at=now, status="forgotten", error=note,
+            trigger="forget"))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

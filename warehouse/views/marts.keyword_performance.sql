@@ -1,12 +1,12 @@
 -- grain: one row per month, source, account, campaign, ad group, keyword and match type (period rows spread evenly over their days)
--- Search keywords (Google Ads, Microsoft Ads keyword reports) from stg.keyword_performance: money
+-- Search keywords (Google Ads, Microsoft Ads keyword reports) from stg.search_keyword_days: money
 -- in the reporting currency (converted with the rate of each day, as the ad views do; a month
 -- holding an amount without a rate is NULL, see marts.fx_missing), ratios from the month's sums
 -- (int.kpi_ratios), NULL on a 0 or NULL denominator. match_type: exact | phrase | broad, '' where
 -- the export did not say. Names: the latest the rows carry (max when they differ).
 CREATE OR REPLACE VIEW marts.keyword_performance AS
 WITH keyword_days AS (
-    SELECT * FROM stg.keyword_performance
+    SELECT * FROM stg.search_keyword_days WHERE report = 'keyword'
 ),
 summed AS (
     SELECT

@@ -1,5 +1,5 @@
 -- grain: one row per month, source, account, campaign, ad group and search term that spent more than wasted_spend_min without a conversion
--- What a PPC manager adds as negative keywords: search terms (stg.search_term_performance) whose
+-- What a PPC manager adds as negative keywords: search terms (stg.search_keyword_days) whose
 -- spend in the month, summed over the keywords and match types that matched them, is above
 -- stg.settings.wasted_spend_min ([kpi] wasted_spend_min, default 10, reporting currency) and whose
 -- conversions in the month are 0 (a missing conversions cell counts as 0). A month whose spend has
@@ -14,7 +14,8 @@ WITH term_days AS (
             WHEN 'phrase' THEN '"' || keyword || '"'
             ELSE keyword
         END AS noted_keyword
-    FROM stg.search_term_performance
+    FROM stg.search_keyword_days
+    WHERE report = 'search_term'
 ),
 settings AS (
     SELECT wasted_spend_min, reporting_currency FROM stg.settings

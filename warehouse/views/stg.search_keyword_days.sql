@@ -1,13 +1,23 @@
--- grain: one row per core.keyword_performance row per day it covers (period rows spread evenly over their days)
--- As stg.ad_performance: every measure is the row's value / days_in_row; money is converted to the
--- reporting currency with the rate of that day or else the latest earlier rate, NULL with no such
--- rate (never guessed); a missing spend or conversion_value counts as 0.
-CREATE OR REPLACE VIEW stg.keyword_performance AS
+-- grain: one row per core.keyword_performance or core.search_term_performance row per day it covers (period rows spread evenly over their days)
+-- The two search tables in one shape, told apart by `report` ('keyword' | 'search_term'; search_term
+-- is NULL on keyword rows). As stg.ad_performance: every measure is the row's value / days_in_row;
+-- money is converted to the reporting currency with the rate of that day or else the latest earlier
+-- rate, NULL with no such rate (never guessed); a missing spend or conversion_value counts as 0.
+CREATE OR REPLACE VIEW stg.search_keyword_days AS
 WITH source AS (
-    SELECT * FROM core.keyword_performance
+    SELECT 'keyword' AS report, source, platform, date_start, date_end, account_id, campaign_id, campaign_name,
+           ad_group_id, ad_group_name, NULL::VARCHAR AS search_term, keyword, match_type, currency,
+           impressions, clicks, spend, conversions, conversion_value
+    FROM core.keyword_performance
+    UNION ALL
+    SELECT 'search_term' AS report, source, platform, date_start, date_end, account_id, campaign_id, campaign_name,
+           ad_group_id, ad_group_name, search_term, keyword, match_type, currency,
+           impressions, clicks, spend, conversions, conversion_value
+    FROM core.search_term_performance
 ),
 renamed AS (
     SELECT
+        report,
         source,
         platform,
         platform AS channel,
@@ -19,6 +29,7 @@ renamed AS (
         campaign_name,
         ad_group_id,
         ad_group_name,
+        search_term,
         keyword,
         match_type,
         upper(trim(currency)) AS currency,
@@ -45,6 +56,7 @@ converted AS (
 )
 SELECT
     date,
+    report,
     source,
     platform,
     channel,
@@ -56,6 +68,7 @@ SELECT
     campaign_name,
     ad_group_id,
     ad_group_name,
+    search_term,
     keyword,
     match_type,
     currency,
