@@ -133,7 +133,8 @@ ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, 
          channel, metric
 """
 MAX_ALERT_ROWS = 60
-# Keywords and search terms: months of the period (like the funnel), shown only when the warehouse has such rows.
+# Keywords and search terms: every month the period touches (the marts are monthly), shown only when the
+# warehouse has such rows.
 HAS_TABLE_SQL = "SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'core' AND table_name = ?"
 FACT_MARTS = {"keyword_performance": "keyword_performance", "search_term_performance": "search_terms_wasted"}
 KEYWORDS_SQL = """
@@ -534,6 +535,15 @@ class Period:
             first = nxt
         return months or [best]
 
+    def touched_months(self) -> list[dt.date]:
+        """Every month with a day in the period (the keyword marts are monthly: a period ending on
+        the 2nd still shows that month's keywords)."""
+        months, first = [], self.start.replace(day=1)
+        while first <= self.end:
+            months.append(first)
+            first = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return months
+
 
 def resolve_period(con: duckdb.DuckDBPyConnection, date_from: dt.date | None, date_to: dt.date | None) -> Period:
     """--to defaults to the latest day with data, --from to 30 days before --to."""
@@ -578,6 +588,7 @@ def headline(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
 def gather(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
     """Everything the report shows, from the marts views."""
     months = period.cohort_months()
+    search_months = period.touched_months()
     budget_month = period.end.replace(day=1)
     data = {
         "now": headline(con, period),
@@ -592,11 +603,12 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
         "goals": _rows(con, GOALS_SQL),
         "alerts": _rows(con, ALERTS_SQL, [period.start, period.end]) if _has_view(con, "marts", "kpi_alerts") else None,
         # None: the warehouse holds no keyword (search-term) rows at all, and the section is left out
-        "keywords": (_rows(con, KEYWORDS_SQL, [months, MAX_KEYWORD_ROWS])
+        "keywords": (_rows(con, KEYWORDS_SQL, [search_months, MAX_KEYWORD_ROWS])
                      if _has_facts(con, "keyword_performance") else None),
-        "wasted": _rows(con, WASTED_SQL, [months]) if _has_facts(con, "search_term_performance") else None,
+        "wasted": _rows(con, WASTED_SQL, [search_months]) if _has_facts(con, "search_term_performance") else None,
         "budget_month": budget_month,
         "months": months,
+        "search_months": search_months,
         "as_of": con.execute(AS_OF_SQL).fetchone()[0],
     }
     currency, attribution = con.execute(SETTINGS_SQL).fetchone()
@@ -1039,7 +1051,7 @@ class Report:
         rows = self.d["keywords"]
         if rows is None:
             return ""
-        months = self.f.months(self.d["months"])
+        months = self.f.months(self.d["search_months"])
         if not rows:
             return self.section("keywords", "s_keywords", self.t["no_keywords"].format(months=months), "")
         lead = self.t["s_keywords_lead"].format(shown=len(rows), months=months, total=rows[0]["keywords_in_period"])
@@ -1064,7 +1076,7 @@ class Report:
         rows = self.d["wasted"]
         if rows is None:
             return ""
-        months, minimum = self.f.months(self.d["months"]), self.f.money(self.d["wasted_min"])
+        months, minimum = self.f.months(self.d["search_months"]), self.f.money(self.d["wasted_min"])
         lead = self.t["s_wasted_lead"].format(min=minimum, months=months)
         if not rows:
             return self.section("wasted", "s_wasted", lead, self.empty("no_wasted", min=minimum, months=months))

@@ -115,6 +115,14 @@ def test_cohort_months_of_a_period():
     assert report.Period(D(2026, 1, 29), D(2026, 2, 28)).cohort_months() == [D(2026, 2, 1)]
 
 
+def test_keyword_months_are_every_month_the_period_touches():
+    # A default period ending on the 2nd still shows that month's keywords (the marts are monthly).
+    assert report.Period(D(2026, 5, 4), D(2026, 6, 2)).touched_months() == [D(2026, 5, 1), D(2026, 6, 1)]
+    assert report.Period(D(2026, 3, 10), D(2026, 3, 16)).touched_months() == [D(2026, 3, 1)]
+    assert report.Period(D(2025, 12, 20), D(2026, 2, 1)).touched_months() == [D(2025, 12, 1), D(2026, 1, 1),
+                                                                              D(2026, 2, 1)]
+
+
 def test_numbers_follow_the_language():
     it, en = report.Fmt("it", "EUR"), report.Fmt("en", "EUR")
     assert (it.money(1234.5), en.money(1234.5)) == ("1.234,50 €", "€1,234.50")
