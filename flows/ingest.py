@@ -413,6 +413,9 @@ def prepare(con, settings: Settings) -> None:
         "timezone": settings.timezone,
         "alert_k": str(settings.alert_k),
         "wasted_spend_min": str(settings.wasted_spend_min),
+        "revenue": settings.revenue,
+        "cac_trailing_days": str(settings.cac_trailing_days),
+        "headline_revenue": settings.headline_revenue,
     }, settings.custom_channels)
 
 

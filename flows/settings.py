@@ -18,7 +18,7 @@ REPORT_KEYS = {"lang"}
 ALERTS_KEYS = {"k", "webhook_url", "smtp_host", "smtp_port", "smtp_from", "smtp_to", "smtp_user", "smtp_security",
                "prefect_block", "min_severity", "since_days"}
 WAREHOUSE_KEYS = {"path", "reporting_currency", "timezone", "lock_timeout_seconds", "archive_raw"}
-KPI_KEYS = {"attribution", "pacing_tolerance", "wasted_spend_min"}
+KPI_KEYS = {"attribution", "pacing_tolerance", "wasted_spend_min", "revenue", "cac_trailing_days", "headline_revenue"}
 SCHEDULE_KEYS = {"cron", "timezone"}
 CHANNELS_KEYS = {"custom", "rules"}
 # Keys every source takes; each kind's modules add their own options (module constant OPTIONS).
@@ -64,6 +64,9 @@ class Settings:
     attribution: str = "last_touch"
     pacing_tolerance: float = 0.10
     wasted_spend_min: float = 10.0                          # [kpi]: marts.search_terms_wasted, reporting currency
+    revenue: str = "net"                                    # [kpi] revenue: net (no tax, shipping, refunds, unpaid) | gross
+    cac_trailing_days: int = 90                             # [kpi]: marts.ltv_cac trailing-window CAC
+    headline_revenue: str = "cost_channels"                 # [kpi]: headline ROI/ROAS on cost_channels | all
     cron: str = "0 4 * * *"
     schedule_timezone: str = "Europe/Rome"
     custom_channels: tuple[str, ...] = ()
@@ -169,6 +172,18 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
     if isinstance(wasted_spend_min, bool) or not isinstance(wasted_spend_min, (int, float)) or wasted_spend_min < 0:
         raise ConfigError(f"{where}: [kpi] wasted_spend_min must be an amount >= 0 in the reporting currency, "
                           "like 10 (a search term spending more without converting is listed as wasted)")
+    revenue = kpi.get("revenue", "net")
+    if revenue not in ("net", "gross"):
+        raise ConfigError(f"{where}: [kpi] revenue must be \"net\" (without tax, shipping, refunds and unpaid "
+                          f"orders) or \"gross\", not '{revenue}'")
+    cac_trailing_days = kpi.get("cac_trailing_days", 90)
+    if isinstance(cac_trailing_days, bool) or not isinstance(cac_trailing_days, int) or cac_trailing_days < 1:
+        raise ConfigError(f"{where}: [kpi] cac_trailing_days must be a whole number of days >= 1, like 90")
+    headline_revenue = kpi.get("headline_revenue", "cost_channels")
+    if headline_revenue not in ("cost_channels", "all"):
+        raise ConfigError(f"{where}: [kpi] headline_revenue must be \"cost_channels\" (the headline ROI counts "
+                          f"revenue of channels that carry cost) or \"all\", not '{headline_revenue}'")
+    kpi_choices = {"revenue": revenue, "cac_trailing_days": cac_trailing_days, "headline_revenue": headline_revenue}
 
     report = _table(data, "report", where)
     _unknown(report, REPORT_KEYS, where, "[report]")
@@ -186,7 +201,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
         return Settings(config_path=path, base_dir=base_dir, warehouse_path=wh_path,
                         reporting_currency=currency, timezone=timezone, attribution=attribution,
                         is_demo=is_demo, report_lang=report_lang, alert_k=float(alert_k),
-                        wasted_spend_min=float(wasted_spend_min))
+                        wasted_spend_min=float(wasted_spend_min), **kpi_choices)
 
     from transforms.channels import BUILTIN_CHANNELS, parse_rules
     custom = tuple(str(c).strip().lower() for c in channels.get("custom", []))
@@ -221,7 +236,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
         lock_timeout_seconds=float(wh.get("lock_timeout_seconds", 600)),
         archive_raw=bool(wh.get("archive_raw", True)),
         attribution=attribution, pacing_tolerance=float(kpi.get("pacing_tolerance", 0.10)),
-        wasted_spend_min=float(wasted_spend_min),
+        wasted_spend_min=float(wasted_spend_min), **kpi_choices,
         cron=str(schedule.get("cron", "0 4 * * *")),
         schedule_timezone=_timezone(schedule.get("timezone", timezone), where, "[schedule] timezone"),
         custom_channels=custom, channel_rules=rules, sources=sources, env=env, is_demo=is_demo,

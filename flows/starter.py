@@ -19,6 +19,9 @@ timezone = "Europe/Rome"          # "yesterday" for the nightly run is computed 
 attribution = "last_touch"        # or "first_touch": revenue goes to the channel of the customer's first lead
 # pacing_tolerance = 0.10         # budget pacing: over/under beyond ±10 % of plan
 # wasted_spend_min = 10           # search terms spending more than this in a month without converting
+# revenue = "net"                 # or "gross": net = order amount without tax, shipping, refunds, unpaid orders
+# headline_revenue = "cost_channels"  # or "all": the headline ROI counts only channels that carry cost
+# cac_trailing_days = 90          # marts.ltv_cac: trailing-window CAC for long-cycle channels (events, LinkedIn)
 
 [schedule]
 cron = "0 4 * * *"                # nightly run at 04:00 …
