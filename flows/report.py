@@ -20,30 +20,23 @@ FONT = '-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans
 # ------------------------------------------------------------------ queries (marts views only) ----
 
 AS_OF_SQL = "SELECT as_of FROM stg.settings"
-SETTINGS_SQL = "SELECT reporting_currency, attribution FROM stg.settings"
-HEADLINE_SQL = """
-WITH period AS (
-    SELECT * FROM marts.channel_daily WHERE date BETWEEN ? AND ?
-),
-paid AS (
-    -- ROAS is the ad platforms' own: conversion value of the channels that spent, over their spend
-    SELECT channel FROM period GROUP BY channel HAVING sum(spend) <> 0
+SETTINGS_SQL = "SELECT reporting_currency, attribution, revenue_basis, cac_trailing_days FROM stg.settings"
+# The headline KPIs of any period (ROI and revenue on the channels that carry cost, see the macro's header).
+HEADLINE_SQL = "SELECT * FROM marts.period_kpis(?::DATE, ?::DATE)"
+# Each source with fact rows, its first day with data, and whether it has rows in the period: the
+# previous period compares only when every source of this period already had data on its first day.
+COVERAGE_SQL = """
+WITH facts AS (
+    {facts}
 )
-SELECT
-    int.strict_sum(spend) AS spend,
-    int.strict_sum(total_cost) AS total_cost,
-    int.strict_sum(revenue) AS revenue,
-    (int.strict_sum(revenue) - int.strict_sum(total_cost)) * 100
-        / nullif(int.strict_sum(total_cost), 0) AS roi_pct,
-    int.strict_sum(CASE WHEN paid.channel IS NULL THEN 0 ELSE conversion_value END)
-        / nullif(int.strict_sum(spend), 0) AS roas,
-    int.strict_sum(total_cost) / nullif(sum(customers), 0) AS cac,
-    sum(leads) AS leads,
-    sum(customers) AS customers,
-    count(*) AS channel_days
-FROM period
-LEFT JOIN paid USING (channel)
+SELECT source, min(first) AS first, sum(in_period) > 0 AS in_period, bool_and(is_cost) AS is_cost
+FROM facts
+GROUP BY source
+ORDER BY first DESC, source
 """
+FACT_DATES = {"ad_performance": ("date_start", "date_end"), "email_campaigns": ("send_date", "send_date"),
+              "leads": ("created_date", "created_date"), "orders": ("order_date", "order_date"),
+              "costs": ("cost_date", "period_end")}
 LTV_CAC_SQL = """
 SELECT
     sum(new_customers) AS new_customers,
@@ -182,7 +175,27 @@ TEXT = {
         "roas": "ROAS", "cac": "CAC", "ltv_cac": "LTV:CAC",
         "hint_spend": "spesa sulle piattaforme pubblicitarie",
         "hint_total_cost": "spesa media + persone, strumenti, agenzia",
-        "hint_revenue": "ordini attribuiti ai canali",
+        "hint_revenue_cost_channels": "ordini attribuiti ai canali con costi",
+        "hint_revenue_all": "ordini attribuiti a tutti i canali",
+        "hint_revenue_free": "canali con costi; + {money} da {channels} (senza costi), fuori dal ROI",
+        "no_revenue_source": "nessuna fonte di ricavi caricata (ordini o CRM): ROI non calcolabile",
+        "no_prev_short": "nessun periodo confrontabile", "from": "dal",
+        "new_sources": " Fonti iniziate dopo l'inizio del periodo precedente, che ne contiene meno giorni: {sources}.",
+        "no_comparable": "nessun periodo confrontabile: i dati iniziano il {first}, dopo l'inizio del periodo "
+                         "precedente ({prev_start})",
+        "s_channels_note": "Lead contati per canale del lead, clienti per canale dell'ordine che li ha acquisiti "
+                           "({attribution}): le due colonne seguono regole diverse; il tasso di chiusura "
+                           "(lead diventati clienti ÷ lead) è nel funnel.",
+        "f_rev_net": "Ricavi netti: ordini pagati, senza IVA, spedizione e rimborsi; un primo ordine non pagato "
+                     "o rimborsato per intero non acquisisce un cliente.",
+        "f_rev_gross": "Ricavi lordi ([kpi] revenue = \"gross\"): totale degli ordini meno i rimborsi, IVA e "
+                       "spedizione inclusi.",
+        "f_headline": "ROI e ricavi in testa contano i canali con costi; i ricavi dei canali senza costi (diretto, "
+                      "organico, referral) sono mostrati a parte ([kpi] headline_revenue).",
+        "f_close": "Tasso di chiusura: lead del mese e canale diventati clienti ÷ quei lead (mai oltre il 100 %).",
+        "f_cac": "CAC: costo totale del canale nel mese ÷ nuovi clienti acquisiti nel mese; per i canali a ciclo "
+                 "lungo marts.ltv_cac ha anche il CAC sui {days} giorni precedenti.",
+        "revenue_word": "Ricavi", "headline_word": "ROI in testa", "close_word": "Tasso di chiusura",
         "hint_roi_pct": "(ricavi − costo totale) ÷ costo totale",
         "hint_roas": "valore conversioni ÷ spesa (piattaforme)",
         "hint_cac": "costo totale ÷ nuovi clienti",
@@ -228,9 +241,9 @@ TEXT = {
         "no_goals": "Nessun obiettivo caricato.", "no_alerts": "Nessun avviso nel periodo.",
         "no_alert_view": "Avvisi non disponibili: esegui `roi run` (o `roi ingest`) per aggiornare le viste.",
         "no_email": "Nessuna campagna email inviata nel periodo.", "no_leads": "Nessun lead in {months}.",
-        "f_title": "Come leggere i numeri",
+        "f_title": "Come conta roi",
         "f_money": "Importi in {currency}, convertiti con i cambi BCE del giorno.",
-        "f_attr": "Ricavi: ordini attribuiti al canale ({attribution}).",
+        "f_attr": "Ogni ordine va al canale del suo {attribution}.",
         "f_prev": "Confronto con i {days} giorni precedenti ({prev}).",
         "f_empty": "“–” indica un rapporto senza denominatore (nessuna spesa, nessun cliente …), mai uno zero inventato.",
         "f_ltv": "Ricavi a oggi dei clienti acquisiti nei mesi del periodo ÷ costo di acquisizione dei loro canali.",
@@ -258,7 +271,29 @@ TEXT = {
         "roas": "ROAS", "cac": "CAC", "ltv_cac": "LTV:CAC",
         "hint_spend": "spend on the ad platforms",
         "hint_total_cost": "media spend + staff, tools, agency",
-        "hint_revenue": "orders attributed to channels",
+        "hint_revenue_cost_channels": "orders attributed to channels with cost",
+        "hint_revenue_all": "orders attributed to every channel",
+        "hint_revenue_free": "channels with cost; + {money} from {channels} (no cost), not in ROI",
+        "no_revenue_source": "no revenue source loaded (orders or CRM): ROI cannot be computed",
+        "no_prev_short": "no comparable period", "from": "from",
+        "new_sources": " Sources that start after the previous period began, so it holds fewer of their days: "
+                       "{sources}.",
+        "no_comparable": "no comparable period: the data starts on {first}, after the previous period "
+                         "starts ({prev_start})",
+        "s_channels_note": "Leads are counted by the lead's channel, customers by the channel of the order that "
+                           "acquired them ({attribution}): the two columns follow different rules; the close "
+                           "rate (leads that became customers ÷ leads) is in the funnel.",
+        "f_rev_net": "Net revenue: paid orders without VAT/sales tax, shipping and refunds; a first order never "
+                     "paid or refunded in full does not acquire a customer.",
+        "f_rev_gross": "Gross revenue ([kpi] revenue = \"gross\"): order totals less refunds, tax and shipping "
+                       "included.",
+        "f_headline": "The headline ROI and revenue count the channels with cost; revenue of cost-free channels "
+                      "(direct, organic, referral) is shown beside it ([kpi] headline_revenue).",
+        "f_close": "Close rate: leads of the month and channel that became customers ÷ those leads (never above "
+                   "100 %).",
+        "f_cac": "CAC: the channel's total cost in the month ÷ customers acquired in the month; for long-cycle "
+                 "channels marts.ltv_cac also has a CAC over the {days} days before.",
+        "revenue_word": "Revenue", "headline_word": "Headline ROI", "close_word": "Close rate",
         "hint_roi_pct": "(revenue − total cost) ÷ total cost",
         "hint_roas": "conversion value ÷ spend (platforms)",
         "hint_cac": "total cost ÷ new customers",
@@ -304,9 +339,9 @@ TEXT = {
         "no_goals": "No goals loaded.", "no_alerts": "No alerts in the period.",
         "no_alert_view": "Alerts unavailable: run `roi run` (or `roi ingest`) to refresh the views.",
         "no_email": "No email campaign sent in the period.", "no_leads": "No leads in {months}.",
-        "f_title": "How to read the numbers",
+        "f_title": "How roi counts",
         "f_money": "Money in {currency}, converted at the ECB rate of the day.",
-        "f_attr": "Revenue: orders attributed to the channel ({attribution}).",
+        "f_attr": "Each order goes to the channel of its {attribution}.",
         "f_prev": "Compared with the {days} days before ({prev}).",
         "f_empty": "“–” marks a ratio without a denominator (no spend, no customers …), never a made-up zero.",
         "f_ltv": "Revenue to date of the customers acquired in the period's months ÷ the acquisition "
@@ -585,6 +620,31 @@ def headline(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
     return row
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Whether the previous period compares with this one. records_start: the first day of the records
+    (ads, email, leads, orders; costs are often entered ahead or back-dated, so they do not count); after the
+    previous period's first day there is nothing to compare against. new: the sources of this period whose
+    data starts after the previous period's first day while other records reach back before it — a launch
+    (or a source loaded from a later day), named beside the comparison."""
+    records_start: dt.date | None
+    comparable: bool
+    new: tuple[tuple[str, dt.date], ...] = ()
+
+
+def comparison(con: duckdb.DuckDBPyConnection, period: Period) -> Comparison:
+    facts = " UNION ALL ".join(
+        f"SELECT source, min({lo})::DATE AS first, count(*) FILTER (WHERE {hi} >= $start AND {lo} <= $end) "
+        f"AS in_period, {table == 'costs'} AS is_cost FROM core.{table} GROUP BY source"
+        for table, (lo, hi) in FACT_DATES.items())
+    rows = con.execute(COVERAGE_SQL.format(facts=facts), {"start": period.start, "end": period.end}).fetchall()
+    records_start = min((first for _, first, _, is_cost in rows if not is_cost), default=None)
+    comparable = records_start is not None and records_start <= period.previous.start
+    new = sorted((first, source) for source, first, in_period, _ in rows
+                 if in_period and first > period.previous.start)
+    return Comparison(records_start, comparable, tuple((source, first) for first, source in new))
+
+
 def gather(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
     """Everything the report shows, from the marts views."""
     months = period.cohort_months()
@@ -611,8 +671,9 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
         "search_months": search_months,
         "as_of": con.execute(AS_OF_SQL).fetchone()[0],
     }
-    currency, attribution = con.execute(SETTINGS_SQL).fetchone()
-    data["currency"], data["attribution"] = currency, attribution
+    (data["currency"], data["attribution"], data["revenue_basis"],
+     data["cac_trailing_days"]) = con.execute(SETTINGS_SQL).fetchone()
+    data["comparison"] = comparison(con, period)
     data["wasted_min"] = con.execute(WASTED_MIN_SQL).fetchone()[0] if data["wasted"] is not None else None
     return data
 
@@ -723,9 +784,30 @@ class Report:
         return f'<td class="num" data-v="{esc(sort)}">{esc(text)}</td>'
 
     # -- sections ----------------------------------------------------------------------------------
+    @property
+    def comparable(self) -> bool:
+        """The previous period holds data, and every source of this period already had data on its first day."""
+        return bool(self.d["prev"]["channel_days"]) and self.d["comparison"].comparable
+
+    def new_sources(self) -> str:
+        """Sources launched inside the period, named beside the comparison ('' when none)."""
+        new = self.d["comparison"].new
+        if not new or not self.comparable:
+            return ""
+        return self.t["new_sources"].format(sources=", ".join(f"{s} ({self.t['from']} {self.f.date(first)})"
+                                                              for s, first in new))
+
+    def no_comparison(self) -> str:
+        """Why there is no comparison, in one sentence."""
+        start = self.d["comparison"].records_start
+        if start is None or start > self.period.end:
+            return self.t["no_prev"]
+        return self.t["no_comparable"].format(first=self.f.date(start),
+                                              prev_start=self.f.date(self.period.previous.start))
+
     def cards(self) -> str:
         now, prev = self.d["now"], self.d["prev"]
-        prev_has_data = bool(prev["channel_days"])
+        comparable = self.comparable
         specs = [
             ("spend", "spend", self.f.money, None),
             ("total_cost", "total_cost", self.f.money, None),
@@ -739,7 +821,7 @@ class Report:
         for key, field, show, up_is_good in specs:
             value, before = now.get(field), prev.get(field)
             delta = ""
-            if prev_has_data and value is not None and before is not None:
+            if comparable and value is not None and before is not None:
                 if key == "roi_pct":
                     change = float(value) - float(before)
                     text = f"{'+' if change >= 0 else ''}{self.f.num(change, 1)} {self.t['pp']}"
@@ -753,15 +835,27 @@ class Report:
                     tone = "neutral" if up_is_good is None or change == 0 else (
                         "good" if (change > 0) == up_is_good else "bad")
                     delta = f'<div class="delta {tone}">{arrow} {esc(text)}</div>'
-            prev_line = (f'{esc(self.t["prev"])} {esc(show(before))}' if prev_has_data
-                         else esc(self.t["no_prev"]))
-            hint = self.t[f"hint_{key}"].format(months=self.f.months(self.d["months"]))
+            prev_line = (f'{esc(self.t["prev"])} {esc(show(before))}' if comparable
+                         else esc(self.t["no_prev_short"]))
             out.append(
                 f'<div class="card" data-kpi="{key}"><div class="label">{esc(self.t[key])}</div>'
                 f'<div class="value">{esc(show(value))}</div>{delta}'
                 f'<div class="prev" data-kpi-prev="{key}">{prev_line}</div>'
-                f'<div class="hint">{esc(hint)}</div></div>')
+                f'<div class="hint">{esc(self.card_hint(key))}</div></div>')
         return '<div class="cards">' + "".join(out) + "</div>"
+
+    def card_hint(self, key: str) -> str:
+        """The line under a card: what it counts, and what it leaves out."""
+        now = self.d["now"]
+        if key in ("revenue", "roi_pct") and not now["has_revenue_source"]:
+            return self.t["no_revenue_source"]
+        if key == "revenue" and now["free_revenue"]:
+            return self.t["hint_revenue_free"].format(money=self.f.money(now["free_revenue"]),
+                                                      channels=", ".join(self.channel(c) for c in
+                                                                         now["free_revenue_channels"].split(", ")))
+        if key == "revenue":
+            return self.t["hint_revenue_" + now["headline_revenue"]]
+        return self.t[f"hint_{key}"].format(months=self.f.months(self.d["months"]))
 
     def over_time(self) -> str:
         series = self.d["series"]
@@ -824,7 +918,9 @@ class Report:
             ("roi_pct", "ROI %", "pctv"), ("leads", self.t["leads"], "int"),
             ("customers", self.t["customers"], "int"),
         ], rows)
-        body = f'<div class="grid2">{"".join(charts)}</div><div class="panel">{table}</div>'
+        attribution = self.t.get(self.d["attribution"], self.d["attribution"])
+        note = f'<p class="note">{esc(self.t["s_channels_note"].format(attribution=attribution))}</p>'
+        body = f'<div class="grid2">{"".join(charts)}</div><div class="panel">{table}{note}</div>'
         return self.section("channels", "s_channels", self.t["s_channels_lead"], body)
 
     def trends(self) -> str:
@@ -1098,11 +1194,16 @@ class Report:
     def footer(self) -> str:
         prev = self.period.previous
         attribution = self.t.get(self.d["attribution"], self.d["attribution"])
+        comparison = (self.t["f_prev"].format(days=self.period.days, prev=self.f.span(prev.start, prev.end))
+                      + self.new_sources() if self.comparable else self.no_comparison() + ".")
         items = [
-            (self.t["money_word"], self.t["f_money"].format(currency=self.d["currency"]) + " "
+            (self.t["revenue_word"], self.t["f_rev_" + self.d["revenue_basis"]] + " "
              + self.t["f_attr"].format(attribution=attribution)),
-            (self.t["comparison"], self.t["f_prev"].format(days=self.period.days,
-                                                             prev=self.f.span(prev.start, prev.end))),
+            (self.t["headline_word"], self.t["f_headline"]),
+            (self.t["close_word"], self.t["f_close"]),
+            ("CAC", self.t["f_cac"].format(days=self.d["cac_trailing_days"])),
+            (self.t["money_word"], self.t["f_money"].format(currency=self.d["currency"])),
+            (self.t["comparison"], comparison),
             (self.t["ltv_word"], self.t["f_ltv"]),
             (self.t["missing"], self.t["f_empty"]),
         ]
@@ -1156,8 +1257,9 @@ class Report:
         body = "".join([self.cards(), self.over_time(), self.channels(), self.trends(), self.keywords(),
                         self.wasted(), self.funnel(), self.email(), self.budget(), self.goals(), self.alerts()])
         prev = self.period.previous
-        period_line = (f"{self.f.span(self.period.start, self.period.end)} · {self.t['vs']} "
-                       f"{self.f.span(prev.start, prev.end)}")
+        period_line = (f"{self.f.span(self.period.start, self.period.end)} · "
+                       + (f"{self.t['vs']} {self.f.span(prev.start, prev.end)}" if self.comparable
+                          else self.no_comparison()))
         attribution = self.t.get(self.d["attribution"], self.d["attribution"])
         meta = "".join(f"<span>{esc(x)}</span>" for x in (
             f"{self.t['data_until']} {self.f.date(self.d['as_of'])}",

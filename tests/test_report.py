@@ -22,7 +22,8 @@ MARCH = (D(2026, 3, 1), D(2026, 3, 31))     # previous period of equal length: 2
 def small_warehouse(wh: Warehouse) -> None:
     """March 2026: Google spend 1000 (conversion value 3000) + staff 310, Meta spend 500 (value 500);
     orders 1200 + 800 (Google, new), 400 (Meta, new), 300 (repeat of the first Google customer).
-    February: Google spend 500 (value 1000), one new customer 600."""
+    February: Google spend 500 (value 1000), one new customer 600. A January lead: the records begin
+    before the previous period (29 January - 28 February), so March compares with it."""
     wh.settings(as_of="2026-03-31")
     wh.ad("2026-03-10", spend=1000, conversion_value=3000, impressions=50000, clicks=900, conversions=60)
     wh.ad("2026-03-15", platform="meta_ads", source="meta", spend=500, conversion_value=500, impressions=40000,
@@ -34,6 +35,9 @@ def small_warehouse(wh: Warehouse) -> None:
     wh.order("o4", "2026-03-20", 300, customer_id="c1", is_first_order=False)
     wh.ad("2026-02-10", spend=500, conversion_value=1000, impressions=20000, clicks=400, conversions=25)
     wh.order("o0", "2026-02-11", 600, customer_id="c0", is_first_order=True)
+    wh.lead("l_jan", "2026-01-20")
+    # A returning customer's order with no cost behind it: beside the headline, never in it.
+    wh.order("o9", "2026-03-25", 500, customer_id="c9", is_first_order=False, channel="direct")
     for n in range(6):
         wh.lead(f"l{n}", "2026-03-05", mql_date="2026-03-06" if n < 4 else None,
                 sql_date="2026-03-08" if n < 3 else None, customer_date="2026-03-11" if n < 2 else None)
@@ -99,13 +103,57 @@ def test_headline_numbers_match_the_warehouse(warehouse):
 def test_empty_previous_period_and_bad_arguments(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         page = report.render_report(con, D(2026, 2, 1), D(2026, 3, 31), lang="en")
-        assert "no data in the previous period" in page
+        # February 1 - March 31 against 4 December - 31 January: the records begin on 20 January.
+        assert "no comparable period: the data starts on 20 Jan 2026, after the previous period starts " \
+               "(4 Dec 2025)" in page
+        assert set(re.findall(r'data-kpi-prev="\w+">([^<]*)<', page)) == {"no comparable period"}
+        assert 'class="delta' not in page
         with pytest.raises(report.ConfigError):
             report.render_report(con, D(2026, 3, 31), D(2026, 3, 1))
         with pytest.raises(report.ConfigError):
             report.render_report(con, *MARCH, lang="de")
         default = report.resolve_period(con, None, None)
     assert (default.start, default.end) == (D(2026, 3, 2), D(2026, 3, 31))   # 30 days up to the latest data
+
+
+def test_revenue_without_cost_is_beside_the_headline_and_new_sources_are_named(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        page = report.render_report(con, *MARCH, lang="en")
+        now = report.headline(con, report.Period(*MARCH))
+    # direct carries no cost: its 500 is free revenue; ROI stays (2700 - 1810) / 1810
+    assert (float(now["revenue"]), float(now["free_revenue"]), now["free_revenue_channels"]) == (2700, 500, "direct")
+    assert "channels with cost; + €500.00 from Direct (no cost), not in ROI" in page
+    # the records reach back before the previous period (29 January), each of these sources starts after it
+    assert ("Sources that start after the previous period began, so it holds fewer of their days: gads (from 10 Feb "
+            "2026), shop (from 11 Feb 2026), costs (from 1 Mar 2026), meta (from 15 Mar 2026), mc (from 18 Mar "
+            "2026).") in page
+    assert "Leads are counted by the lead&#x27;s channel, customers by the channel of the order" in page
+
+
+def test_headline_revenue_all_counts_every_channel(tmp_path):
+    con = duckdb.connect(str(tmp_path / "roi.duckdb"))
+    build(con)
+    wh = Warehouse(con)
+    small_warehouse(wh)
+    wh.settings(as_of="2026-03-31", headline_revenue="all")
+    now = report.headline(con, report.Period(*MARCH))
+    con.close()
+    assert (float(now["revenue"]), float(now["free_revenue"])) == (3200, 0)
+    assert float(now["roi_pct"]) == pytest.approx((3200 - 1810) * 100 / 1810)
+
+
+def test_no_revenue_source_is_said_not_shown_as_minus_100(tmp_path):
+    con = duckdb.connect(str(tmp_path / "roi.duckdb"))
+    build(con)
+    wh = Warehouse(con)
+    wh.settings(as_of="2026-03-31")
+    wh.ad("2026-03-10", spend=1000, conversion_value=3000, impressions=50000, clicks=900, conversions=60)
+    page = report.render_report(con, *MARCH, lang="en")
+    now = report.headline(con, report.Period(*MARCH))
+    con.close()
+    assert (now["revenue"], now["roi_pct"], now["has_revenue_source"]) == (None, None, False)
+    assert cards(page)["roi_pct"] == "–" and cards(page)["revenue"] == "–"
+    assert page.count("no revenue source loaded (orders or CRM): ROI cannot be computed") == 2
 
 
 def test_cohort_months_of_a_period():
