@@ -1984,7 +1984,9 @@ mode = "files"
 path = "leads/*.csv"
 lookback_days = 3650
 
-# Shopify orders export: one row per line item; the landing site carries the last-touch UTMs
+# Shopify orders export: one row per line item; the landing site carries the last-touch UTMs.
+# Taxes (IVA 22 %), Shipping, Refunded Amount and Financial Status (pending = not paid) make
+# revenue net: [kpi] revenue = "gross" counts tax and shipping in
 [[sources]]
 name = "shopify_orders"
 kind = "orders"

@@ -18,9 +18,10 @@ def attribution_data(wh):
     wh.lead("la1", "2024-01-03", customer_id="A", channel="meta_ads")
     wh.lead("la2", "2024-01-10", customer_id="A", channel="google_ads")
     wh.order("o1", "2024-01-20", 500, customer_id="A", channel="google_ads", is_first_order=True)
-    # customer "L9": the order's customer_id is a lead_id (lead without customer_id)
+    # customer "L9": the order's customer_id is a lead_id (lead without customer_id); bought from a newsletter
     wh.lead("L9", "2024-01-05", channel="linkedin_ads")
-    wh.order("o2", "2024-01-21", 300, customer_id="L9", channel="direct", is_first_order=True)
+    wh.order("o2", "2024-01-21", 300, customer_id="L9", channel="email", utm_source="newsletter",
+             utm_medium="email", is_first_order=True)
     # no lead at all: first touch falls back to the order's own channel
     wh.order("o3", "2024-01-22", 100, customer_id="Z", channel="direct", is_first_order=True)
 
@@ -29,7 +30,8 @@ def test_last_touch_is_the_default_and_credits_the_orders_channel(wh):
     attribution_data(wh)
     by = revenue_by_channel(wh)
     assert by["google_ads"] == (approx(500), 1)
-    assert by["direct"] == (approx(400), 2)                         # 300 + 100
+    assert by["email"] == (approx(300), 1)
+    assert by["direct"] == (approx(100), 1)
     assert by["meta_ads"] == (approx(0), 0) and by["linkedin_ads"] == (approx(0), 0)
 
 
@@ -63,23 +65,25 @@ def test_new_customers_follow_is_first_order_else_the_earliest_order(wh):
 
 
 def test_funnel_month(wh):
-    # January, google_ads: 5 leads
-    wh.lead("l1", "2024-01-05", mql_date="2024-01-06", sql_date="2024-01-08", customer_date="2024-01-15")  # 10 days
-    wh.lead("l2", "2024-01-10", customer_date="2024-01-30")         # 20 days; stages not recorded
+    # January, google_ads: 5 leads; l1 and l2 became customers A and B
+    wh.lead("l1", "2024-01-05", mql_date="2024-01-06", sql_date="2024-01-08", customer_date="2024-01-15",
+            customer_id="A")                                         # 11 days, inclusive
+    wh.lead("l2", "2024-01-10", customer_date="2024-01-30", customer_id="B")   # 21 days; stages not recorded
     wh.lead("l3", "2024-01-12", mql_date="2024-01-13")
     wh.lead("l4", "2024-01-20", lost_date="2024-01-25")
     wh.lead("l5", "2024-01-25", sql_date="2024-01-28")               # skipped the MQL stage: still an MQL
     wh.lead("l6", "2024-01-25", channel="meta_ads")                  # other channel
-    for n, amount in enumerate((100, 200, 300)):                     # January orders of google_ads
-        wh.order(f"o{n}", "2024-01-20", amount, is_first_order=True)
-    wh.order("o9", "2024-02-01", 5000)                               # February: not this month's deal size
+    wh.order("a1", "2024-01-15", 100, customer_id="A")               # the cohort's first orders
+    wh.order("b1", "2024-01-30", 300, customer_id="B")
+    wh.order("a2", "2024-02-01", 5000, customer_id="A")              # a repeat order: not a deal
+    wh.order("z1", "2024-01-20", 700, customer_id="Z")               # no lead in the cohort: not its deal
     row = wh.one("SELECT * FROM marts.funnel_monthly WHERE channel = 'google_ads'")
     assert row["month"] == D(2024, 1, 1)
     assert (row["leads"], row["mqls"], row["sqls"], row["customers"], row["lost"]) == (5, 4, 3, 2, 1)
     assert row["lead_to_customer_rate"] == approx(0.4)              # 2 / 5
-    assert row["avg_deal_size"] == approx(200)                      # (100 + 200 + 300) / 3
-    assert row["sales_cycle_days"] == approx(15)                    # (10 + 20) / 2
-    assert row["sales_velocity"] == approx(5 * 0.4 * 200 / 15)      # 26.67 revenue per day
+    assert row["avg_deal_size"] == approx(200)                      # (100 + 300) / 2
+    assert row["sales_cycle_days"] == approx(16)                    # (11 + 21) / 2
+    assert row["sales_velocity"] == approx(5 * 0.4 * 200 / 16)      # 25 revenue per day
     other = wh.one("SELECT * FROM marts.funnel_monthly WHERE channel = 'meta_ads'")
     assert other["customers"] == 0 and other["lead_to_customer_rate"] == approx(0)
     assert other["avg_deal_size"] is None and other["sales_cycle_days"] is None and other["sales_velocity"] is None

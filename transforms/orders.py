@@ -1,4 +1,4 @@
-"""Order and won-deal exports (canonical, Shopify, WooCommerce, Salesforce opportunities) -> core.orders."""
+"""Order and won-deal exports (canonical, Shopify, WooCommerce, Salesforce) -> core.orders: total, tax, shipping, refunds, paid."""
 from __future__ import annotations
 
 import polars as pl
@@ -36,8 +36,25 @@ FIELDS: dict[str, list[str]] = {
                "totale ordine", "importo ordine", "importo totale", "revenue", "ricavo", "fatturato",
                "importe", "total del pedido", "montant", "montant total", "betrag", "gesamtsumme",
                "gesamtbetrag", "valor", "valor total", "order amount", "grand total"],
+    # Tax: the order's whole tax first; "Order Tax" / "Cart Tax" (WooCommerce: items only) take
+    # the shipping tax beside them (shipping_tax).
+    "tax": ["tax", "taxes", "tax total", "total tax", "order total tax", "order total tax amount",
+            "tax amount", "vat", "vat amount", "iva", "imposte", "importo iva", "totale iva", "iva totale",
+            "tasse", "impuestos", "impuesto", "importe iva", "tva", "montant tva", "taxes totales",
+            "mwst", "mwst.", "mehrwertsteuer", "umsatzsteuer", "steuern", "impostos", "imposto",
+            "order tax", "cart tax", "order tax amount", "cart tax amount"],
+    "shipping_tax": ["shipping tax", "order shipping tax", "shipping tax amount",
+                     "order shipping tax amount", "iva spedizione", "iva sulla spedizione"],
+    "shipping": ["shipping", "shipping total", "order shipping", "order shipping amount",
+                 "shipping amount", "shipping cost", "spedizione", "costo di spedizione",
+                 "costi di spedizione", "spese di spedizione", "spese spedizione", "envío", "envio",
+                 "gastos de envío", "gastos de envio", "costo de envío", "livraison", "frais de port",
+                 "frais de livraison", "versand", "versandkosten", "frete"],
     "refunded": ["refunded amount", "refunded", "refund amount", "order refund amount",
-                 "importo rimborsato", "rimborsato", "rimborso"],
+                 "importo rimborsato", "rimborsato", "rimborso", "rimborsi", "importe reembolsado",
+                 "reembolso", "montant remboursé", "remboursement", "erstattet", "erstattungsbetrag",
+                 "valor reembolsado"],
+    "paid": ["paid", "is_paid"],
     "currency": ["currency", "order currency", "opportunity currency", "amount currency", "valuta",
                  "moneda", "divisa", "devise", "währung", "moeda"],
     "is_first_order": ["is_first_order", "first order", "is first order", "primo ordine",
@@ -70,21 +87,48 @@ ITALIAN = frozenset({
     "id ordine", "numero ordine", "n. ordine", "n ordine", "ordine", "id cliente", "codice cliente",
     "cliente", "nome account", "email cliente", "email di fatturazione", "data ordine",
     "data dell'ordine", "data chiusura", "data", "importo", "totale", "totale ordine",
-    "importo ordine", "importo totale", "ricavo", "fatturato", "importo rimborsato", "rimborsato",
-    "rimborso", "valuta", "primo ordine", "tipo cliente", "nuovo cliente", "canale",
-    "canale marketing", "stato ordine", "stato dell'ordine", "stato", "stato finanziario",
-    "stato del pagamento", "fase", "fase opportunità", "fonte lead", "origine lead",
-    "pagina di destinazione", "attributi nota", "sito di provenienza",
+    "importo ordine", "importo totale", "ricavo", "fatturato", "iva", "imposte", "importo iva",
+    "totale iva", "iva totale", "tasse", "iva spedizione", "iva sulla spedizione", "spedizione",
+    "costo di spedizione", "costi di spedizione", "spese di spedizione", "spese spedizione",
+    "importo rimborsato", "rimborsato", "rimborso", "rimborsi", "valuta", "primo ordine",
+    "tipo cliente", "nuovo cliente", "canale", "canale marketing", "stato ordine",
+    "stato dell'ordine", "stato", "stato finanziario", "stato del pagamento", "fase",
+    "fase opportunità", "fonte lead", "origine lead", "pagina di destinazione", "attributi nota",
+    "sito di provenienza",
 })
 
-# Order statuses that are revenue (WooCommerce and generic status columns), as label keys.
+# Order statuses (WooCommerce and generic status columns), as label keys: revenue (paid), and
+# not paid yet (loaded with paid = false, worth 0 until a later load finds them paid). Any other
+# status (cancelled, refunded, failed, draft …) is not an order: the row is quarantined.
 REVENUE_STATUSES = frozenset({
     "completed", "processing", "complete", "paid", "fulfilled", "shipped", "delivered",
+    "partially_refunded", "parzialmente_rimborsato",
     "completato", "completata", "in_lavorazione", "in_elaborazione", "pagato", "evaso", "spedito",
     "consegnato", "completado", "procesando", "pagado", "enviado", "entregado", "terminee",
     "en_cours", "en_cours_de_traitement", "payee", "expediee", "abgeschlossen", "in_bearbeitung",
     "bezahlt", "versandt", "concluido", "processando", "pago", "entregue",
 })
+UNPAID_STATUSES = frozenset({
+    "pending", "pending_payment", "on_hold", "unpaid", "authorized", "partially_paid",
+    "in_attesa_di_pagamento", "in_attesa", "in_sospeso", "non_pagato", "da_pagare",
+    "pendiente_de_pago", "pendiente", "en_espera", "en_attente_de_paiement", "en_attente",
+    "zahlung_ausstehend", "ausstehend", "in_wartestellung", "wartestellung", "pagamento_pendente",
+    "aguardando", "aguardando_pagamento",
+})
+# Shopify's Financial Status (and translations): paid (refunds are in Refunded Amount) or not.
+PAID_FINANCIAL = frozenset({
+    "paid", "partially_refunded", "refunded", "pagato", "parzialmente_rimborsato", "rimborsato",
+    "pagado", "reembolsado", "parcialmente_reembolsado", "paye", "payee", "rembourse",
+    "partiellement_rembourse", "bezahlt", "erstattet", "teilweise_erstattet", "pago",
+})
+UNPAID_FINANCIAL = frozenset({
+    "pending", "authorized", "partially_paid", "voided", "unpaid", "expired", "in_attesa",
+    "autorizzato", "parzialmente_pagato", "annullato", "non_pagato", "pendiente", "autorizado",
+    "anulado", "en_attente", "autorise", "annule", "ausstehend", "autorisiert", "storniert",
+    "pendente",
+})
+# Tax headers that hold the items' tax only (WooCommerce): the shipping tax column is added to them.
+CART_TAX = frozenset({"order tax", "cart tax", "order tax amount", "cart tax amount"})
 # Opportunity stages that are revenue (Salesforce "Closed Won" and translations), as label keys.
 WON_STAGES = frozenset({
     "closed_won", "won", "closedwon", "chiusa_vinta", "chiuso_vinto", "chiusa_e_vinta", "vinta",
@@ -121,7 +165,13 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         if merged:
             warnings.append(f"{merged} line-item rows merged into their orders (one row per order)")
 
-    dec = business.decimal_mark(raw, ctx, df, ["amount", "refunded"], m.italian)
+    tax_rates = _holds_rates(df, "tax")
+    if tax_rates:  # an "IVA" column of rates (22%) is no tax amount: net revenue would be wrong
+        warnings.append(f"column '{m.found['tax']}' holds tax rates ('{tax_rates}'), not amounts: "
+                        f"tax not read — map the tax amount column under columns.tax in roi.toml")
+        df = df.with_columns(pl.lit(None, pl.Utf8).alias("tax"))
+    money = ["amount", "tax", "shipping_tax", "shipping", "refunded"]
+    dec = business.decimal_mark(raw, ctx, df, money, m.italian)
     order = business.date_order(ctx, df, ["order_date"])
     known = channels.known(ctx.channels)
     rules = tuple(ctx.channel_rules) or channels.DEFAULT_RULES
@@ -139,11 +189,15 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     )
     df = business.parse_each(df, {
         "order_date": dates.date("order_date", order, label="order_date"),
-        "amount": numbers.number("amount", dec, label="amount"),
-        "refunded": numbers.number("refunded", dec, label="refunded_amount"),
+        **{col: numbers.number(col, dec, label=col) for col in money},
         "currency": business.currency("currency", default_currency),
         "is_first_order": business.boolean("is_first_order"),
+        "paid": business.boolean("paid"),
     })
+    if headers.norm(m.found.get("tax", "")) in CART_TAX:
+        df = df.with_columns(pl.col("tax") + pl.col("shipping_tax").fill_null(0.0))
+    # Some exports sign refunds negative; a refund is an amount paid back either way.
+    df = df.with_columns(pl.col("refunded").abs())
     # Salesforce opportunity Type: "New Customer" / "New Business" vs "Existing Customer - …".
     if fmt == "salesforce":
         kind = channels.label_key(pl.col("opportunity_type"))
@@ -152,17 +206,24 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
             pl.when(kind.str.contains(r"^(?:new|nuov)")).then(True)
             .when(kind.str.contains(r"^(?:existing|esistent|renewal|rinnovo)")).then(False)
         ).alias("is_first_order"))
-    # Refunds reduce the order; a voided (never captured) payment is worth nothing.
-    voided = channels.label_key(pl.col("financial_status")) == "voided"
-    df = df.with_columns(
-        pl.when(voided.fill_null(False)).then(0.0)
-        .otherwise(pl.col("amount") - pl.col("refunded").fill_null(0.0)).alias("amount"))
-
-    # Not revenue: WooCommerce cancelled/refunded/pending …, Salesforce stages other than Closed Won.
+    # paid: a paid/is_paid column, else Shopify's Financial Status, else the order status, else a
+    # won opportunity; NULL (counted as paid) when none says. Unpaid orders are loaded and worth 0.
+    financial = channels.label_key(pl.col("financial_status"))
     status, stage = channels.label_key(pl.col("status")), channels.label_key(pl.col("stage"))
     status = status.str.replace(r"^wc_", "")
+    df = df.with_columns(pl.coalesce(
+        "paid",
+        pl.when(financial.is_in(sorted(PAID_FINANCIAL))).then(True)
+        .when(financial.is_in(sorted(UNPAID_FINANCIAL))).then(False),
+        pl.when(status.is_in(sorted(REVENUE_STATUSES))).then(True)
+        .when(status.is_in(sorted(UNPAID_STATUSES))).then(False),
+        pl.when(stage.is_in(sorted(WON_STAGES))).then(True),
+    ).alias("paid"))
+
+    # Not orders: WooCommerce cancelled/refunded/failed …, Salesforce stages other than Closed Won.
+    known_status = sorted(REVENUE_STATUSES | UNPAID_STATUSES)
     df = df.with_columns(
-        pl.when(status.is_not_null() & (status != "") & ~status.is_in(sorted(REVENUE_STATUSES)))
+        pl.when(status.is_not_null() & (status != "") & ~status.is_in(known_status))
         .then(pl.concat_str([pl.lit("order_status: '"), numbers.text("status"),
                              pl.lit("' orders are not revenue")])).alias(err("status")),
         pl.when(stage.is_not_null() & (stage != "") & ~stage.is_in(sorted(WON_STAGES)))
@@ -177,6 +238,10 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     df = df.with_columns(
         pl.coalesce(col, n, u).alias(col)
         for col, n, u in zip(("utm_source", "utm_medium", "utm_campaign"), note, url))
+    # WooCommerce (and GA) write a visit without source as utm_source "(direct)": that is no UTM.
+    direct = pl.col("utm_source").str.to_lowercase() == "(direct)"
+    df = df.with_columns(pl.when(direct.fill_null(False)).then(None).otherwise(pl.col(c)).alias(c)
+                         for c in ("utm_source", "utm_medium", "utm_campaign"))
 
     explicit, explicit_err = channels.channel_from_column("channel", known,
                                                           ctx.options.get("channel_aliases"))
@@ -201,6 +266,12 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     return Normalised(business.finish(df, TABLE, ctx), warnings=warnings)
 
 
+def _holds_rates(frame: pl.DataFrame, col: str) -> str | None:
+    """The first cell of `col` written as a percentage ('22%'), or None."""
+    rates = frame.filter(pl.col(col).str.contains("%", literal=True)).get_column(col)
+    return rates[0] if len(rates) else None
+
+
 # ---- API mode: HubSpot deals won (sources/orders.py) --------------------------------------------
 
 DEAL_PROPERTIES = ["dealname", "amount", "closedate", "createdate", "deal_currency_code", "dealstage",
@@ -215,7 +286,8 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
 
     order_id is the deal id, order_date the close date in the reporting time zone, amount the
     deal amount in deal_currency_code (else the source's `currency`, else the HubSpot account's
-    company currency, else the reporting currency); customer_id is the contact's
+    company currency, else the reporting currency), paid, with tax, shipping and refunds unknown
+    (NULL: the whole amount is net revenue); customer_id is the contact's
     lower-cased e-mail (else its id), the key HubSpot leads carry too. is_first_order is left
     unknown. Channel: UTM of the deal, else of the contact (its properties, then its first page's
     query string), through the channel rules; else the deal's Original Source, else the contact's,
@@ -251,6 +323,7 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
         pl.coalesce(numbers.text("_utm_medium"), url_med).alias("utm_medium"),
         pl.coalesce(numbers.text("_utm_campaign"), url_cmp).alias("utm_campaign"),
         pl.lit(None, pl.Boolean).alias("is_first_order"),
+        pl.lit(True).alias("paid"),   # a won deal; its amount has no tax or shipping part
     )
     has_utm = pl.col("utm_source").is_not_null() | pl.col("utm_medium").is_not_null()
     df = df.with_columns(channels.channel_expr("utm_source", "utm_medium", rules, known).alias("_by_rules"))

@@ -61,13 +61,23 @@ CREATE TABLE IF NOT EXISTS core.leads (
     load_id VARCHAR NOT NULL
 );
 
+-- amount: the order's total as exported (tax and shipping included, before refunds); tax, shipping,
+-- refunded: NULL when the export does not say; paid: NULL when unknown (counted as paid).
 CREATE TABLE IF NOT EXISTS core.orders (
     source VARCHAR NOT NULL, order_id VARCHAR NOT NULL, customer_id VARCHAR,
-    order_date DATE NOT NULL, amount DECIMAL(18, 6) NOT NULL, currency VARCHAR NOT NULL,
+    order_date DATE NOT NULL, amount DECIMAL(18, 6) NOT NULL,
+    tax DECIMAL(18, 6), shipping DECIMAL(18, 6), refunded DECIMAL(18, 6), paid BOOLEAN,
+    currency VARCHAR NOT NULL,
     is_first_order BOOLEAN,
     utm_source VARCHAR, utm_medium VARCHAR, utm_campaign VARCHAR, channel VARCHAR NOT NULL,
     load_id VARCHAR NOT NULL
 );
+-- Added for net revenue (issue 19). Warehouses made before hold amount = total − refunds with these
+-- NULL, so their orders count as paid, untaxed and unrefunded until their windows are loaded again.
+ALTER TABLE core.orders ADD COLUMN IF NOT EXISTS tax DECIMAL(18, 6);
+ALTER TABLE core.orders ADD COLUMN IF NOT EXISTS shipping DECIMAL(18, 6);
+ALTER TABLE core.orders ADD COLUMN IF NOT EXISTS refunded DECIMAL(18, 6);
+ALTER TABLE core.orders ADD COLUMN IF NOT EXISTS paid BOOLEAN;
 
 CREATE TABLE IF NOT EXISTS core.costs (
     source VARCHAR NOT NULL, cost_date DATE NOT NULL, period_end DATE NOT NULL,

@@ -1,5 +1,16 @@
--- grain: one row per order (core.orders), amount in the reporting currency
--- Rate of order_date or the latest earlier one; with none the amount is NULL (marts.fx_missing).
+-- grain: one row per order (core.orders), money in the reporting currency unless named *_original
+-- paid: core.orders.paid, NULL (the export does not say) counted as paid. tax, shipping, refunded:
+-- NULL counts as 0. amount_gross and amount_net are 0 for an unpaid order (pending, voided …).
+-- amount_gross = total − refunded: what the customer paid and kept, tax and shipping included.
+-- amount_net = (total − tax − shipping) × (1 − refunded / total): the goods without tax and
+-- shipping, less the refunded share of them. A refund gives back its share of tax and shipping
+-- too, so a full refund leaves 0, never −tax. A total of 0 or less (a refund row) is
+-- total − tax − shipping − refunded.
+-- amount = amount_net, or amount_gross when stg.settings.revenue_basis = 'gross' ([kpi] revenue);
+-- amount_original is that same amount in the order's own currency (amount = amount_original / fx_rate).
+-- total_original, tax_original, shipping_original, refunded_original: the export's values (NULL as
+-- 0), own currency.
+-- Rate of order_date or the latest earlier one; with none every converted amount is NULL (marts.fx_missing).
 -- An empty customer_id is NULL.
 CREATE OR REPLACE VIEW stg.orders AS
 WITH source AS (
@@ -11,7 +22,11 @@ renamed AS (
         order_id,
         nullif(trim(customer_id), '') AS customer_id,
         order_date,
-        amount,
+        amount AS total,
+        coalesce(tax, 0) AS tax,
+        coalesce(shipping, 0) AS shipping,
+        coalesce(refunded, 0) AS refunded,
+        coalesce(paid, TRUE) AS paid,
         upper(trim(currency)) AS currency,
         is_first_order,
         utm_source,
@@ -20,13 +35,27 @@ renamed AS (
         channel
     FROM source
 ),
-converted AS (
+valued AS (
     SELECT
         renamed.*,
-        fx.units_per_reporting AS fx_rate
+        CASE WHEN paid THEN total - refunded ELSE 0 END AS gross_original,
+        CASE
+            WHEN NOT paid THEN 0
+            WHEN refunded = 0 OR total <= 0 THEN total - tax - shipping - refunded
+            ELSE (total - tax - shipping) * greatest(0, 1 - refunded / total)
+        END AS net_original
     FROM renamed
+),
+converted AS (
+    SELECT
+        valued.*,
+        CASE WHEN settings.revenue_basis = 'gross' THEN gross_original ELSE net_original END
+            AS amount_original,
+        fx.units_per_reporting AS fx_rate
+    FROM valued
+    CROSS JOIN stg.settings AS settings
     ASOF LEFT JOIN stg.fx_rates AS fx
-        ON fx.currency = renamed.currency AND renamed.order_date >= fx.rate_date
+        ON fx.currency = valued.currency AND valued.order_date >= fx.rate_date
 )
 SELECT
     source,
@@ -35,11 +64,18 @@ SELECT
     order_date,
     channel,
     is_first_order,
+    paid,
     utm_source,
     utm_medium,
     utm_campaign,
     currency,
     fx_rate,
-    amount AS amount_original,
-    amount / fx_rate AS amount
+    total AS total_original,
+    tax AS tax_original,
+    shipping AS shipping_original,
+    refunded AS refunded_original,
+    amount_original,
+    gross_original / fx_rate AS amount_gross,
+    net_original / fx_rate AS amount_net,
+    amount_original / fx_rate AS amount
 FROM converted
