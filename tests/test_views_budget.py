@@ -1,4 +1,4 @@
-"""marts.budget_pacing and marts.budget_mix: actual total cost against plan, projected to month end, 70/20/10 mix."""
+"""marts.budget_pacing and marts.budget_mix: total cost and media spend against plan, projected to month end, 70/20/10 mix."""
 import datetime as dt
 
 from pytest import approx
@@ -129,3 +129,53 @@ def test_as_of_defaults_to_the_latest_day_with_data_not_to_costs_entered_ahead(w
     assert row["as_of"] == D(2024, 3, 7) and row["days_elapsed"] == 7
     assert row["actual_to_date"] == approx(120)                     # 50 spend + 7 days x 10
     assert row["projected_month_end"] == approx(120 / 7 * 31)
+
+
+def test_pacing_on_media_spend_beside_pacing_on_total_cost(wh):
+    march(wh)
+    by = pacing(wh)
+    google = by["google_ads"]                                       # media only: both the same
+    assert google["spend_to_date"] == approx(1100) and google["spend_projected_month_end"] == approx(3410)
+    assert google["spend_pacing_status"] == "on_track"
+    linkedin = by["linkedin_ads"]                                   # 50 media + 50 staff to date
+    assert linkedin["actual_to_date"] == approx(100) and linkedin["spend_to_date"] == approx(50)
+    assert linkedin["spend_projected_month_end"] == approx(155)     # 50 / 10 * 31
+    assert linkedin["spend_projected_to_planned"] == approx(0.31)   # 155 / 500
+    assert linkedin["projected_to_planned"] == approx(0.62)         # 310 / 500
+    assert linkedin["spend_pacing_status"] == "under"
+
+
+def one_off_costs(wh):
+    """March 2024, the whole month elapsed. google_ads (proven, plan 1000): media 1000 + staff 500;
+    meta_ads (new, plan 500): media 200 + a 300 video production."""
+    wh.settings(as_of="2024-03-31")
+    wh.budget("2024-03-01", "google_ads", 1000, bucket="proven")
+    wh.budget("2024-03-01", "meta_ads", 500, bucket="new")
+    wh.ad("2024-03-01", "2024-03-31", spend=1000)
+    wh.cost("2024-03-15", 500, cost_type="staff")
+    wh.ad("2024-03-01", "2024-03-31", platform="meta_ads", source="meta", spend=200)
+    wh.cost("2024-03-20", 300, channel="meta_ads", cost_type="content")
+
+
+def test_one_off_costs_move_total_cost_pacing_not_media_pacing(wh):
+    one_off_costs(wh)
+    by = pacing(wh)
+    google, meta = by["google_ads"], by["meta_ads"]
+    assert (google["actual_to_date"], google["spend_to_date"]) == approx((1500, 1000))
+    assert google["pacing_status"] == "over"                        # 1500 > 1000 * 1.1
+    assert google["spend_pacing_status"] == "on_track"              # 900 <= 1000 <= 1100
+    assert (meta["actual_to_date"], meta["spend_to_date"]) == approx((500, 200))
+    assert meta["pacing_status"] == "on_track"                      # 450 <= 500 <= 550
+    assert meta["spend_pacing_status"] == "under"                   # 200 < 450
+
+
+def test_budget_mix_on_total_cost_and_on_media_spend(wh):
+    one_off_costs(wh)
+    rows = wh.rows("SELECT * FROM marts.budget_mix")
+    by = {r["bucket"]: r for r in rows}
+    assert [by[b]["actual"] for b in by] == approx([1500, 500, 0])
+    assert [by[b]["spend"] for b in by] == approx([1000, 200, 0])
+    assert [by[b]["actual_share"] for b in by] == approx([0.75, 0.25, 0])           # of 2000
+    assert [by[b]["spend_share"] for b in by] == approx([1000 / 1200, 200 / 1200, 0])
+    assert by["proven"]["spend_gap"] == approx(1000 / 1200 - 0.7)
+    assert by["new"]["actual_gap"] == approx(0.25 - 0.2)

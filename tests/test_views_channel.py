@@ -22,22 +22,24 @@ def test_every_ratio_of_a_channel_day(wh):
     wh.ad("2024-03-04", impressions=2000, clicks=100, spend=120, conversions=4, conversion_value=480, engagements=50)
     wh.cost("2024-03-04", 30, cost_type="staff")                     # non-media cost
     for n in range(3):
-        wh.lead(f"l{n}", "2024-03-04", channel="google_ads")          # 3 leads
+        wh.lead(f"l{n}", "2024-03-04", channel="google_ads")          # 3 leads ...
+    wh.lead("l3", "2024-03-04", channel="google_ads", customer_date="2024-03-09")   # ... + 1 that converted
     wh.order("o1", "2024-03-04", 300, customer_id="c1", is_first_order=True, channel="google_ads")
     row = daily(wh, "google_ads", "2024-03-04")
     assert row["spend"] == approx(120) and row["other_costs"] == approx(30)
     assert row["total_cost"] == approx(150)                          # 120 + 30
-    assert row["revenue"] == approx(300) and row["leads"] == 3 and row["customers"] == 1
+    assert row["revenue"] == approx(300) and row["leads"] == 4 and row["customers"] == 1
+    assert row["converted_leads"] == 1
     assert row["ctr"] == approx(0.05)                                # 100 / 2000
     assert row["cpc"] == approx(1.2)                                 # 120 / 100
     assert row["cpm"] == approx(60.0)                                # 120 * 1000 / 2000
     assert row["conversion_rate"] == approx(0.04)                    # 4 / 100
     assert row["cpa"] == approx(30.0)                                # 120 / 4
     assert row["roas"] == approx(4.0)                                # 480 / 120
-    assert row["cpl"] == approx(50.0)                                # 150 / 3
+    assert row["cpl"] == approx(37.5)                                # 150 / 4
     assert row["cac"] == approx(150.0)                               # 150 / 1
     assert row["roi_pct"] == approx(100.0)                           # (300 - 150) * 100 / 150
-    assert row["lead_to_customer_rate"] == approx(1 / 3)             # 1 / 3
+    assert row["lead_to_customer_rate"] == approx(0.25)              # 1 converted lead / 4 leads
     assert row["engagement_rate"] == approx(0.025)                   # 50 / 2000
     assert row["currency"] == "EUR" and row["channel_kind"] == "paid"
 
@@ -117,18 +119,19 @@ def test_monthly_ratios_come_from_summed_parts_never_averaged(wh):
 def test_monthly_business_ratios(wh):
     wh.ad("2024-03-01", spend=200, impressions=1000, clicks=50, conversions=5, conversion_value=500, engagements=30)
     wh.cost("2024-03-01", 300, end="2024-03-31")                    # whole month, 300 in March
-    for n in range(10):
-        wh.lead(f"l{n}", "2024-03-05")                               # 10 leads
+    for n in range(10):                                              # 10 leads, 3 of them converted
+        wh.lead(f"l{n}", "2024-03-05", customer_date="2024-04-02" if n < 3 else None)
     wh.order("o1", "2024-03-10", 1000, customer_id="a", is_first_order=True)
     wh.order("o2", "2024-03-12", 500, customer_id="b", is_first_order=True)
     wh.order("o3", "2024-03-20", 250, customer_id="a", is_first_order=False)   # repeat order
     row = monthly(wh, "google_ads", "2024-03-01")
     assert row["total_cost"] == approx(500)                         # 200 + 300
     assert row["revenue"] == approx(1750) and row["orders"] == 3 and row["customers"] == 2
+    assert row["converted_leads"] == 3                              # by the leads' month, not April
     assert row["cpl"] == approx(50)                                 # 500 / 10
     assert row["cac"] == approx(250)                                # 500 / 2
     assert row["roi_pct"] == approx(250)                            # (1750 - 500) * 100 / 500
-    assert row["lead_to_customer_rate"] == approx(0.2)              # 2 / 10
+    assert row["lead_to_customer_rate"] == approx(0.3)              # 3 converted / 10, not 2 orders / 10
     assert row["roas"] == approx(2.5)                               # 500 / 200
     assert row["engagement_rate"] == approx(0.03)                   # 30 / 1000
 
@@ -166,3 +169,22 @@ def test_kpi_summary_sums_every_day_of_a_channel(wh):
     assert row["cpc"] == approx(4.0) and row["ctr"] == approx(0.01)  # 400 / 100, 100 / 10000
     assert row["roi_pct"] == approx(200.0)                          # (1200 - 400) * 100 / 400
     assert row["first_date"] == D(2024, 1, 15) and row["last_date"] == D(2024, 3, 15)
+
+
+def test_the_close_rate_counts_leads_that_converted_not_first_orders_of_the_channel(wh):
+    # email: 2 leads in March, 1 of them became a customer (its order came through google_ads) ...
+    wh.lead("e1", "2024-03-03", channel="email", customer_id="A", customer_date="2024-03-08")
+    wh.lead("e2", "2024-03-04", channel="email")
+    wh.order("a1", "2024-03-08", 80, customer_id="A", channel="google_ads", is_first_order=True)
+    # ... while 5 first orders of customers without an email lead carry the email UTM
+    for n in range(5):
+        wh.order(f"n{n}", "2024-03-10", 20, customer_id=f"N{n}", channel="email", is_first_order=True)
+    email = monthly(wh, "email", "2024-03-01")
+    assert (email["leads"], email["converted_leads"], email["customers"]) == (2, 1, 5)
+    assert email["lead_to_customer_rate"] == approx(0.5)            # 1 / 2, not 5 / 2
+    assert email["cac"] == approx(0.0)                              # cac keeps first orders: 0 cost / 5
+    google = monthly(wh, "google_ads", "2024-03-01")
+    assert (google["leads"], google["converted_leads"], google["customers"]) == (0, 0, 1)
+    assert google["lead_to_customer_rate"] is None                  # no leads: no rate
+    day = daily(wh, "email", "2024-03-03")
+    assert (day["leads"], day["converted_leads"], day["lead_to_customer_rate"]) == (1, 1, approx(1.0))

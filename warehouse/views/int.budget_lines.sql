@@ -1,8 +1,9 @@
 -- grain: one row per budget line (month, channel, bucket) of core.budgets, plus one row (bucket NULL, planned 0) per channel with costs but no budget line in a month that has budgets
 -- planned: summed over sources, reporting currency. actual_to_date: total_cost (media spend +
--- non-media costs) of the channel in the month, days up to as_of. When a channel has several
--- buckets in one month, its actual is split across them in proportion to their planned amounts
--- (equally when all planned are 0): costs carry no bucket.
+-- non-media costs) of the channel in the month, days up to as_of; spend_to_date: the media spend
+-- alone (ad platforms), same days. When a channel has several buckets in one month, both are split
+-- across them in proportion to their planned amounts (equally when all planned are 0): costs carry
+-- no bucket.
 CREATE OR REPLACE VIEW int.budget_lines AS
 WITH settings AS (
     SELECT * FROM stg.settings
@@ -19,7 +20,8 @@ actuals AS (
     SELECT
         date_trunc('month', facts.date)::DATE AS month,
         facts.channel,
-        int.strict_sum(facts.total_cost) AS actual_to_date
+        int.strict_sum(facts.total_cost) AS actual_to_date,
+        int.strict_sum(facts.spend) AS spend_to_date
     FROM int.channel_day_facts AS facts
     CROSS JOIN settings
     WHERE facts.date <= settings.as_of
@@ -36,20 +38,28 @@ shared AS (
         count(*) OVER (PARTITION BY month, channel) AS channel_lines
     FROM budgets
 ),
+parts AS (
+    SELECT
+        shared.*,
+        CASE
+            WHEN shared.channel_planned IS NULL THEN NULL
+            WHEN shared.channel_planned > 0 THEN shared.planned / shared.channel_planned
+            ELSE 1.0 / shared.channel_lines
+        END AS bucket_part   -- the line's part of its channel's month
+    FROM shared
+),
 budgeted AS (
     SELECT
-        shared.month,
-        shared.channel,
-        shared.bucket,
-        shared.planned,
-        CASE WHEN actuals.month IS NULL THEN 0 ELSE actuals.actual_to_date END
-            * CASE
-                WHEN shared.channel_planned IS NULL THEN NULL
-                WHEN shared.channel_planned > 0 THEN shared.planned / shared.channel_planned
-                ELSE 1.0 / shared.channel_lines
-            END AS actual_to_date
-    FROM shared
-    LEFT JOIN actuals ON actuals.month = shared.month AND actuals.channel = shared.channel
+        parts.month,
+        parts.channel,
+        parts.bucket,
+        parts.planned,
+        CASE WHEN actuals.month IS NULL THEN 0 ELSE actuals.actual_to_date END * parts.bucket_part
+            AS actual_to_date,
+        CASE WHEN actuals.month IS NULL THEN 0 ELSE actuals.spend_to_date END * parts.bucket_part
+            AS spend_to_date
+    FROM parts
+    LEFT JOIN actuals ON actuals.month = parts.month AND actuals.channel = parts.channel
 ),
 unbudgeted AS (
     SELECT
@@ -57,7 +67,8 @@ unbudgeted AS (
         actuals.channel,
         NULL::VARCHAR AS bucket,
         0::DOUBLE AS planned,
-        actuals.actual_to_date
+        actuals.actual_to_date,
+        actuals.spend_to_date
     FROM actuals
     JOIN budget_months ON budget_months.month = actuals.month
     WHERE actuals.actual_to_date IS DISTINCT FROM 0
@@ -77,6 +88,7 @@ SELECT
     lines.bucket,
     lines.planned,
     lines.actual_to_date,
+    lines.spend_to_date,
     day(last_day(lines.month)) AS days_in_month,
     CASE
         WHEN settings.as_of < lines.month THEN 0

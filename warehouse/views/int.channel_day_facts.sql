@@ -4,42 +4,46 @@
 -- Facts: ad platforms (channel = platform; period rows spread; int.ad_days), email campaigns (channel
 -- 'email' on send_date: unique clicks count as clicks, platform orders/revenue as
 -- conversions/conversion_value), non-media costs (spread over their period), leads (by
--- created_date), orders (by order_date, attributed channel; customers = new-customer orders).
+-- created_date and the lead's channel; converted_leads = those of them with a customer_date, the
+-- numerator of lead_to_customer_rate), orders (by order_date and the order's attributed channel;
+-- customers = new-customer orders, the denominator of cac; orders = sales, i.e. paid and not refunded
+-- in full, so revenue per order is not diluted by unpaid ones). converted_leads and customers count
+-- different things by different channels: never divide one by the other's leads.
 CREATE OR REPLACE VIEW int.channel_day_facts AS
 WITH facts AS (
     -- every fact as one row with all parts; the parts a fact does not carry are 0
     SELECT
         date, channel, spend, impressions, clicks, conversions, conversion_value, engagements,
-        video_views, 0 AS other_costs, 0 AS leads, 0 AS customers, 0 AS orders, 0 AS revenue,
-        0 AS email_campaigns, 0 AS email_recipients, 0 AS email_delivered,
+        video_views, 0 AS other_costs, 0 AS leads, 0 AS converted_leads, 0 AS customers, 0 AS orders,
+        0 AS revenue, 0 AS email_campaigns, 0 AS email_recipients, 0 AS email_delivered,
         0 AS email_unique_opens, 0 AS email_unique_clicks
     FROM int.ad_days
     UNION ALL
     SELECT
         send_date, channel, 0, 0, unique_clicks, orders, revenue, 0,
         0, 0, 0, 0, 0, 0,
-        1, recipients, delivered,
+        0, 1, recipients, delivered,
         unique_opens, unique_clicks
     FROM stg.email_campaigns
     UNION ALL
     SELECT
         date, channel, 0, 0, 0, 0, 0, 0,
         0, amount, 0, 0, 0, 0,
-        0, 0, 0,
+        0, 0, 0, 0,
         0, 0
     FROM stg.costs
     UNION ALL
     SELECT
         created_date, channel, 0, 0, 0, 0, 0, 0,
-        0, 0, 1, 0, 0, 0,
-        0, 0, 0,
+        0, 0, 1, CASE WHEN customer_date IS NOT NULL THEN 1 ELSE 0 END, 0, 0,
+        0, 0, 0, 0,
         0, 0
     FROM stg.leads
     UNION ALL
     SELECT
         order_date, channel, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, CASE WHEN is_new_customer THEN 1 ELSE 0 END, 1, amount,
-        0, 0, 0,
+        0, 0, 0, 0, CASE WHEN is_new_customer THEN 1 ELSE 0 END, CASE WHEN is_sale THEN 1 ELSE 0 END,
+        amount, 0, 0, 0,
         0, 0
     FROM int.orders_attributed
 ),
@@ -56,6 +60,7 @@ summed AS (
         coalesce(sum(video_views), 0)::DOUBLE AS video_views,
         int.strict_sum(other_costs) AS other_costs,
         sum(leads) AS leads,
+        sum(converted_leads) AS converted_leads,
         sum(customers) AS customers,
         sum(orders) AS orders,
         int.strict_sum(revenue) AS revenue,
@@ -90,6 +95,7 @@ filled AS (
         coalesce(summed.video_views, 0) AS video_views,
         CASE WHEN summed.date IS NULL THEN 0 ELSE summed.other_costs END AS other_costs,
         coalesce(summed.leads, 0) AS leads,
+        coalesce(summed.converted_leads, 0) AS converted_leads,
         coalesce(summed.customers, 0) AS customers,
         coalesce(summed.orders, 0) AS orders,
         CASE WHEN summed.date IS NULL THEN 0 ELSE summed.revenue END AS revenue,
@@ -114,6 +120,7 @@ SELECT
     other_costs::DOUBLE AS other_costs,
     (spend + other_costs)::DOUBLE AS total_cost,
     leads::BIGINT AS leads,
+    converted_leads::BIGINT AS converted_leads,
     customers::BIGINT AS customers,
     orders::BIGINT AS orders,
     revenue::DOUBLE AS revenue,

@@ -1,10 +1,16 @@
 -- grain: one row per month per channel per budget bucket (bucket NULL: costs of a channel without a budget line that month)
+-- Pacing on total cost (the unprefixed columns) and on media spend alone (the spend_ columns), both
+-- against the same planned amount: total cost swings with one-off staff and production costs,
+-- media spend is what the ad platforms bill.
 -- actual_to_date: total_cost (media spend + non-media costs) of the channel in the month up to
--- as_of, split across the channel's buckets in proportion to planned (int.budget_lines).
--- projected_month_end: past months = actual_to_date; the month of as_of = actual_to_date /
--- days_elapsed x days_in_month; months after as_of: NULL (nothing spent yet, status NULL).
--- pacing_status: 'over' when projected > planned x (1 + pacing_tolerance), 'under' when
--- projected < planned x (1 - pacing_tolerance), else 'on_track' (tolerance default 0.10).
+-- as_of; spend_to_date: its media spend alone; both split across the channel's buckets in
+-- proportion to planned (int.budget_lines). remaining = planned - actual_to_date.
+-- projected_month_end (spend_projected_month_end): past months = the amount to date; the month of
+-- as_of = amount to date / days_elapsed x days_in_month; months after as_of: NULL (nothing spent
+-- yet, status NULL). projected_to_planned (spend_projected_to_planned) = projected / planned.
+-- pacing_status (spend_pacing_status): 'over' when projected > planned x (1 + pacing_tolerance),
+-- 'under' when projected < planned x (1 - pacing_tolerance), else 'on_track' (tolerance default
+-- 0.10). marts.kpi_alerts alerts on pacing_status (total cost).
 CREATE OR REPLACE VIEW marts.budget_pacing AS
 WITH lines AS (
     SELECT * FROM int.budget_lines
@@ -16,22 +22,18 @@ projected AS (
             WHEN lines.days_elapsed = 0 THEN NULL
             WHEN lines.days_elapsed = lines.days_in_month THEN lines.actual_to_date
             ELSE lines.actual_to_date / nullif(lines.days_elapsed, 0) * lines.days_in_month
-        END AS projected_month_end
+        END AS projected_month_end,
+        CASE
+            WHEN lines.days_elapsed = 0 THEN NULL
+            WHEN lines.days_elapsed = lines.days_in_month THEN lines.spend_to_date
+            ELSE lines.spend_to_date / nullif(lines.days_elapsed, 0) * lines.days_in_month
+        END AS spend_projected_month_end
     FROM lines
 ),
-final AS (
+judged AS (
     SELECT
-        projected.month,
-        projected.channel,
-        projected.bucket,
+        projected.*,
         settings.reporting_currency AS currency,
-        projected.planned,
-        projected.actual_to_date,
-        projected.planned - projected.actual_to_date AS remaining,
-        projected.days_elapsed,
-        projected.days_in_month,
-        projected.projected_month_end,
-        projected.projected_month_end / nullif(projected.planned, 0) AS projected_to_planned,
         CASE
             WHEN projected.projected_month_end IS NULL OR projected.planned IS NULL THEN NULL
             WHEN projected.projected_month_end
@@ -40,8 +42,33 @@ final AS (
                 < projected.planned * (1 - settings.pacing_tolerance) THEN 'under'
             ELSE 'on_track'
         END AS pacing_status,
-        projected.as_of
+        CASE
+            WHEN projected.spend_projected_month_end IS NULL OR projected.planned IS NULL THEN NULL
+            WHEN projected.spend_projected_month_end
+                > projected.planned * (1 + settings.pacing_tolerance) THEN 'over'
+            WHEN projected.spend_projected_month_end
+                < projected.planned * (1 - settings.pacing_tolerance) THEN 'under'
+            ELSE 'on_track'
+        END AS spend_pacing_status
     FROM projected
     CROSS JOIN stg.settings AS settings
 )
-SELECT * FROM final
+SELECT
+    month,
+    channel,
+    bucket,
+    currency,
+    planned,
+    actual_to_date,
+    planned - actual_to_date AS remaining,
+    days_elapsed,
+    days_in_month,
+    projected_month_end,
+    projected_month_end / nullif(planned, 0) AS projected_to_planned,
+    pacing_status,
+    spend_to_date,
+    spend_projected_month_end,
+    spend_projected_month_end / nullif(planned, 0) AS spend_projected_to_planned,
+    spend_pacing_status,
+    as_of
+FROM judged

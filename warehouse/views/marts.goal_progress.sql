@@ -12,10 +12,14 @@
 --             target / current x 100 when current > 0, else 100.
 -- expected_progress_pct: linear in time, (least(as_of, deadline) - start_date + 1) /
 --   (deadline - start_date + 1) x 100, clamped to 0..100 (0 before start_date).
--- status: 'achieved' when the target is met (current >= target for at_least, <= for at_most;
---   at_most goals are only judged achieved on or after the deadline, since a cost can still
---   grow); 'missed' when as_of is past the deadline and the target is not met; else 'on_track'
---   when progress_pct >= expected_progress_pct, else 'at_risk' (also when current_value is NULL).
+-- status, the same rule for at_least and at_most goals (a rate or a count can move either way
+--   until the deadline): on or after the deadline (as_of >= deadline) 'achieved' when the target
+--   is met (current >= target for at_least, <= for at_most), else 'missed' (also when
+--   current_value is NULL); before it 'on_track' when the target is met or progress_pct >=
+--   expected_progress_pct, else 'at_risk' (also when current_value is NULL).
+-- A goal of all channels counts revenue (so roi_pct) as the headline does (marts.period_kpis): with
+-- [kpi] headline_revenue = 'cost_channels' only the revenue of channels with cost in the goal's window.
+-- lead_to_customer_rate: converted leads / leads of the window, both by the lead's channel.
 -- days_left = deadline - as_of, at least 0.
 CREATE OR REPLACE VIEW marts.goal_progress AS
 WITH settings AS (
@@ -29,19 +33,32 @@ goals AS (
     FROM stg.goals AS goals
     CROSS JOIN settings
 ),
-measured AS (
+joined AS (
     SELECT
-        goals.source, goals.goal_id,
-        facts.spend, facts.total_cost, facts.revenue, facts.leads, facts.customers,
-        facts.conversions, facts.conversion_value, facts.clicks, facts.impressions,
-        facts.email_delivered, facts.email_unique_opens, facts.email_unique_clicks
+        goals.source, goals.goal_id, goals.channel IS NULL AS all_channels, facts.*,
+        -- a channel whose cost is unknown (no exchange rate) counts as a channel with cost
+        sum(coalesce(facts.total_cost, 1)) OVER (PARTITION BY goals.source, goals.goal_id, facts.channel)
+            AS channel_cost
     FROM goals
     JOIN int.channel_day_facts AS facts
         ON facts.date BETWEEN goals.start_date AND goals.measured_until
         AND (goals.channel IS NULL OR facts.channel = goals.channel)
+),
+measured AS (
+    SELECT
+        joined.source, joined.goal_id,
+        spend, total_cost,
+        CASE
+            WHEN all_channels AND settings.headline_revenue = 'cost_channels' AND channel_cost = 0 THEN 0
+            ELSE revenue
+        END AS revenue,
+        leads, converted_leads, customers, conversions, conversion_value, clicks, impressions,
+        email_delivered, email_unique_opens, email_unique_clicks
+    FROM joined
+    CROSS JOIN settings
     UNION ALL
     -- one zero row per goal, so that a window without data sums to 0
-    SELECT source, goal_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    SELECT source, goal_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
     FROM goals
 ),
 summed AS (
@@ -52,6 +69,7 @@ summed AS (
         int.strict_sum(total_cost) AS total_cost,
         int.strict_sum(revenue) AS revenue,
         sum(leads) AS leads,
+        sum(converted_leads) AS converted_leads,
         sum(customers) AS customers,
         sum(conversions) AS conversions,
         int.strict_sum(conversion_value) AS conversion_value,
@@ -65,7 +83,8 @@ summed AS (
 ),
 rated AS (   -- engagements are no goal KPI
     SELECT *, int.kpi_ratios(spend, impressions, clicks, conversions, conversion_value, total_cost, leads, customers,
-                             revenue, NULL, email_delivered, email_unique_opens, email_unique_clicks) AS ratios
+                             revenue, NULL, email_delivered, email_unique_opens, email_unique_clicks,
+                             converted_leads := converted_leads) AS ratios
     FROM summed
 ),
 valued AS (
@@ -141,9 +160,9 @@ final AS (
         progress_pct,
         expected_progress_pct,
         CASE
-            WHEN target_met AND (direction = 'at_least' OR as_of >= deadline) THEN 'achieved'
-            WHEN as_of > deadline THEN 'missed'
-            WHEN progress_pct >= expected_progress_pct THEN 'on_track'
+            WHEN as_of >= deadline AND target_met THEN 'achieved'
+            WHEN as_of >= deadline THEN 'missed'
+            WHEN target_met OR progress_pct >= expected_progress_pct THEN 'on_track'
             ELSE 'at_risk'
         END AS status,
         greatest(deadline - as_of, 0) AS days_left,

@@ -24,6 +24,7 @@ summed AS (
         int.strict_sum(other_costs) AS other_costs,
         int.strict_sum(total_cost) AS total_cost,
         sum(leads) AS leads,
+        sum(converted_leads) AS converted_leads,
         sum(customers) AS customers,
         sum(orders) AS orders,
         int.strict_sum(revenue) AS revenue,
@@ -50,6 +51,7 @@ final AS (
         summed.other_costs,
         summed.total_cost,
         summed.leads,
+        summed.converted_leads,
         summed.customers,
         summed.orders,
         summed.revenue,
@@ -58,7 +60,8 @@ final AS (
         summed.email_unique_clicks,
         unnest(int.kpi_ratios(summed.spend, summed.impressions, summed.clicks, summed.conversions, summed.conversion_value,
                               summed.total_cost, summed.leads, summed.customers, summed.revenue, summed.engagements,
-                              summed.email_delivered, summed.email_unique_opens, summed.email_unique_clicks))
+                              summed.email_delivered, summed.email_unique_opens, summed.email_unique_clicks,
+                              converted_leads := summed.converted_leads))
     FROM summed
     CROSS JOIN stg.reporting_currency AS reporting
     LEFT JOIN stg.channels AS channels ON channels.channel = summed.channel
