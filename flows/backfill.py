@@ -1,7 +1,6 @@
 """The backfill Prefect flow: history in chunks, completed chunks skipped, a progress bar on a terminal."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import sys
 
@@ -19,8 +18,7 @@ def backfill(start: dt.date, end: dt.date, config: str | None = None, sources: l
     selected = runs.select_sources(settings, sources)
     total = len(selected) * len(runs.chunks(start, end, chunk_days))
     with WriterLock(settings.warehouse_path, settings.lock_timeout_seconds), _progress(total) as step:
-        records = runs.backfill(settings, selected, start, end, chunk_days, force, step)
-    return [dataclasses.asdict(r) for r in records]
+        return runs.backfill(settings, selected, start, end, chunk_days, force, step, config)
 
 
 class _progress:

@@ -33,6 +33,7 @@ def _call(args: argparse.Namespace) -> int:
     """Errors become one line on stderr; exit 2 for bad usage/configuration, 1 for failed runs."""
     from flows.errors import ConfigError, RoiError
     try:
+        _say_demo(args)
         args.command(args)
         return 0
     except ConfigError as exc:
@@ -54,6 +55,25 @@ def _fail(message: str, code: int) -> int:
         traceback.print_exc()
     print(f"roi: error: {message}", file=sys.stderr)
     return code
+
+
+def _say_demo(args: argparse.Namespace) -> None:
+    """Every command that uses the bundled demo says so first: on stdout, or on stderr where stdout
+    is data for another program (`roi query --csv`)."""
+    from flows.settings import DEMO_CONFIG, find_config, load_settings
+    if args.command is init:
+        return
+    path, is_demo = find_config(args.config)
+    if not is_demo:
+        return
+    warehouse = load_settings(path, check_secrets=False, sources=False).warehouse_path
+    if warehouse.is_relative_to(Path.cwd()):
+        warehouse = warehouse.relative_to(Path.cwd())
+    # find_config returns DEMO_CONFIG itself when it found no roi.toml (not the demo's toml found as one)
+    why = f"no roi.toml in {Path.cwd()} or its parents" if path is DEMO_CONFIG else \
+        f"{path} is the bundled demo's configuration"
+    print(f"demo data: {why} — using the bundled demo (warehouse {warehouse}); `roi init` writes your own",
+          file=sys.stderr if getattr(args, "csv", False) else sys.stdout, flush=True)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -78,7 +98,8 @@ def _reader_settings(config: Path | None):
 
 
 def _config_arg(config: Path | None) -> str | None:
-    """The flows find the same configuration the CLI did (an absolute path, or None for ./roi.toml/demo)."""
+    """The flows find the same configuration the CLI did (an absolute path, or None: roi.toml here or in
+    a parent folder, else the demo)."""
     return str(config.resolve()) if config else None
 
 
@@ -101,14 +122,13 @@ def run(args):
     """Nightly load: each source's window [date − lookback_days, date], then the KPI views."""
     settings = _settings(args.config)
     day = _date(args.date, "--date")
-    from flows.runs import select_sources
-    select_sources(settings, args.source)   # an unknown --source is named before Prefect starts
+    from flows.runs import check_run_date, select_sources
+    check_run_date(settings, day)           # a future --date and an unknown --source are named before Prefect starts
+    select_sources(settings, args.source)
     _prefect_env()
     from flows.nightly import nightly
-    if settings.is_demo:
-        print("no roi.toml here: running the bundled demo (warehouse: data/roi.duckdb)")
     records = nightly(config=_config_arg(args.config), run_date=day, sources=args.source or None)
-    _report(records)
+    _report(records, settings.report_lang)
 
 
 def backfill(args):
@@ -124,7 +144,7 @@ def backfill(args):
                             chunk_days=args.chunk_days, force=args.force)
     if not records:
         print("nothing to do: every chunk is already loaded (use --force to reload)")
-    _report(records)
+    _report(records, settings.report_lang)
 
 
 def ingest(args):
@@ -141,9 +161,9 @@ def ingest(args):
     except AlreadyLoaded as exc:
         if exc.records:   # the files before the refused one, loaded
             from flows.show import load_table
-            load_table([dataclasses.asdict(r) for r in exc.records])
+            load_table([dataclasses.asdict(r) for r in exc.records], settings.report_lang)
         raise
-    _report([dataclasses.asdict(r) for r in records])
+    _report([dataclasses.asdict(r) for r in records], settings.report_lang)
 
 
 def forget(args):
@@ -171,9 +191,13 @@ def deploy(args):
                           "(e.g. http://127.0.0.1:4200/api after `prefect server start`), or use `roi serve`")
     _prefect_env()
     from flows.deploy import register
-    for name in register(settings):
+    for name in register(settings, args.pool):
         print(f"registered deployment {name}")
-    print(f"nightly runs on '{settings.cron}' ({settings.schedule_timezone}); start a worker with `roi serve`")
+    if args.pool is not None:
+        print(f"nightly runs on '{settings.cron}' ({settings.schedule_timezone}) on work pool '{args.pool}'; "
+              f"start a worker with `prefect worker start --pool {args.pool}`")
+    else:
+        print(f"nightly runs on '{settings.cron}' ({settings.schedule_timezone}); start a worker with `roi serve`")
 
 
 def serve(args):
@@ -185,9 +209,13 @@ def serve(args):
     serve_forever(settings)
 
 
-def _report(records: list[dict]) -> None:
+def _report(records: list[dict], lang: str) -> None:
+    """The load table in the numbers of [report] lang, the notes, and exit 1 when a load failed."""
     from flows.show import load_table
-    load_table(records)
+    load_table(records, lang)
+    for r in records:
+        if r.get("note"):   # a window that loaded none of the days its source's files hold
+            print(f"note: {r['note']}")
     failed = [r for r in records if r["status"] != "succeeded"]
     if failed:
         for r in failed:
@@ -198,15 +226,16 @@ def _report(records: list[dict]) -> None:
 # ---------------------------------------------------------------- readers (no Prefect) -------------
 
 def status(args):
-    """Last load of each source: window, rows in / loaded / quarantined, state, errors."""
-    from flows import show
-    show.status(_reader_settings(args.config))
+    """Each source: its last load, the days its rows cover, rows, last loaded at; every chunk of the latest backfill."""
+    from flows.status import status as show_status
+    show_status(_reader_settings(args.config))
 
 
 def kpi(args):
     """The KPI table: spend, total cost, revenue, ROAS, CPL, CAC, ROI % … by channel, campaign or month."""
     from flows import show
-    show.kpi(_reader_settings(args.config), args.by, _date(args.date_from, "--from"), _date(args.date_to, "--to"))
+    show.kpi(_reader_settings(args.config), args.by, _date(args.date_from, "--from"), _date(args.date_to, "--to"),
+             args.csv)
 
 
 def sources(args):
@@ -224,7 +253,7 @@ def quarantine(args):
 def query(args):
     """Read-only SQL against the warehouse."""
     from flows import show
-    show.query(_reader_settings(args.config), args.sql, args.csv)
+    show.query(_reader_settings(args.config), args.sql, args.csv, args.raw)
 
 
 def report(args):
@@ -237,10 +266,11 @@ def report(args):
 
 
 def export(args):
-    """Write every marts view to one file each, for Looker Studio, Power BI, Sheets or Excel."""
+    """Write every marts view to a Parquet or CSV file each, or to one Excel workbook with a sheet per view."""
     from flows.export import export as export_views, show_export
     settings = _reader_settings(args.config)
-    show_export(export_views(settings.warehouse_path, args.format, args.out or settings.warehouse_path.parent / "export"))
+    show_export(export_views(settings.warehouse_path, args.format,
+                             args.out or settings.warehouse_path.parent / "export", args.excel_it))
 
 
 def alerts(args):
@@ -272,7 +302,8 @@ def _parser() -> _Parser:
         for flags, spec in options:
             sub.add_argument(*flags, **spec)
         sub.add_argument("--config", "-c", type=Path, metavar="FILE",
-                         help="Configuration file (default ./roi.toml, else the bundled demo).")
+                         help="Configuration file (default: roi.toml here or in the nearest parent folder, "
+                              "else the bundled demo).")
         sub.set_defaults(command=fn)
 
     def opt(*flags: str, **spec) -> tuple[tuple, dict]:
@@ -290,28 +321,35 @@ def _parser() -> _Parser:
             opt("--end", required=True, metavar="DATE", help="Last day, e.g. 2025-12-31."), only_sources,
             opt("--chunk-days", type=int, default=30, metavar="N", help="Days per chunk (each commits on its own)."),
             opt("--force", action="store_true", help="Reload chunks already loaded."))
-    command(ingest, opt("paths", nargs="+", type=Path, metavar="PATH", help="Export files (CSV, TSV, XLSX)."),
+    command(ingest, opt("paths", nargs="+", type=Path, metavar="PATH",
+                        help="Export files (CSV, TSV, XLSX), or folders: the export files in them."),
             opt("--kind", required=True, help=f"What the files are: {KINDS}."),
             opt("--source", metavar="NAME", help="Source name for the rows (default: the kind)."),
             opt("--force-new-source", action="store_true",
                 help="Load rows another source already holds (same file, or same account and days) "
                      "under this source too."))
-    command(deploy)
+    command(deploy, opt("--pool", metavar="NAME",
+                        help="Register on this process work pool (created if missing) for `prefect worker start --pool NAME`."))
     command(serve)
     command(status)
     command(sources)
     command(forget, opt("source", metavar="SOURCE", help="The source whose rows to remove (see `roi sources`)."))
     command(kpi, opt("--by", choices=("channel", "campaign", "month"), default="channel",
-                     help="channel, campaign or month."), date_from, date_to)
+                     help="channel, campaign or month."), date_from, date_to,
+            opt("--csv", action="store_true", help="Print CSV (every column, '.' decimals) instead of a table."))
     command(quarantine, opt("--source", metavar="NAME", help="Only this source."),
             opt("--limit", type=int, default=100, metavar="N", help="Most rows to show (default 100)."))
     command(query, opt("sql", metavar="SQL", help="A SELECT over core.*, ops.*, marts.* (read-only)."),
-            opt("--csv", action="store_true", help="Print CSV instead of a table."))
+            opt("--csv", action="store_true", help="Print CSV instead of a table."),
+            opt("--raw", action="store_true", help="Numbers in full precision (default: 2 decimals for reading)."))
     command(report, opt("--from", dest="date_from", metavar="DATE", help="First day (default: 30 days before --to)."),
             opt("--to", dest="date_to", metavar="DATE", help="Last day (default: the latest day with data)."),
             opt("--out", type=Path, default=Path("report.html"), metavar="FILE", help="HTML file to write."),
             opt("--lang", choices=("it", "en"), help="it or en (default: [report] lang in roi.toml, else it)."))
-    command(export, opt("--format", choices=("parquet", "csv"), default="parquet", help="parquet or csv."),
+    command(export, opt("--format", choices=("parquet", "csv", "xlsx"), default="parquet",
+                        help="parquet, csv (one file per view) or xlsx (one workbook, a sheet per view)."),
+            opt("--excel-it", action="store_true",
+                help="With --format csv: ';' separators, decimal comma and a UTF-8 BOM, for Italian Excel."),
             opt("--out", type=Path, metavar="DIR",
                 help="Folder (default: export/ beside the warehouse, e.g. data/export)."))
     command(alerts, opt("--from", dest="date_from", metavar="DATE", help="First day (default: the last 7 days with data)."),

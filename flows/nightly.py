@@ -1,13 +1,12 @@
 """The nightly Prefect flow: every source's window [D − lookback, D], one task per source, under the writer lock."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.runs import default_run_date, run_window, select_sources
+from flows.runs import default_run_date, nightly_load, select_sources
 from flows.settings import load_settings
 from warehouse.db import WriterLock
 
@@ -15,8 +14,7 @@ from warehouse.db import WriterLock
 @task(name="load-source", cache_policy=NO_CACHE)
 def load_source(config: str | None, source: str, run_date: dt.date) -> dict:
     settings = load_settings(config)
-    record = run_window(settings, settings.source(source), run_date)
-    return dataclasses.asdict(record)
+    return nightly_load(settings, settings.source(source), run_date, config)
 
 
 @task(name="send-alerts", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60])

@@ -186,10 +186,10 @@ TEXT = {
         "s_channels_note": "Lead contati per canale del lead, clienti per canale dell'ordine che li ha acquisiti "
                            "({attribution}): le due colonne seguono regole diverse; il tasso di chiusura "
                            "(lead diventati clienti ÷ lead) è nel funnel.",
-        "f_rev_net": "Ricavi netti: ordini pagati, senza IVA, spedizione e rimborsi; un primo ordine non pagato "
-                     "o rimborsato per intero non acquisisce un cliente.",
-        "f_rev_gross": "Ricavi lordi ([kpi] revenue = \"gross\"): totale degli ordini meno i rimborsi, IVA e "
-                       "spedizione inclusi.",
+        "f_rev_net": "Ricavi netti: ordini pagati, senza IVA, spedizione e la quota rimborsata; un primo ordine "
+                     "non pagato o rimborsato per intero non acquisisce un cliente.",
+        "f_rev_gross": "Ricavi lordi ([kpi] revenue = \"gross\"): totale degli ordini pagati meno i rimborsi, "
+                       "IVA e spedizione inclusi.",
         "f_headline": "ROI e ricavi in testa contano i canali con costi; i ricavi dei canali senza costi (diretto, "
                       "organico, referral) sono mostrati a parte ([kpi] headline_revenue).",
         "f_close": "Tasso di chiusura: lead del mese e canale diventati clienti ÷ quei lead (mai oltre il 100 %).",
@@ -285,8 +285,8 @@ TEXT = {
                            "rate (leads that became customers ÷ leads) is in the funnel.",
         "f_rev_net": "Net revenue: paid orders without VAT/sales tax, shipping and refunds; a first order never "
                      "paid or refunded in full does not acquire a customer.",
-        "f_rev_gross": "Gross revenue ([kpi] revenue = \"gross\"): order totals less refunds, tax and shipping "
-                       "included.",
+        "f_rev_gross": "Gross revenue ([kpi] revenue = \"gross\"): paid order totals less refunds, tax and "
+                       "shipping included.",
         "f_headline": "The headline ROI and revenue count the channels with cost; revenue of cost-free channels "
                       "(direct, organic, referral) is shown beside it ([kpi] headline_revenue).",
         "f_close": "Close rate: leads of the month and channel that became customers ÷ those leads (never above "

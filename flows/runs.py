@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flows import overlap
 from flows.errors import ConfigError
-from flows.ingest import _archive, extract, file_window, run_source, today
+from flows.ingest import Extracted, _archive, extract, file_window, run_source, today
 from flows.settings import Settings, SourceConfig
 from sources.records import date_slices
 from warehouse import db
@@ -18,6 +18,14 @@ from warehouse.load import LoadRecord
 def default_run_date(settings: Settings) -> dt.date:
     """Yesterday in the configured time zone: the last complete day."""
     return today(settings) - dt.timedelta(days=1)
+
+
+def check_run_date(settings: Settings, run_date: dt.date | None) -> None:
+    """`roi run --date D`: D is the last day of the window, and a day after today has no data yet."""
+    now = today(settings)
+    if run_date is not None and run_date > now:
+        raise ConfigError(f"--date {run_date} is after today ({now} in {settings.timezone}): a window cannot end "
+                          "in the future — leave --date out to load up to yesterday")
 
 
 def nightly_window(source: SourceConfig, run_date: dt.date) -> tuple[dt.date, dt.date]:
@@ -34,8 +42,52 @@ def select_sources(settings: Settings, names: Iterable[str] | None) -> list[Sour
     return [settings.source(n) for n in names]
 
 
-def run_window(settings: Settings, source: SourceConfig, run_date: dt.date, trigger: str = "run") -> LoadRecord:
-    return run_source(settings, source, nightly_window(source, run_date), trigger)
+def run_window(settings: Settings, source: SourceConfig, run_date: dt.date, trigger: str = "run",
+               extracted: Extracted | None = None) -> LoadRecord:
+    return run_source(settings, source, nightly_window(source, run_date), trigger, extracted)
+
+
+def nightly_load(settings: Settings, source: SourceConfig, run_date: dt.date, config: str | None = None) -> dict:
+    """One source's nightly window as the flow reports it: its load, with a note when the source's
+    files hold none of the window's days (a first run on older exports loads nothing)."""
+    extracted = read_files(settings, source)
+    record = run_window(settings, source, run_date, extracted=extracted)
+    return reported([record], extracted, config)[0]
+
+
+def read_files(settings: Settings, source: SourceConfig) -> Extracted | None:
+    """A files-mode source's exports, read once for all its windows; None for an API source, or when
+    reading fails (run_source then reads them again and records the failure with its message)."""
+    if source.mode != "files":
+        return None
+    try:
+        return extract(settings, source)
+    except Exception:  # noqa: BLE001 — recorded by run_source, as a failed load of this source only
+        return None
+
+
+def reported(records: list[LoadRecord], extracted: Extracted | None, config: str | None) -> list[dict]:
+    """One source's loads as the flows return them; the last one's "note" says when its files hold
+    dates but every window loaded none of them, and the command that loads those dates."""
+    out = [dataclasses.asdict(r) for r in records]
+    span = file_window(extracted) if extracted is not None else None
+    if out and span is not None:
+        out[-1]["note"] = outside_files_note(records, span, config)
+    return out
+
+
+def outside_files_note(records: list[LoadRecord], span: tuple[dt.date, dt.date], config: str | None) -> str | None:
+    """A note, not a failure: the windows loaded 0 rows while the files hold other days."""
+    if not records or any(r.status != "succeeded" or r.rows_in for r in records):
+        return None
+    lo, hi = min(r.window_start for r in records), max(r.window_end for r in records)
+    if lo <= span[0] and span[1] <= hi:
+        return None   # the files' days were in the windows (loaded by an earlier run: this one skipped them)
+    source, kind = records[0].source, records[0].kind
+    with_config = f" --config {config}" if config else ""
+    return (f"{source}: 0 rows in {lo} … {hi}; its files hold {span[0]} … {span[1]} — load them with "
+            f"`roi backfill --start {span[0]} --end {span[1]} --source {source}{with_config}` "
+            f"(or `roi ingest FILE… --kind {kind} --source {source}{with_config}`)")
 
 
 def ingest_files(settings: Settings, paths: list[Path], kind: str, source_name: str | None,
@@ -54,9 +106,7 @@ def ingest_files(settings: Settings, paths: list[Path], kind: str, source_name: 
     if source is not None and source.kind != kind:
         raise ConfigError(f"source '{name}' is of kind {source.kind} in {settings.config_label}, not {kind}")
     source = source or SourceConfig(name=name, kind=kind, mode="files")
-    for path in paths:
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such file")
+    paths = export_files(paths)
     compare = not force_new_source and overlap.others_hold(settings, table, kind, name)
     # Compared files are archived (data/raw/<source>/) once accepted, so a refused one leaves no trace.
     reading = dataclasses.replace(settings, archive_raw=False) if compare else settings
@@ -76,6 +126,28 @@ def ingest_files(settings: Settings, paths: list[Path], kind: str, source_name: 
             continue
         records.append(run_source(settings, source, file_window(extracted), "ingest", extracted))
     return records
+
+
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")   # .xls: read to say "save it as .xlsx"
+
+
+def export_files(paths: list[Path]) -> list[Path]:
+    """The files `roi ingest` loads: a folder stands for the export files directly in it, oldest first as
+    for a [[sources]] path (a later export supersedes); hidden files and Excel's ~$ lock files are skipped."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            found = [f for f in path.iterdir() if f.is_file() and f.suffix.lower() in EXPORT_SUFFIXES
+                     and not f.name.startswith((".", "~$"))]
+            if not found:
+                raise ConfigError(f"{path}: no export files in this folder (looked for "
+                                  f"{', '.join('*' + s for s in EXPORT_SUFFIXES)})")
+            files += sorted(found, key=lambda f: (f.stat().st_mtime, f.name))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ConfigError(f"{path}: no such file or folder")
+    return files
 
 
 def chunks(start: dt.date, end: dt.date, days: int) -> list[tuple[dt.date, dt.date]]:
@@ -106,26 +178,24 @@ def completed_windows(settings: Settings, source: SourceConfig) -> set[tuple[dt.
 
 def backfill(settings: Settings, sources: list[SourceConfig], start: dt.date, end: dt.date, chunk_days: int,
              force: bool, on_step: Callable[[str, tuple[dt.date, dt.date], LoadRecord | None], None]
-             = lambda *_: None) -> list[LoadRecord]:
+             = lambda *_: None, config: str | None = None) -> list[dict]:
     """Load [start, end] chunk by chunk; chunks already loaded are skipped unless force.
 
-    Each chunk commits on its own, so an interrupted backfill resumes where it stopped."""
+    Each chunk commits on its own, so an interrupted backfill resumes where it stopped. Returns the
+    loads as the flow reports them (`reported`: a source whose files hold only other days says so)."""
     windows = chunks(start, end, chunk_days)
-    records = []
+    out = []
     for source in sources:
         done = set() if force else completed_windows(settings, source)
         todo = [w for w in windows if not any(a <= w[0] and w[1] <= b for a, b in done)]
         for w in windows:
             if w not in todo:
                 on_step(source.name, w, None)
-        extracted = None
+        extracted = read_files(settings, source) if todo else None
+        records = []
         for w in todo:
-            if extracted is None and source.mode == "files":
-                try:
-                    extracted = extract(settings, source)
-                except (ValueError, OSError):
-                    extracted = None  # run_source records the failure with its message
             record = run_source(settings, source, w, "backfill", extracted)
             records.append(record)
             on_step(source.name, w, record)
-    return records
+        out += reported(records, extracted, config)
+    return out

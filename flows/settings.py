@@ -103,14 +103,17 @@ class Settings:
 
 
 def find_config(config: str | Path | None) -> tuple[Path, bool]:
-    """The toml to use: --config, else ./roi.toml, else the bundled demo (is_demo=True)."""
+    """The toml to use: --config, else roi.toml in the current folder or the nearest parent (as git
+    finds .git), else the bundled demo (is_demo=True)."""
     if config is not None:
         path = Path(config)
         if not path.is_file():
             raise ConfigError(f"{path}: no such configuration file — run `roi init` to write a starter roi.toml")
         return path, path.resolve() == DEMO_CONFIG
-    if Path("roi.toml").is_file():
-        return Path("roi.toml"), False
+    for folder in (Path("."), *Path.cwd().parents):   # here, then each parent up to the filesystem root
+        found = folder / "roi.toml"
+        if found.is_file():
+            return found, found.resolve() == DEMO_CONFIG
     return DEMO_CONFIG, True
 
 
@@ -229,6 +232,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(f"{where}: source name '{dupes[0]}' is used twice — every [[sources]] name must be unique")
+    _check_paths(sources, base_dir, where)
 
     settings = Settings(
         config_path=path, base_dir=base_dir, warehouse_path=wh_path,
@@ -312,8 +316,6 @@ def _source(raw: dict, index: int, base_dir: Path, where: str) -> SourceConfig:
         if not path:
             raise ConfigError(f"{where}: {label} needs path = \"exports/…/*.csv\" (mode = \"files\")")
         path = str(path if Path(path).is_absolute() else base_dir / path)
-        if not _glob(path):
-            raise ConfigError(f"{where}: {label}: no file matches path {path} — check the folder and pattern")
     lookback = raw.get("lookback_days", DEFAULT_LOOKBACK_DAYS)
     if not isinstance(lookback, int) or lookback < 0:
         raise ConfigError(f"{where}: {label} lookback_days must be a whole number of days ≥ 0")
@@ -331,6 +333,22 @@ def _source(raw: dict, index: int, base_dir: Path, where: str) -> SourceConfig:
         api_version=raw.get("api_version"), base_url=raw.get("base_url"), token_url=raw.get("token_url"),
         options={k: raw[k] for k in options if k in raw},
     )
+
+
+def _check_paths(sources: tuple[SourceConfig, ...], base_dir: Path, where: str) -> None:
+    """Every files-mode source's path matches a file; all the ones that do not are named at once
+    (a starter roi.toml has several example paths to point at real exports)."""
+    missing = [s for s in sources if s.mode == "files" and not _glob(s.path or "")]
+
+    def shown(path: str) -> str:   # as written in roi.toml where it is under the toml's folder
+        return str(Path(path).relative_to(base_dir)) if Path(path).is_relative_to(base_dir) else path
+    if len(missing) == 1:
+        raise ConfigError(f"{where}: source '{missing[0].name}': no file matches path {shown(missing[0].path)} — "
+                          "check the folder and pattern")
+    if missing:
+        listed = "; ".join(f"{s.name}: {shown(s.path)}" for s in missing)
+        raise ConfigError(f"{where}: no file matches the path of {len(missing)} sources ({listed}) — check each "
+                          "folder and pattern, or remove the [[sources]] you do not use")
 
 
 def _glob(pattern: str) -> list[Path]:

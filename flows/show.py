@@ -1,13 +1,19 @@
-"""What the read-only commands print: load summaries, status, KPI tables, quarantine, query results."""
+"""What the read-only commands print: load summaries, KPI tables, quarantine, sources, query results."""
 from __future__ import annotations
 
+import calendar
+import csv
 import datetime as dt
 import decimal
 import json
+import os
 import sys
+from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from flows.errors import ConfigError, RoiError
 from flows.settings import Settings
@@ -16,16 +22,164 @@ from warehouse import db
 # On a terminal, its width; in pipes and logs, wide enough that tables are not cut.
 console = Console(width=None if sys.stdout.isatty() else 240)
 
+# ---------------------------------------------------------------- numbers and tables ---------------
 
-def load_table(records: list[dict]) -> None:
-    table = Table(title="loads", title_justify="left")
-    for col in ("source", "window", "rows in", "loaded", "combined", "quarantined", "status", "notes"):
-        table.add_column(col, justify="right" if col in ("rows in", "loaded", "combined", "quarantined") else "left")
-    for r in records:
-        table.add_row(r["source"], _window(r["window_start"], r["window_end"]), _int(r["rows_in"]),
-                      _int(r["rows_loaded"]), _int(r["rows_combined"]), _int(r["rows_quarantined"]),
-                      r["status"], _notes(r))
+# How a number shows in each kind of column: decimals, scale, suffix. "number" (query results and
+# generic tables): whole numbers as they are, others with 2 decimals. "text" wraps in a narrow
+# table; "fixed" (statuses, dates) and every number never wrap and are never cut.
+KINDS = {"money": (2, 1, ""), "count": (0, 1, ""), "decimal": (1, 1, ""), "ratio": (2, 1, ""),
+         "pct": (1, 1, " %"), "rate": (2, 100, " %")}
+ITALIAN = str.maketrans(",.", ".,")
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def number(value, kind: str = "number", lang: str = "en") -> str:
+    """A cell as text: "–" for no value; a number grouped and rounded for reading, in the report
+    language ("it": 1.234,56 and 12,3 %; "en": 1,234.56 and 12.3 %). Every table formats with this."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, (int, float, decimal.Decimal)):
+        return _text(value)
+    if kind in KINDS:
+        decimals, scale, suffix = KINDS[kind]
+    else:
+        decimals, scale, suffix = (0 if isinstance(value, int) else 2), 1, ""
+    value = value * scale
+    if value == value and round(value, decimals) == 0:   # no "-0.00" (NaN is left as it is)
+        value = abs(value)
+    text = f"{value:,.{decimals}f}"
+    return (text.translate(ITALIAN) if lang == "it" else text) + suffix
+
+
+def money(value, lang: str, currency: str) -> str:
+    """An amount in a sentence: 41.197,00 € / 41,197.00 €."""
+    return f"{number(value, 'money', lang)} {SYMBOLS.get(currency, currency)}"
+
+
+def plain(value, raw: bool = False) -> str:
+    """A value for CSV (and `roi query --raw` tables): no grouping, '.' decimals; floats and decimals
+    rounded to 2 places unless raw (then every digit DuckDB returned)."""
+    if value is None:
+        return ""
+    if isinstance(value, (float, decimal.Decimal)) and not isinstance(value, bool):
+        if raw:
+            return repr(value) if isinstance(value, float) else str(value)
+        return f"{abs(value) if value == value and round(value, 2) == 0 else value:.2f}"
+    return _text(value)
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+TEXT_MIN = 10   # a wrapping text column keeps at least this many characters a line (unless its cells are shorter)
+
+
+@dataclass(frozen=True)
+class Col:
+    """A table column: its header, its kind (KINDS, "number", "text" or "fixed") and its rank: when
+    the table is wider than the terminal, the columns of the highest rank are left out first. A text
+    column wraps to no less than `least` characters (channel and campaign names: 16, to stay readable)."""
+    name: str
+    kind: str = "text"
+    rank: int = 0
+    least: int = TEXT_MIN
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in ("text", "fixed")
+
+
+def fit(columns: list[Col], cells: list[list[str]], width: int) -> dict[int, int]:
+    """The columns that fit in `width` characters, each with its width: numbers, statuses and dates
+    whole on one line, text columns (names, notes) wrapped to no less than their `least`; when even that
+    does not fit, the columns of the highest rank are left out. A box table spends 3 characters per
+    column on borders and padding, and 1 on its right edge."""
+    def lines(text: str) -> list[str]:
+        return text.splitlines() or [""]
+
+    def longest(i: int) -> int:   # every cell (and the header) on one line
+        return max(cell_len(line) for text in [columns[i].name, *(row[i] for row in cells)] for line in lines(text))
+
+    def least(i: int) -> int:     # the header's longest word; every cell unless it is text
+        word = max(cell_len(w) for w in columns[i].name.split())
+        if columns[i].kind == "text":
+            return max(word, min(longest(i), columns[i].least))
+        return max(word, max((cell_len(line) for row in cells for line in lines(row[i])), default=0))
+
+    shown = sorted(range(len(columns)), key=lambda i: (columns[i].rank, i))
+    widths = {i: least(i) for i in shown}
+    while len(shown) > 1 and sum(widths[i] for i in shown) + 3 * len(shown) + 1 > width:
+        widths.pop(shown.pop())
+    spare = width - sum(widths.values()) - 3 * len(shown) - 1
+    for i in shown:   # then room to spare, by rank, up to one line per cell and header
+        grow = max(0, min(spare, longest(i) - widths[i]))
+        widths[i] += grow
+        spare -= grow
+    return dict(sorted(widths.items()))
+
+
+def print_table(columns: list[Col], cells: list[list[str]], *, title: str | None = None,
+                totals: list[str] | None = None, wider: str = "widen the terminal") -> None:
+    """A table that fits the console: never a number or a status cut; the columns left out (if any)
+    named in one line under it, with `wider` saying where to see them."""
+    rows = cells + ([totals] if totals else [])
+    widths = fit(columns, rows, console.width)
+    table = Table(title=Text(title) if title else None, title_justify="left")
+    for i, width in widths.items():
+        table.add_column(Text(columns[i].name), justify="right" if columns[i].numeric else "left",
+                         width=width, overflow="fold")
+    for n, row in enumerate(cells):
+        table.add_row(*[Text(row[i]) for i in widths], end_section=bool(totals) and n == len(cells) - 1)
+    if totals:
+        table.add_row(*[Text(totals[i]) for i in widths], style="bold")
     console.print(table)
+    left_out = [c.name for i, c in enumerate(columns) if i not in widths]
+    if left_out:
+        note(f"not shown at {console.width} columns: {', '.join(left_out)} — {wider}")
+
+
+def note(line: str) -> None:
+    """One line under a table, as written (no rich markup: [kpi] stays [kpi])."""
+    console.print(line, markup=False, highlight=False)
+
+
+def format_rows(columns: list[Col], rows: list[tuple], lang: str = "en") -> list[list[str]]:
+    return [[number(v, c.kind, lang) for c, v in zip(columns, row)] for row in rows]
+
+
+def write_csv(names: list[str], rows: list[tuple], raw: bool = False) -> None:
+    """CSV on stdout: the header, then every row with plain() values (locale-free)."""
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    try:
+        out.writerow(names)
+        out.writerows([plain(v, raw) for v in row] for row in rows)
+        sys.stdout.flush()
+    except BrokenPipeError:   # `roi query … --csv | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error at exit
+
+
+# ---------------------------------------------------------------- loads -----------------------------
+
+# The load table's columns in the order shown; rank: the status and its notes (errors) stay longest, then
+# the row counts (the summary line under the table repeats their totals), then the window.
+LOAD_COLUMNS = [Col("source", "text", 0, least=16), Col("window", "text", 6), Col("rows in", "count", 3),
+                Col("loaded", "count", 4), Col("combined", "count", 7), Col("quarantined", "count", 5),
+                Col("status", "fixed", 1), Col("notes", "text", 2)]
+
+
+def load_table(records: list[dict], lang: str = "en") -> None:
+    """One row per load, then the summary line; the combined and notes columns only when a load has some."""
+    rows = [{"source": r["source"], "window": _window(r["window_start"], r["window_end"]),
+             "rows in": r["rows_in"], "loaded": r["rows_loaded"], "combined": r["rows_combined"],
+             "quarantined": r["rows_quarantined"], "status": r["status"], "notes": _notes(r)} for r in records]
+    columns = [c for c in LOAD_COLUMNS if c.name not in ("combined", "notes") or any(r[c.name] for r in rows)]
+    print_table(columns, format_rows(columns, [tuple(r[c.name] for c in columns) for r in rows], lang),
+                title="loads")
     console.print(summary(records))
 
 
@@ -44,91 +198,365 @@ def summary(records: list[dict]) -> str:
     return line
 
 
-def status(settings: Settings) -> None:
-    with db.connect_read_only(settings.warehouse_path) as con:
-        columns, rows = _fetch(con.execute("""
-            SELECT source, window_start, window_end, rows_in, rows_loaded, rows_quarantined,
-                   coalesce(rows_combined, 0) AS rows_combined, combined_by, status, error, totals_check FROM (
-              SELECT *, row_number() OVER (PARTITION BY source ORDER BY started_at DESC) AS rn FROM ops.loads)
-            WHERE rn = 1 ORDER BY source"""))
-        missing = con.execute("SELECT * FROM marts.fx_missing").fetchall()
-    load_table([dict(zip((name for name, _ in columns), row)) for row in rows])
-    for source, table, currency, first, last, n in missing:
-        console.print(f"missing exchange rate: {n} {table} rows of {source} in {currency} between {first} and "
-                      f"{last} have no rate on or before their day — load ECB rates (kind fx_rates)")
+def _window(a, b) -> str:
+    return "whole file" if a is None else f"{a} … {b}"
 
 
-# The summed parts of each KPI table, then its ratios from the formulas every mart uses (int.kpi_ratios).
-KPI_SQL = {
-    "channel": ("SELECT channel, {measures} FROM (SELECT channel, {parts} FROM marts.channel_daily "
-                "WHERE date BETWEEN ? AND ? GROUP BY channel) ORDER BY total_cost DESC NULLS LAST, channel"),
-    "month": ("SELECT month, channel, {measures} FROM (SELECT strftime(month, '%Y-%m') AS month, channel, {parts} "
-              "FROM marts.channel_monthly WHERE month BETWEEN date_trunc('month', ?::DATE) AND ? GROUP BY ALL) "
-              "ORDER BY 1, 2"),
-    "campaign": ("SELECT channel, campaign, {campaign} FROM (SELECT channel, campaign_name AS campaign, {parts_campaign} "
-                 "FROM marts.campaign_daily WHERE date BETWEEN ? AND ? GROUP BY ALL) ORDER BY spend DESC NULLS LAST"),
-}
-PARTS = """int.strict_sum(spend) AS spend, int.strict_sum(total_cost) AS total_cost, int.strict_sum(revenue) AS revenue,
-  int.kpi_ratios(int.strict_sum(spend), NULL, NULL, NULL, int.strict_sum(conversion_value), int.strict_sum(total_cost),
-                 sum(leads), sum(customers), int.strict_sum(revenue), NULL, NULL, NULL, NULL) AS r,
-  sum(leads) AS leads, sum(customers) AS customers"""
-MEASURES = """spend, total_cost AS "total cost", revenue, r.roas AS "ROAS", r.cpl AS "CPL", r.cac AS "CAC",
-  r.roi_pct AS "ROI %", leads, customers"""
-PARTS_CAMPAIGN = """int.strict_sum(spend) AS spend, sum(impressions) AS impressions, sum(clicks) AS clicks,
-  sum(conversions) AS conversions,
-  int.kpi_ratios(int.strict_sum(spend), sum(impressions), sum(clicks), sum(conversions),
-                 int.strict_sum(conversion_value), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) AS r"""
-CAMPAIGN = """spend, impressions, clicks, r.ctr AS "CTR", r.cpc AS "CPC", conversions, r.cpa AS "CPA",
-  r.roas AS "ROAS"
-"""
-# How the KPI table shows each column (money and counts otherwise by type).
-FORMATS = {"ROAS": "{:,.2f}", "ROI %": "{:,.1f} %", "CTR": "{:.2%}", "leads": "{:,.0f}", "customers": "{:,.0f}",
-           "impressions": "{:,.0f}", "clicks": "{:,.0f}", "conversions": "{:,.1f}"}
+def _notes(r: dict) -> str:
+    combined = f"summed by {r['combined_by']}" if r.get("combined_by") else ""
+    notes = [r.get("error") or "", r.get("totals_check") or "", combined]
+    return " ".join(n for n in notes if n)
 
 
-def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date | None) -> None:
-    lo, hi = date_from or dt.date(1900, 1, 1), date_to or dt.date(9999, 12, 31)
+# ---------------------------------------------------------------- roi kpi ---------------------------
+
+# Each KPI table's columns, left to right in the order they are kept on a narrow terminal.
+KPI_COLUMNS = [Col("total cost", "money"), Col("revenue", "money"), Col("ROI %", "pct"), Col("ROAS", "ratio"),
+               Col("spend", "money"), Col("leads", "count"), Col("customers", "count"), Col("CPL", "money"),
+               Col("CAC", "money")]
+CHANNEL = Col("channel", least=16)
+CAMPAIGN_COLUMNS = [CHANNEL, Col("campaign", least=16), Col("spend", "money"), Col("revenue", "money"),
+                    Col("ROI %", "pct"), Col("ROAS", "ratio"), Col("leads", "count"), Col("CPL", "money"),
+                    Col("conversions", "decimal"), Col("CPA", "money"), Col("clicks", "count"), Col("CPC", "money"),
+                    Col("CTR", "rate"), Col("impressions", "count")]
+
+# One row per channel (or month and channel) of the period, then the totals row (is_total): sums, and
+# ratios from the sums with the formulas every mart uses (int.kpi_ratios). The headline rule (as
+# marts.period_kpis, `roi report`'s cards): the totals row's revenue and ROI % count only the channels
+# with cost in the period (unless [kpi] headline_revenue = 'all'; free_revenue is the rest), its ROAS the
+# conversion value of the channels that spent. A row's own ratios are unchanged by it: a channel without
+# cost has no ROI, one without spend no ROAS. Rows where every part is 0 (a channel of the dense daily
+# grid without a fact in the period) are left out; a NULL (no exchange rate) is kept.
+def channel_sql(by: str) -> str:
+    keys = "strftime(date, '%Y-%m') AS month, channel" if by == "month" else "NULL AS month, channel"
+    return f"""
+WITH settings AS (
+    SELECT headline_revenue FROM stg.settings
+),
+parts AS (
+    SELECT {keys}, int.strict_sum(spend) AS spend, int.strict_sum(total_cost) AS total_cost,
+           int.strict_sum(revenue) AS revenue, int.strict_sum(conversion_value) AS conversion_value,
+           sum(leads) AS leads, sum(customers) AS customers
+    FROM marts.channel_daily WHERE date BETWEEN $lo AND $hi GROUP BY ALL
+),
+flagged AS (
+    SELECT parts.*,
+           bool_or(total_cost IS DISTINCT FROM 0) OVER (PARTITION BY channel) OR settings.headline_revenue = 'all'
+               AS in_headline,
+           bool_or(spend IS DISTINCT FROM 0) OVER (PARTITION BY channel) AS spent
+    FROM parts CROSS JOIN settings
+),
+summed AS (
+    SELECT grouping(month, channel) > 0 AS is_total, month, channel,
+           int.strict_sum(spend) AS spend, int.strict_sum(total_cost) AS total_cost,
+           int.strict_sum(revenue) AS revenue,
+           int.strict_sum(CASE WHEN in_headline THEN revenue ELSE 0 END) AS headline_revenue,
+           int.strict_sum(conversion_value) AS conversion_value,
+           int.strict_sum(CASE WHEN spent THEN conversion_value ELSE 0 END) AS headline_value,
+           sum(leads) AS leads, sum(customers) AS customers,
+           string_agg(DISTINCT channel, ', ' ORDER BY channel) FILTER (WHERE NOT in_headline AND revenue <> 0)
+               AS free_channels
+    FROM flagged GROUP BY GROUPING SETS ((month, channel), ())
+)
+SELECT is_total, month, channel, total_cost, CASE WHEN is_total THEN headline_revenue ELSE revenue END,
+       r.roi_pct, r.roas, spend, leads, customers, r.cpl, r.cac, revenue - headline_revenue AS free_revenue,
+       free_channels
+FROM (
+    SELECT *, int.kpi_ratios(spend, NULL, NULL, NULL, headline_value, total_cost, leads, customers,
+                             headline_revenue, NULL, NULL, NULL, NULL) AS r
+    FROM summed
+)
+WHERE is_total OR NOT (coalesce(total_cost, 1) = 0 AND coalesce(revenue, 1) = 0
+                       AND coalesce(conversion_value, 1) = 0 AND leads = 0 AND customers = 0)
+ORDER BY is_total, month, total_cost DESC NULLS LAST, revenue DESC NULLS LAST, channel"""
+
+
+# Orders (or a CRM's deals) loaded, or an email platform that reports revenue: else revenue and ROI %
+# are "–", never 0 and -100 % (as marts.period_kpis' has_revenue_source).
+REVENUE_SOURCE_SQL = """SELECT EXISTS (SELECT 1 FROM core.orders)
+    OR EXISTS (SELECT 1 FROM core.email_campaigns WHERE revenue IS NOT NULL)"""
+
+
+def _key(expr: str) -> str:
+    """A name as UTMs write it, to compare: URL-decoded, lowercase, without accents, every run of
+    other characters one '_' ("Clienti – Promo (07/08/26)" and "clienti_promo_07_08_26" match)."""
+    return (f"trim(regexp_replace(lower(strip_accents(coalesce(try(url_decode({expr})), {expr}))), "
+            f"'[^a-z0-9]+', '_', 'g'), '_')")
+
+
+# Campaigns of the period: ad campaigns (marts.campaign_daily) and email campaigns by send day
+# (marts.email_campaign_kpis: unique clicks as clicks, the platform's orders and revenue as
+# conversions and conversion value), one row per channel and campaign name. Leads and revenue by
+# UTM: the period's leads (created) and orders (ordered) whose own channel is the campaign's and
+# whose utm_campaign names it: its name, else its id, else (ids of 8+ characters) its id as the first
+# or last part (Mailchimp's "<id>-EMAIL_CAMPAIGN_…", Klaviyo's "<name> (<id>)"), compared as _key().
+# A utm_campaign is credited to one campaign at most. ROI % is on the campaign's spend (media only).
+CAMPAIGN_CTES = f"""
+WITH settings AS (
+    SELECT headline_revenue FROM stg.settings
+),
+sent AS (
+    SELECT channel, campaign_name, campaign_id, spend, impressions, clicks, conversions, conversion_value
+    FROM marts.campaign_daily WHERE date BETWEEN $lo AND $hi
+    UNION ALL
+    SELECT channel, campaign_name, campaign_id, 0, NULL, unique_clicks, orders, revenue
+    FROM marts.email_campaign_kpis WHERE send_date BETWEEN $lo AND $hi
+),
+keyed AS (
+    SELECT *, {_key("campaign_name")} AS campaign_key, {_key("campaign_id")} AS id_key FROM sent
+),
+campaigns AS (
+    SELECT channel, campaign_key, min(campaign_name) AS campaign, int.strict_sum(spend) AS spend,
+           sum(impressions) AS impressions, sum(clicks) AS clicks, sum(conversions) AS conversions,
+           int.strict_sum(conversion_value) AS conversion_value
+    FROM keyed GROUP BY channel, campaign_key
+),
+utm AS (
+    SELECT channel, {_key("utm_campaign")} AS utm_key, min(utm_campaign) AS utm_campaign, count(*) AS leads,
+           0 AS revenue
+    FROM stg.leads WHERE created_date BETWEEN $lo AND $hi AND trim(utm_campaign) <> '' GROUP BY ALL
+    UNION ALL
+    SELECT order_channel, {_key("utm_campaign")}, min(utm_campaign), 0, int.strict_sum(amount)
+    FROM int.orders_attributed WHERE order_date BETWEEN $lo AND $hi AND trim(utm_campaign) <> '' GROUP BY ALL
+),
+candidates AS (
+    SELECT utm.channel, utm.utm_key, ids.campaign_key,
+           CASE WHEN utm.utm_key = ids.campaign_key THEN 1 WHEN utm.utm_key = ids.id_key THEN 2 ELSE 3 END AS rule
+    FROM (SELECT DISTINCT channel, utm_key FROM utm) AS utm
+    JOIN (SELECT DISTINCT channel, campaign_key, id_key FROM keyed) AS ids
+      ON ids.channel = utm.channel AND (utm.utm_key IN (ids.campaign_key, ids.id_key)
+         OR (length(ids.id_key) >= 8 AND (starts_with(utm.utm_key, ids.id_key || '_')
+                                          OR suffix(utm.utm_key, '_' || ids.id_key))))
+),
+matched AS (
+    SELECT channel, utm_key, campaign_key FROM candidates
+    QUALIFY row_number() OVER (PARTITION BY channel, utm_key ORDER BY rule, campaign_key) = 1
+),
+attributed AS (
+    SELECT channel, campaign_key, sum(leads) AS leads, int.strict_sum(revenue) AS revenue
+    FROM utm JOIN matched USING (channel, utm_key) GROUP BY ALL
+),
+joined AS (
+    SELECT campaigns.*, coalesce(attributed.leads, 0) AS leads, coalesce(attributed.revenue, 0) AS revenue,
+           campaigns.spend IS DISTINCT FROM 0 OR settings.headline_revenue = 'all' AS in_headline
+    FROM campaigns
+    LEFT JOIN attributed USING (channel, campaign_key)
+    CROSS JOIN settings
+)"""
+# One row per campaign, then the totals row (is_total): sums, and ratios from the sums; its revenue,
+# ROI % and ROAS count only the campaigns that spent (unless headline_revenue = 'all'), as `roi kpi`'s
+# channel total counts only the channels with cost.
+CAMPAIGN_SQL = CAMPAIGN_CTES + """
+SELECT is_total, channel, campaign, spend, CASE WHEN is_total THEN headline_revenue ELSE revenue END,
+       r.roi_pct, r.roas, leads, r.cpl, conversions, r.cpa, clicks, r.cpc, r.ctr, impressions,
+       revenue - headline_revenue AS free_revenue, free_channels
+FROM (
+    SELECT *, int.kpi_ratios(spend, impressions, clicks, conversions, headline_value, spend, leads, NULL,
+                             headline_revenue, NULL, NULL, NULL, NULL) AS r
+    FROM (
+        SELECT grouping(channel, campaign_key) > 0 AS is_total, channel, any_value(campaign) AS campaign,
+               int.strict_sum(spend) AS spend, int.strict_sum(revenue) AS revenue,
+               int.strict_sum(CASE WHEN in_headline THEN revenue ELSE 0 END) AS headline_revenue,
+               int.strict_sum(CASE WHEN spend IS DISTINCT FROM 0 THEN conversion_value ELSE 0 END) AS headline_value,
+               sum(leads) AS leads, sum(conversions) AS conversions, sum(clicks) AS clicks,
+               sum(impressions) AS impressions,
+               string_agg(DISTINCT channel, ', ' ORDER BY channel) FILTER (WHERE NOT in_headline AND revenue <> 0)
+                   AS free_channels
+        FROM joined GROUP BY GROUPING SETS ((channel, campaign_key), ())
+    )
+)
+ORDER BY is_total, spend DESC NULLS LAST, revenue DESC NULLS LAST, channel, campaign"""
+# The period's leads and orders whose utm_campaign names none of their channel's campaigns.
+UNMATCHED_SQL = CAMPAIGN_CTES + """
+SELECT sum(leads)::BIGINT, int.strict_sum(revenue),
+       string_agg(utm_campaign, ', ' ORDER BY revenue DESC, leads DESC, utm_campaign) FILTER (WHERE n <= 3)
+FROM (
+    SELECT utm_campaign, leads, revenue, row_number() OVER (ORDER BY revenue DESC, leads DESC, utm_campaign) AS n
+    FROM (SELECT min(utm_campaign) AS utm_campaign, sum(leads) AS leads, int.strict_sum(revenue) AS revenue
+          FROM utm ANTI JOIN matched USING (channel, utm_key)
+          WHERE channel IN (SELECT channel FROM campaigns) GROUP BY channel, utm_key)
+)"""
+
+FIRST = dt.date(1900, 1, 1)
+LAST = dt.date(9999, 12, 31)
+WIDER = "widen the terminal or use --csv"
+
+
+def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date | None,
+        as_csv: bool = False) -> None:
+    lo, hi = date_from or FIRST, date_to or LAST
     if hi < lo:
         raise ConfigError(f"--to {hi} is before --from {lo}")
-    sql = KPI_SQL[by].format(parts=PARTS, measures=MEASURES, parts_campaign=PARTS_CAMPAIGN, campaign=CAMPAIGN)
     with db.connect_read_only(settings.warehouse_path) as con:
-        columns, rows = _fetch(con.execute(sql, [lo, hi]))
-    if not rows:
-        console.print("no data in that period yet — load some with `roi run` or `roi ingest`")
-        return
-    _print(columns, rows, title=f"KPIs by {by}, money in {settings.reporting_currency} (ROI % on total cost = "
-                                "media spend + staff, tools, agency …)", formats=FORMATS)
+        has_revenue = con.execute(REVENUE_SOURCE_SQL).fetchone()[0]
+        if by == "campaign":
+            return _campaigns(con, settings, lo, hi, has_revenue, as_csv)
+        *found, total = con.execute(channel_sql(by), {"lo": lo, "hi": hi}).fetchall()   # the totals row last
+        if not found:
+            return note(_no_data(con, lo, hi))
+        headline, attribution = con.execute("SELECT headline_revenue, attribution FROM stg.settings").fetchone()
+    columns = ([Col("month", "fixed")] if by == "month" else []) + [CHANNEL, *KPI_COLUMNS]
+    first = 1 if by == "month" else 2   # the month column, or the channel
+    rows = [row[first:12] for row in found]
+    totals = (*(("total", "") if by == "month" else ("total",)), *total[3:12])
+    if not has_revenue:
+        rows = [_without(columns, row, ("revenue", "ROI %")) for row in rows]
+        totals = _without(columns, totals, ("revenue", "ROI %"))
+    if as_csv:
+        return write_csv([c.name for c in columns], rows)
+    lang, currency = settings.report_lang, settings.reporting_currency
+    print_table(columns, format_rows(columns, rows, lang), totals=format_rows(columns, [totals], lang)[0],
+                title=f"KPIs by {by}{_span(lo, hi)}, money in {currency} (ROI % on total cost = media spend + "
+                      "staff, tools, agency …)", wider=WIDER)
+    _revenue_notes(has_revenue, headline, total[12], total[13], "channels without cost", lang, currency)
+    names = [c.name for c in columns]
+    leads, customers = names.index("leads"), names.index("customers")
+    if attribution == "last_touch" and any((r[customers] or 0) > (r[leads] or 0) for r in rows):
+        note("leads count by the lead's own channel, customers by the channel of their first order: "
+             "a channel can have more customers than leads")
+
+
+def _campaigns(con, settings: Settings, lo: dt.date, hi: dt.date, has_revenue: bool, as_csv: bool) -> None:
+    """The campaign table: CAMPAIGN_SQL's rows, its totals row last."""
+    *found, total = con.execute(CAMPAIGN_SQL, {"lo": lo, "hi": hi}).fetchall()   # the totals row last
+    if not found:
+        days = con.execute("SELECT count(*) FROM marts.channel_daily WHERE date BETWEEN ? AND ?",
+                           [lo, hi]).fetchone()[0]
+        return note(_no_data(con, lo, hi) if days == 0 else
+                    "no ad or email campaigns in that period — `roi kpi` shows every channel")
+    leads, revenue, examples = con.execute(UNMATCHED_SQL, {"lo": lo, "hi": hi}).fetchone()
+    headline = con.execute("SELECT headline_revenue FROM stg.settings").fetchone()[0]
+    rows = [row[1:15] for row in found]
+    totals = ("total", "", *total[3:15])
+    if not has_revenue:
+        rows = [_without(CAMPAIGN_COLUMNS, row, ("revenue", "ROI %")) for row in rows]
+        totals = _without(CAMPAIGN_COLUMNS, totals, ("revenue", "ROI %"))
+    if as_csv:
+        return write_csv([c.name for c in CAMPAIGN_COLUMNS], rows)
+    lang, currency = settings.report_lang, settings.reporting_currency
+    print_table(CAMPAIGN_COLUMNS, format_rows(CAMPAIGN_COLUMNS, rows, lang),
+                totals=format_rows(CAMPAIGN_COLUMNS, [totals], lang)[0], wider=WIDER,
+                title=f"KPIs by campaign{_span(lo, hi)}, money in {currency} (ROI % on media spend; leads and "
+                      "revenue by the utm_campaign of leads and orders)")
+    _revenue_notes(has_revenue, headline, total[15], total[16], "campaigns without spend", lang, currency)
+    if has_revenue and (leads or revenue):
+        note(f"not credited to a campaign: {number(leads, 'count', lang)} leads and {money(revenue, lang, currency)} "
+             f"of orders whose utm_campaign names none of their channel's campaigns (e.g. {examples})")
+
+
+def _without(columns: list[Col], row: tuple, names: tuple[str, ...]) -> tuple:
+    """The row with the cells of `names` empty ("–")."""
+    return tuple(None if c.name in names else v for c, v in zip(columns, row))
+
+
+def _revenue_notes(has_revenue: bool, headline: str, free, free_channels: str | None, without: str, lang: str,
+                   currency: str) -> None:
+    """The line under a KPI table about its revenue: none loaded, or what the total ROI leaves out."""
+    if not has_revenue:
+        note("no revenue source loaded: revenue and ROI % need orders (kind orders, or a CRM's deals) or an "
+             "email platform's revenue — load them with `roi ingest FILE --kind orders`")
+    elif headline == "cost_channels" and free:
+        note(f"revenue of {without} ({free_channels}): {money(free, lang, currency)} — not in the total ROI "
+             "([kpi] headline_revenue = \"all\" counts it)")
+
+
+def _span(lo: dt.date, hi: dt.date) -> str:
+    """The period, in the title, when --from or --to narrows it."""
+    if lo == FIRST and hi == LAST:
+        return ""
+    return f", {lo if lo != FIRST else '…'} … {hi if hi != LAST else '…'}"
+
+
+def _no_data(con, lo: dt.date, hi: dt.date) -> str:
+    """Why a KPI table is empty: no data at all, or the period is before or after the days loaded
+    (marts.channel_daily is dense from the first to the last day with any fact: no gaps inside)."""
+    first, last = con.execute("SELECT min(date), max(date) FROM marts.channel_daily").fetchone()
+    if last is None:
+        return "no data yet — load some with `roi run` or `roi ingest`"
+    if lo > last:
+        return f"no data after {last} (the last day loaded) — try --from {last.replace(day=1)} --to {last}"
+    month_end = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return f"no data before {first} (the first day loaded) — try --from {first} --to {min(month_end, last)}"
+
+
+# ---------------------------------------------------------------- roi quarantine, roi sources -------
+
+QUARANTINE_COLUMNS = [Col("source", least=16), Col("file"), Col("row", "count"), Col("reasons"), Col("raw_row")]
 
 
 def quarantine(settings: Settings, source: str | None, limit: int) -> None:
     with db.connect_read_only(settings.warehouse_path) as con:
-        columns, rows = _fetch(con.execute(
+        rows = con.execute(
             """SELECT source, regexp_replace(coalesce(file, ''), '^.*/', '') AS file, row_number AS "row",
                       reasons, left(raw_row::VARCHAR, 120) AS raw_row
                FROM ops.quarantine WHERE ? IS NULL OR source = ?
-               ORDER BY source, file, row_number LIMIT ?""", [source, source, limit]))
+               ORDER BY source, file, row_number LIMIT ?""", [source, source, limit]).fetchall()
         total = con.execute("SELECT count(*) FROM ops.quarantine WHERE ? IS NULL OR source = ?",
                             [source, source]).fetchone()[0]
+        known = [s for (s,) in con.execute("SELECT DISTINCT source FROM ops.loads ORDER BY source").fetchall()]
+    if source is not None and source not in known:
+        raise ConfigError(f"unknown source '{source}' (sources in the warehouse: {', '.join(known) or 'none'})")
     if not rows:
-        console.print("no quarantined rows" + (f" for {source}" if source else ""))
+        note("no quarantined rows" + (f" for {source}" if source else ""))
         return
-    _print(columns, rows, title=f"quarantined rows ({total:,} in all)")
+    print_table(QUARANTINE_COLUMNS, format_rows(QUARANTINE_COLUMNS, rows, settings.report_lang),
+                title=f"quarantined rows ({number(total, 'count', settings.report_lang)} in all)")
 
 
-def query(settings: Settings, sql: str, as_csv: bool) -> None:
+# rank: a source's rows and the days they cover stay longest, its tables go first.
+SOURCES_COLUMNS = [Col("source", "text", 0, least=16), Col("kind", "text", 4, least=16), Col("tables", "text", 7),
+                   Col("rows", "count", 1), Col("quarantined", "count", 5), Col("first day", "fixed", 2),
+                   Col("last day", "fixed", 3), Col("last loaded", "fixed", 6)]
+
+
+def sources(settings: Settings) -> None:
+    """`roi sources`: each source in the warehouse, its kind, tables, rows, the days they cover, its last load."""
+    from warehouse.source_rows import core_tables, per_table
+    with db.connect_read_only(settings.warehouse_path) as con:
+        rows = con.execute(f"""
+            WITH t AS ({per_table(core_tables(con))}),
+            s AS (SELECT source, string_agg(table_name, ', ' ORDER BY table_name) AS tables,
+                         sum(n_rows)::BIGINT AS n_rows, min(first) AS first, max(last) AS last
+                  FROM t GROUP BY source),
+            q AS (SELECT source, count(*) AS quarantined FROM ops.quarantine GROUP BY source),
+            l AS (SELECT source, arg_max(kind, started_at) AS kind,
+                         max(finished_at) FILTER (WHERE status = 'succeeded') AS loaded
+                  FROM ops.loads GROUP BY source)
+            SELECT source, l.kind AS kind, coalesce(s.tables, '–') AS tables, coalesce(s.n_rows, 0) AS "rows",
+                   coalesce(q.quarantined, 0) AS quarantined, s.first AS "first day", s.last AS "last day",
+                   strftime(timezone($tz, l.loaded), '%Y-%m-%d %H:%M') AS "last loaded"
+            FROM s FULL JOIN q USING (source) LEFT JOIN l USING (source) ORDER BY source""",
+            {"tz": settings.timezone}).fetchall()
+    if not rows:
+        note("no sources in the warehouse yet — load some with `roi run` or `roi ingest`")
+        return
+    print_table(SOURCES_COLUMNS, format_rows(SOURCES_COLUMNS, rows, settings.report_lang),
+                title=f"sources in the warehouse (last loaded: {settings.timezone} time)")
+    note("remove one source's rows with `roi forget SOURCE`")
+
+
+# ---------------------------------------------------------------- roi query -------------------------
+
+def query(settings: Settings, sql: str, as_csv: bool, raw: bool = False) -> None:
+    """Read-only SQL: rows in the order DuckDB returns them; DuckDB's error text whole, every line."""
     import duckdb
     with db.connect_read_only(settings.warehouse_path, sandbox=True) as con:
         try:
             relation = con.sql(sql)
+            if relation is None:
+                raise RoiError("roi query answers a SELECT (or SHOW/DESCRIBE); it returned no rows to show")
+            names, types, rows = relation.columns, relation.types, relation.fetchall()
         except duckdb.Error as exc:
-            raise RoiError(f"query failed: {str(exc).splitlines()[0]}") from None
-        if relation is None:
-            raise RoiError("roi query answers a SELECT (or SHOW/DESCRIBE); it returned no rows to show")
-        frame = relation.pl()  # polars: its CSV writer and its Python values for any type a query returns
+            # its hints ("Did you mean …", "Candidate bindings …", LINE 1: and its ^) are lines of their own
+            lines = [line.rstrip() for line in str(exc).splitlines() if line.strip()]
+            raise RoiError("query failed: " + "\n".join(lines)) from None
     if as_csv:
-        print(frame.write_csv(), end="")
-    else:
-        _print([(name, dtype.is_numeric()) for name, dtype in frame.schema.items()], frame.rows())
+        write_csv(names, rows, raw)
+        return
+    columns = [Col(name, "number" if t.id in NUMERIC else "text") for name, t in zip(names, types)]
+    cells = ([[("–" if v is None else plain(v, raw=True)) for v in row] for row in rows] if raw
+             else format_rows(columns, rows, settings.report_lang))
+    print_table(columns, cells, wider=WIDER)
 
 
 # DuckDB types shown right-aligned (the numeric ones).
@@ -142,67 +570,15 @@ def _fetch(cursor) -> tuple[list[tuple[str, bool]], list[tuple]]:
     return columns, cursor.fetchall()
 
 
-def _print(columns: list[tuple[str, bool]], rows: list[tuple], title: str | None = None,
-           formats: dict[str, str] | None = None) -> None:
-    """A table; with `formats` (the KPI table) money shows 2 decimals, else values show in full."""
-    table = Table(title=title, title_justify="left")
-    for name, numeric in columns:
-        table.add_column(name, justify="right" if numeric else "left")
-    for row in rows:
-        table.add_row(*[_cell(v, None if formats is None else formats.get(name, "{:,.2f}"))
-                        for (name, _), v in zip(columns, row)])
-    console.print(table)
-
-
-def _cell(value, number_format: str | None = None) -> str:
-    if value is None:
-        return "–"
-    if number_format and isinstance(value, (int, float, decimal.Decimal)):
-        return number_format.format(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _int(v) -> str:
-    return "–" if v is None else f"{v:,}"
-
-
-def _window(a, b) -> str:
-    return "whole file" if a is None else f"{a} … {b}"
-
-
-def _notes(r: dict) -> str:
-    combined = f"summed by {r['combined_by']}" if r.get("combined_by") else ""
-    notes = [r.get("error") or "", r.get("totals_check") or "", combined]
-    return " ".join(n for n in notes if n)[:120]
-
-
-def sources(settings: Settings) -> None:
-    """`roi sources`: each source in the warehouse, its kind, tables, rows, the days they cover, its last load."""
-    from warehouse.source_rows import core_tables, per_table
-    with db.connect_read_only(settings.warehouse_path) as con:
-        columns, rows = _fetch(con.execute(f"""
-            WITH t AS ({per_table(core_tables(con))}),
-            s AS (SELECT source, string_agg(table_name, ', ' ORDER BY table_name) AS tables,
-                         sum(n_rows)::BIGINT AS n_rows, min(first) AS first, max(last) AS last
-                  FROM t GROUP BY source),
-            q AS (SELECT source, count(*) AS quarantined FROM ops.quarantine GROUP BY source),
-            l AS (SELECT source, arg_max(kind, started_at) AS kind,
-                         max(finished_at) FILTER (WHERE status = 'succeeded') AS loaded
-                  FROM ops.loads GROUP BY source)
-            SELECT source, l.kind AS kind, coalesce(s.tables, '–') AS tables, coalesce(s.n_rows, 0) AS "rows",
-                   coalesce(q.quarantined, 0) AS quarantined, s.first AS "first day", s.last AS "last day",
-                   strftime(timezone($tz, l.loaded), '%Y-%m-%d %H:%M') AS "last loaded"
-            FROM s FULL JOIN q USING (source) LEFT JOIN l USING (source) ORDER BY source""",
-            {"tz": settings.timezone}))
-    if not rows:
-        console.print("no sources in the warehouse yet — load some with `roi run` or `roi ingest`")
-        return
-    _print(columns, rows, title=f"sources in the warehouse (last loaded: {settings.timezone} time)")
-    console.print("remove one source's rows with `roi forget SOURCE`")
+def _print(columns: list[tuple[str, bool]], rows: list[tuple], title: str | None = None, lang: str = "en") -> None:
+    """A table of (name, is numeric) columns (as _fetch gives them) that fits the terminal: numbers and
+    dates never cut, text wrapped, and the columns on the right left out (and named) when they do not fit."""
+    def kind(i: int, numeric: bool) -> str:
+        if numeric:
+            return "number"
+        return "fixed" if all(isinstance(row[i], (dt.date, type(None))) for row in rows) else "text"
+    typed = [Col(name, kind(i, numeric)) for i, (name, numeric) in enumerate(columns)]
+    print_table(typed, format_rows(typed, rows, lang), title=title)
 
 
 def forgotten(settings: Settings, result) -> None:

@@ -1,9 +1,17 @@
 """`roi init`: the commented starter roi.toml and .env.example."""
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
+from flows.cli import KINDS
 from flows.errors import ConfigError
+
+
+def _kinds_comment() -> str:
+    """Every kind, from the CLI's list (the one place they are named), as comment lines of the starter."""
+    return "\n".join(textwrap.wrap(f"kind is one of: {KINDS}", 100, initial_indent="# ", subsequent_indent="#   "))
+
 
 ROI_TOML = '''# roi configuration. Paths are relative to this file's folder.
 # Secrets never go here: they come from the environment or from .env beside this file
@@ -49,9 +57,10 @@ custom = ["events"]               # offline or other channels of yours (events, 
 # channel = "referral"
 
 # One [[sources]] per account or export folder. name appears in every row as `source`.
+''' + _kinds_comment() + '''
 [[sources]]
 name = "google_ads_it"
-kind = "google_ads"               # google_ads, meta_ads, mailchimp, leads, orders, costs, budgets, goals, fx_rates
+kind = "google_ads"               # any kind listed above
 mode = "files"                    # exports you download from the platform's UI
 path = "exports/google_ads/*.csv" # CSV, "CSV for Excel" (UTF-16) or XLSX, any UI language
 lookback_days = 28                # platforms restate the last ~28 days: the nightly run reloads them

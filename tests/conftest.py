@@ -42,3 +42,18 @@ def empty_warehouse(tmp_path_factory):
     with db.connect(path) as con:
         build.ensure(con)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory):
+    """The bundled demo's files loaded into a warehouse once per session (no Prefect: extract and load
+    per source, about 10 s); tests only read it (read-only connections)."""
+    from flows.ingest import extract, file_window, load
+    from flows.settings import DEMO_CONFIG, load_settings
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(tmp_path_factory.mktemp("demo"))   # the demo's warehouse path is relative to the cwd
+        settings = load_settings(DEMO_CONFIG)
+    for source in settings.sources:
+        extracted = extract(settings, source)
+        load(settings, extracted, file_window(extracted), "test")
+    return settings.warehouse_path

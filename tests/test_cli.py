@@ -26,19 +26,35 @@ def test_ingest_then_read_commands(tmp_path):
     kpi = roi("kpi", "--by", "channel", cwd=tmp_path)
     assert kpi.returncode == 0
     # Brand's three good days (the Generic row is quarantined): 300.00 spent, 1,500.00 conversion value,
-    # no revenue, leads or customers: ROAS 1500 / 300, ROI (0 - 300) * 100 / 300, CPL and CAC undefined.
-    assert _cells(kpi.stdout, "google_ads") == ["google_ads", "300.00", "300.00", "0.00", "5.00", "–", "–",
-                                                "-100.0 %", "0", "0"]
+    # no orders loaded: revenue and ROI not shown (not 0 and -100 %); ROAS 1500 / 300, no leads or customers:
+    # CPL and CAC undefined. The demo configuration's [report] lang is it: 1.234,56.
+    assert _cells(kpi.stdout, "google_ads") == ["google_ads", "300,00", "–", "–", "5,00", "300,00", "0", "0",
+                                                "–", "–"]
+    assert "no revenue source loaded" in kpi.stdout
     campaign = roi("kpi", "--by", "campaign", cwd=tmp_path)
     # 3,000 impressions, 150 clicks, 15 conversions: CTR 5 %, CPC 300 / 150, CPA 300 / 15, ROAS 5
-    assert _cells(campaign.stdout, "Brand") == ["google_ads", "Brand", "300.00", "3,000", "150", "5.00%", "2.00",
-                                                "15.0", "20.00", "5.00"]
+    assert _cells(campaign.stdout, "Brand") == ["google_ads", "Brand", "300,00", "–", "–", "5,00", "0", "–", "15,0",
+                                                "20,00", "150", "2,00", "5,00 %", "3.000"]
     status = roi("status", cwd=tmp_path)
     assert status.returncode == 0 and "succeeded" in status.stdout
     q = roi("quarantine", cwd=tmp_path)
     assert "not a number" in q.stdout
     csv = roi("query", "SELECT sum(spend) AS s FROM core.ad_performance", "--csv", cwd=tmp_path)
-    assert csv.stdout.splitlines() == ["s", "300.000000"]
+    assert csv.stdout.splitlines() == ["s", "300.00"]                 # rounded for reading
+    csv = roi("query", "SELECT sum(spend) AS s FROM core.ad_performance", "--csv", "--raw", cwd=tmp_path)
+    assert csv.stdout.splitlines() == ["s", "300.000000"]             # as DuckDB returns it (DECIMAL(38, 6))
+
+
+def test_query_errors_print_every_line_of_duckdb_s_text(tmp_path):
+    roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path)
+    for debug in ([], ["--debug"]):
+        out = roi(*debug, "query", "SELECT * FROM marts.kpi_sumary", cwd=tmp_path)
+        lines = out.stderr.strip().splitlines()[-2:]
+        assert out.returncode == 1 and lines[0] == (
+            "roi: error: query failed: Catalog Error: Table with name kpi_sumary does not exist!")
+        assert lines[1].startswith('Did you mean "') and "kpi_summary" in lines[1]
+    out = roi("query", "SELECT chanel FROM marts.channel_daily", cwd=tmp_path)
+    assert out.stderr.splitlines()[1].startswith('Candidate bindings: "channel"')
 
 
 def test_query_cannot_write(tmp_path):
@@ -111,8 +127,9 @@ def roi_then(args: list[str], check: str, cwd) -> subprocess.CompletedProcess:
 
 def test_read_commands_import_neither_polars_nor_arrow_nor_pydantic(tmp_path):
     roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path)
-    for command in ("kpi", "status", "sources", "quarantine"):
-        out = roi_then([command], "heavy = sorted({'polars', 'pyarrow', 'prefect', 'pydantic'} & set(sys.modules))\n"
+    for command in (["kpi"], ["kpi", "--by", "campaign"], ["status"], ["sources"], ["quarantine"],
+                    ["query", "SELECT channel FROM marts.channel_daily"]):
+        out = roi_then(command, "heavy = sorted({'polars', 'pyarrow', 'prefect', 'pydantic'} & set(sys.modules))\n"
                                   "assert not heavy, f'imported {heavy}'\n", cwd=tmp_path)
         assert out.returncode == 0, (command, out.stderr)
         assert "google_ads" in out.stdout
@@ -146,3 +163,55 @@ def test_read_commands_say_when_the_views_are_an_older_roi_s_until_a_load_rebuil
                                   "the next `roi run` or `roi ingest` rebuilds them")
     assert roi("ingest", fixture, "--kind", "google_ads", cwd=tmp_path).returncode == 0
     assert roi("kpi", cwd=tmp_path).stderr == ""
+
+
+def test_ingest_a_folder_loads_its_export_files_oldest_first(tmp_path):
+    import duckdb
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    # v1 (June 1-3) is the older export, v2 restates June 3 (80.00 → 90.00): named so that by name v2 goes first.
+    (folder / "b.csv").write_bytes((FIXTURES / "google_daily_v1.csv").read_bytes())
+    (folder / "a.CSV").write_bytes((FIXTURES / "google_daily_v2.csv").read_bytes())
+    os.utime(folder / "b.csv", (1_700_000_000, 1_700_000_000))
+    for junk in ("~$a.xlsx", ".b.csv.swp", ".hidden.csv", "notes.pdf"):   # Excel's lock file, hidden files, others
+        (folder / junk).write_bytes((FIXTURES / "garbage.csv").read_bytes())
+    out = roi("ingest", str(folder), "--kind", "google_ads", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    with duckdb.connect(str(tmp_path / "data" / "roi.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM ops.loads WHERE trigger = 'ingest'").fetchone()[0] == 2
+        # June 1 and 2 of v1 (100 + 120), June 3 of v2 (90); the quarantined Generic row adds nothing
+        assert con.execute("SELECT sum(spend) FROM core.ad_performance").fetchone()[0] == 310
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.pdf").write_text("not an export")
+    out = roi("ingest", str(tmp_path / "empty"), "--kind", "google_ads", cwd=tmp_path)
+    assert out.returncode == 2 and out.stderr.strip().splitlines() == [
+        f"roi: error: {tmp_path / 'empty'}: no export files in this folder "
+        "(looked for *.csv, *.tsv, *.txt, *.xlsx, *.xlsm, *.xls)"]
+    out = roi("ingest", str(tmp_path / "nowhere"), "--kind", "google_ads", cwd=tmp_path)
+    assert out.returncode == 2 and "nowhere: no such file or folder" in out.stderr
+
+
+def test_quarantine_names_an_unknown_source(tmp_path):
+    fixture = str(FIXTURES / "google_daily_v1.csv")
+    assert roi("ingest", fixture, "--kind", "google_ads", cwd=tmp_path).returncode == 0
+    assert roi("ingest", str(FIXTURES / "google_daily_v2.csv"), "--kind", "google_ads", "--source", "clean",
+               "--force-new-source", cwd=tmp_path).returncode == 0
+    out = roi("quarantine", "--source", "nosuch", cwd=tmp_path)
+    assert out.returncode == 2 and out.stderr.strip().splitlines() == [
+        "roi: error: unknown source 'nosuch' (sources in the warehouse: clean, google_ads)"]   # as `roi forget` says it
+    out = roi("quarantine", "--source", "clean", cwd=tmp_path)
+    assert out.returncode == 0 and out.stdout.strip().splitlines()[-1] == "no quarantined rows for clean"
+    out = roi("quarantine", "--source", "google_ads", cwd=tmp_path)
+    assert out.returncode == 0 and "not a number" in out.stdout
+
+
+def test_the_starter_lists_every_kind(tmp_path):
+    import re
+
+    from sources.registry import api_kinds, file_kinds
+    assert roi("init", str(tmp_path), cwd=tmp_path).returncode == 0
+    text = (tmp_path / "roi.toml").read_text(encoding="utf-8")
+    comment = re.search(r"^# kind is one of: (.*?)\n(?!#   )", text, re.S | re.M).group(1)
+    listed = [k for k in re.split(r"[,\s#]+", comment) if k]
+    assert sorted(listed) == sorted(file_kinds() | api_kinds()) and len(listed) == 15
+    assert max(len(line) for line in text.splitlines()) <= 120

@@ -1,14 +1,13 @@
 """One export's money under one source only: `roi ingest` refuses rows another source holds, `roi sources`
 lists what each source holds, `roi forget` removes one source in one transaction."""
 import datetime as dt
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from flows.cli import main
+from clikit import roi
 
 ROOT = Path(__file__).parent / "fixtures"
 EXPORT = ROOT / "google_ads" / "campaign_daily_en.csv"   # 5 campaign-days, June 1-3 2026, 137.65 EUR, no account id
@@ -20,20 +19,6 @@ def project(tmp_path, monkeypatch):
     (tmp_path / "roi.toml").write_text('[warehouse]\npath = "roi.duckdb"\nlock_timeout_seconds = 0.5\n')
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def roi(capsys, *args) -> tuple[int, str, str]:
-    """`roi ARGS` in this process: (exit code, stdout, stderr)."""
-    capsys.readouterr()
-    had_hypothesis = "hypothesis" in sys.modules
-    try:
-        with pytest.raises(SystemExit) as exit_:
-            main(list(args))
-    finally:
-        if not had_hypothesis:   # main() blocks its import for the command; pytest's plugin may want it later
-            sys.modules.pop("hypothesis", None)
-    out = capsys.readouterr()
-    return exit_.value.code, out.out, out.err
 
 
 def query(project, sql, params=()):
