@@ -180,18 +180,20 @@ def load_table(records: list[dict], lang: str = "en") -> None:
     columns = [c for c in LOAD_COLUMNS if c.name not in ("combined", "notes") or any(r[c.name] for r in rows)]
     print_table(columns, format_rows(columns, [tuple(r[c.name] for c in columns) for r in rows], lang),
                 title="loads")
-    console.print(summary(records))
+    console.print(summary(records, lang))
 
 
-def summary(records: list[dict]) -> str:
+def summary(records: list[dict], lang: str = "en") -> str:
     """One closing line: what was loaded, what was set aside, what failed."""
-    total = {k: sum(r[k] or 0 for r in records) for k in ("rows_in", "rows_loaded", "rows_combined",
-                                                         "rows_quarantined")}
+    total = {k: number(sum(r[k] or 0 for r in records), lang=lang)
+             for k in ("rows_in", "rows_loaded", "rows_combined", "rows_quarantined")}
     failed = sum(r["status"] == "failed" for r in records)
-    combined = f"{total['rows_combined']:,} combined (segments summed), " if total["rows_combined"] else ""
-    line = (f"{len(records)} load(s): {total['rows_in']:,} rows in, {total['rows_loaded']:,} loaded, "
-            f"{combined}{total['rows_quarantined']:,} quarantined")
-    if total["rows_quarantined"]:
+    quarantined = any(r["rows_quarantined"] for r in records)
+    combined = (f"{total['rows_combined']} combined (segments summed), "
+                if any(r["rows_combined"] for r in records) else "")
+    line = (f"{len(records)} load(s): {total['rows_in']} rows in, {total['rows_loaded']} loaded, "
+            f"{combined}{total['rows_quarantined']} quarantined")
+    if quarantined:
         line += " — see why with `roi quarantine`"
     if failed:
         line += f"; {failed} failed (errors below)"
