@@ -30,7 +30,7 @@ bench: install
 	$(BIN)/python -m bench --peers $(PEERS)/bin/python
 
 demo-full: install
-	$(BIN)/python -m samples.generate --full --out data/demo-full
+	$(BIN)/python -m roi.samples.generate --full --out data/demo-full
 
 clean:
 	rm -rf $(VENV) $(PEERS) data

@@ -98,7 +98,7 @@ def plan(rows: int, data: Path) -> tuple[dict[str, Task], list[Measure], dict[st
     y, m = divmod(first_month.year * 12 + first_month.month - 1 - 2, 12)
     start3 = f"{y:04d}-{m + 1:02d}-01"
     kpi_config = work / "small" / "roi.toml"
-    roi = [sys.executable, "-c", "import sys, flows.cli\ntry:\n    flows.cli.main()\nfinally:\n"
+    roi = [sys.executable, "-c", "import sys, roi.cli.main\ntry:\n    roi.cli.main.main()\nfinally:\n"
            "    print('PREFECT_IMPORTED=%d' % ('prefect' in sys.modules), file=sys.stderr)"]
     tasks = {t.name: t for t in [
         Task("duckdb_csv:en", lambda: {"csv": str(p["en"]), "db": str(work / "ref" / "ref.duckdb"),

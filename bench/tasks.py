@@ -67,9 +67,9 @@ def duckdb_canonical(csv: str, db: str) -> dict:
     no validation, no quarantine. The schema is built before the clock starts."""
     import duckdb
 
-    import schemas
+    from roi import schemas
     from bench import generate
-    from warehouse import build
+    from roi.warehouse import build
     spec = "{" + ", ".join(f"'{k}': '{v}'" for k, v in generate.GOOGLE_TYPES.items()) + "}"
     _fresh(Path(db))
     con = duckdb.connect(db)
@@ -87,13 +87,13 @@ def duckdb_canonical(csv: str, db: str) -> dict:
 
 def roi_ingest(csv: str, folder: str, kind: str = "google_ads", keep: bool = False) -> dict:
     """`roi ingest FILE --kind KIND` into a fresh warehouse, as the command runs it (imports excluded)."""
-    import flows.ingest
-    from flows.runs import ingest_files
-    from flows.settings import load_settings
-    from warehouse.db import WriterLock
+    import roi.pipeline.ingest
+    from roi.pipeline.runs import ingest_files
+    from roi.pipeline.config import load_settings
+    from roi.warehouse.db import WriterLock
 
     validating = [0.0]
-    split = flows.ingest.split
+    split = roi.pipeline.ingest.split
 
     def timed_split(*args, **kwargs):
         t = time.perf_counter()
@@ -102,7 +102,7 @@ def roi_ingest(csv: str, folder: str, kind: str = "google_ads", keep: bool = Fal
         finally:
             validating[0] += time.perf_counter() - t
 
-    flows.ingest.split = timed_split
+    roi.pipeline.ingest.split = timed_split
     work = Path(folder)
     warehouse = _fresh(work / "roi.duckdb")
     settings = load_settings(_config(work, warehouse), check_secrets=False)
@@ -119,8 +119,8 @@ def roi_ingest(csv: str, folder: str, kind: str = "google_ads", keep: bool = Fal
 
 def restatement(base: str, nightly: str, folder: str) -> dict:
     """The nightly re-pull of the last 28 days + yesterday into a warehouse already holding the history."""
-    from flows.runs import ingest_files
-    from flows.settings import load_settings
+    from roi.pipeline.runs import ingest_files
+    from roi.pipeline.config import load_settings
 
     work = Path(folder)
     warehouse = _fresh(work / "roi.duckdb")
@@ -184,7 +184,7 @@ def views(db: str, rows: int) -> dict:
     run once to warm DuckDB's cache, then alternately three times each (medians)."""
     import duckdb
 
-    from warehouse import build
+    from roi.warehouse import build
     path = Path(db)
     if not path.exists():
         _build_big_warehouse(path, rows)
@@ -215,7 +215,7 @@ def _build_big_warehouse(path: Path, rows: int) -> None:
     """A warehouse of `rows` daily ad rows (three platforms, three years), written straight in SQL."""
     import duckdb
 
-    from warehouse import build
+    from roi.warehouse import build
     tmp = path.with_name(path.name + ".tmp")
     _fresh(tmp)
     con = duckdb.connect(str(tmp))
@@ -242,8 +242,8 @@ def backfill(folder: str, files: str, start: str, end: str) -> dict:
     """`roi backfill` of a files-mode source over [start, end] in 30-day chunks, without Prefect."""
     import datetime as dt
 
-    from flows.runs import backfill as run_backfill
-    from flows.settings import load_settings
+    from roi.pipeline.runs import backfill as run_backfill
+    from roi.pipeline.config import load_settings
     work = Path(folder)
     warehouse = _fresh(work / "roi.duckdb")
     source = f'\n[[sources]]\nname = "google_ads"\nkind = "google_ads"\nmode = "files"\npath = "{files}"\n'
@@ -261,7 +261,7 @@ TASKS = {f.__name__: f for f in (duckdb_csv, duckdb_canonical, roi_ingest, resta
 
 
 def main() -> None:
-    sys.modules.setdefault("hypothesis", None)   # as the `roi` command runs (flows.cli.main)
+    sys.modules.setdefault("hypothesis", None)   # as the `roi` command runs (roi.cli.main.main)
     name, args = sys.argv[1], json.loads(sys.argv[2])
     result = TASKS[name](**args)
     result["peak_rss_mb"] = _peak_rss_mb()

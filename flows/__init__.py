@@ -1,1 +1,1 @@
-"""The roi command line and the Prefect flows (nightly, backfill) that drive one window load per source."""
+"""Prefect flows (nightly, backfill) and their deployments; thin: each step is a pipeline function."""

@@ -6,9 +6,9 @@ import sys
 
 from prefect import flow
 
-from flows import runs
-from flows.settings import load_settings
-from warehouse.db import WriterLock
+from roi.pipeline import runs
+from roi.pipeline.config import load_settings
+from roi.warehouse.db import WriterLock
 
 
 @flow(name="roi-backfill")

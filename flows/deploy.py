@@ -12,10 +12,11 @@ from prefect.schedules import Cron
 from prefect.workers.process import ProcessWorker
 from pydantic import ValidationError
 
-from flows.backfill import backfill
-from flows.errors import ConfigError, RoiError
-from flows.nightly import nightly
-from flows.settings import Settings, prefect_api_url
+from roi.flows.backfill import backfill
+from roi.contracts.errors import ConfigError, RoiError
+from roi.flows.nightly import nightly
+from roi.contracts.settings import Settings
+from roi.pipeline.config import prefect_api_url
 
 
 def deployments(settings: Settings, pool: str | None = None):

@@ -6,9 +6,9 @@ import datetime as dt
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.runs import default_run_date, nightly_load, select_sources
-from flows.settings import load_settings
-from warehouse.db import WriterLock
+from roi.pipeline.runs import default_run_date, nightly_load, select_sources
+from roi.pipeline.config import load_settings
+from roi.warehouse.db import WriterLock
 
 
 @task(name="load-source", cache_policy=NO_CACHE)
@@ -20,8 +20,8 @@ def load_source(config: str | None, source: str, run_date: dt.date) -> dict:
 @task(name="send-alerts", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60])
 def send_alerts(config: str | None) -> int:
     """New KPI alerts, each sent once through every notifier of [alerts] in roi.toml."""
-    from flows.alerts import notify
-    from warehouse import db
+    from roi.outputs.alerts import notify
+    from roi.warehouse import db
     settings = load_settings(config)
     with db.connect(settings.warehouse_path) as con:
         return notify(settings.alerts, con)

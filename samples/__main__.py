@@ -1,5 +1,5 @@
-"""`python -m samples`: same as `python -m samples.generate`."""
-from samples.generate import main
+"""`python -m samples`: same as `python -m roi.samples.generate`."""
+from roi.samples.generate import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1866,8 +1866,8 @@ ROI_TOML = '''\
 # roi — demo configuration for the bundled sample exports of a "Bottega Verde"-like Italian
 # e-commerce with a B2B wholesale arm, reporting in EUR.
 # Written by samples/generate.py ({days} days ending {end}, seed {seed}); regenerate with
-#   python -m samples.generate            (the ~90-day slice bundled in samples/demo/)
-#   python -m samples.generate --full     (two years into data/demo-full/, with its own roi.toml)
+#   python -m roi.samples.generate            (the ~90-day slice bundled in samples/demo/)
+#   python -m roi.samples.generate --full     (two years into data/demo-full/, with its own roi.toml)
 #
 # Every [[sources]] path is relative to THIS file's folder. The warehouse path of the bundled
 # demo is relative to the folder you run `roi` from (the package folder may be read-only).
@@ -2061,7 +2061,7 @@ def generate(out: Path, days: int = 90, end: date = END, seed: int = 7) -> dict[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m samples.generate",
+    parser = argparse.ArgumentParser(prog="python -m roi.samples.generate",
                                      description="Write deterministic demo exports for every source kind.")
     parser.add_argument("--out", type=Path, help=f"output folder (default: samples/demo, or {FULL_DIR} with --full)")
     parser.add_argument("--full", action="store_true", help="two years (730 days) instead of 90")

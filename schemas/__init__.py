@@ -1,14 +1,14 @@
 """pandera models of the canonical tables, one module per table, looked up by table name."""
-from schemas.ad_performance import AdPerformance
-from schemas.budgets import Budgets
-from schemas.costs import Costs
-from schemas.email_campaigns import EmailCampaigns
-from schemas.fx_rates import FxRates
-from schemas.goals import Goals
-from schemas.keyword_performance import KeywordPerformance
-from schemas.leads import Leads
-from schemas.orders import Orders
-from schemas.search_term_performance import SearchTermPerformance
+from roi.schemas.ad_performance import AdPerformance
+from roi.schemas.budgets import Budgets
+from roi.schemas.costs import Costs
+from roi.schemas.email_campaigns import EmailCampaigns
+from roi.schemas.fx_rates import FxRates
+from roi.schemas.goals import Goals
+from roi.schemas.keyword_performance import KeywordPerformance
+from roi.schemas.leads import Leads
+from roi.schemas.orders import Orders
+from roi.schemas.search_term_performance import SearchTermPerformance
 
 MODELS = {
     "ad_performance": AdPerformance,
@@ -38,7 +38,7 @@ WINDOW_COLUMN = {
 }
 
 # Metrics that add up across the rows of one key (segments of an export: device, hour, keyword …):
-# rows of one export sharing their table's key are summed on these (schemas.validate.sum_to_grain).
+# rows of one export sharing their table's key are summed on these (roi.schemas.validate.sum_to_grain).
 _AD_METRICS = ["impressions", "clicks", "spend", "conversions", "conversion_value"]
 ADDITIVE = {
     "ad_performance": _AD_METRICS + ["video_views", "engagements"],

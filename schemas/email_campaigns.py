@@ -5,7 +5,7 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.checks import count, currency, money
+from roi.schemas.checks import count, currency, money
 
 
 class EmailCampaigns(pa.DataFrameModel):

@@ -4,7 +4,7 @@ from typing import Optional
 
 import pandera.polars as pa
 
-from schemas.checks import currency
+from roi.schemas.checks import currency
 
 
 class FxRates(pa.DataFrameModel):

@@ -4,7 +4,7 @@ from typing import Optional
 
 import pandera.polars as pa
 
-from schemas.checks import AdRowChecks, count, currency, money
+from roi.schemas.checks import AdRowChecks, count, currency, money
 
 # A keyword's match type, lower case; '' where the export does not say.
 MATCH_TYPES = ["exact", "phrase", "broad", ""]

@@ -5,7 +5,7 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.checks import CHANNEL_PATTERN, not_after
+from roi.schemas.checks import CHANNEL_PATTERN, not_after
 
 
 class Leads(pa.DataFrameModel):

@@ -4,7 +4,7 @@ from typing import Optional
 
 import pandera.polars as pa
 
-from schemas.checks import MAX_MONEY, CHANNEL_PATTERN, currency, money
+from roi.schemas.checks import MAX_MONEY, CHANNEL_PATTERN, currency, money
 
 
 class Orders(pa.DataFrameModel):

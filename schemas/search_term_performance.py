@@ -4,8 +4,8 @@ from typing import Optional
 
 import pandera.polars as pa
 
-from schemas.checks import AdRowChecks, count, currency, money
-from schemas.keyword_performance import MATCH_TYPES
+from roi.schemas.checks import AdRowChecks, count, currency, money
+from roi.schemas.keyword_performance import MATCH_TYPES
 
 
 class SearchTermPerformance(AdRowChecks):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
-import schemas
+from roi import schemas
 
 # Columns that may not lie in the future (budgets and goals plan ahead, so they are not here).
 NOT_IN_FUTURE = {

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import polars as pl
 import requests
 
-from flows.settings import SourceConfig
-from sources.http import ApiClient
-from sources.mailchimp import flatten, frame
+from roi.contracts.settings import SourceConfig
+from roi.sources.http import ApiClient
+from roi.sources.mailchimp import flatten, frame
 
 SECRETS = ("API_KEY",)
 NEEDS_ACCOUNTS = False          # account_ids, when given, are contact list ids to keep

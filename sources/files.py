@@ -18,18 +18,12 @@ from typing import Callable
 
 import polars as pl
 
-from sources.raw import RawTable
+from roi.contracts.raw import RawTable
+from roi.transforms.totals import TOTALS_PATTERN, totals_label
 
 DELIMITERS = [",", "\t", ";", "|"]
 HEAD_RECORDS = 60        # records examined to find the delimiter and the header
 HEAD_BYTES = 4 << 20     # ... within the first 4 MiB
-# A totals row's label as the platforms write it: a total word alone ("Total", "Insgesamt:") or followed by
-# ':' or a spaced dash and what it sums ("Total: Campaigns", "Totale: campagne", "Total - filtered",
-# "Total: Filtered keywords"). "Total Care Shampoo", "Totality", "Subtotal: x" are names, not labels.
-_TOTAL_WORDS = r"(?:total|totals|totale|totali|totais|totales|totaux|gesamt|insgesamt|summe)"
-TOTALS_PATTERN = rf"(?i)^\s*{_TOTAL_WORDS}(?:\s*:|\s*$|\s+[-–—]\s)"
-_BARE_TOTAL = rf"(?i)^\s*{_TOTAL_WORDS}\s*:?\s*$"
-_BLANK = r"^\s*(?:--?|—|–)?\s*$"   # an empty cell, or a " --" placeholder
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_XLSX_EXPANDED = 1 << 30   # an XLSX whose parts unzip beyond 1 GiB is refused (zip-bomb shape)
 csv.field_size_limit(1 << 30)  # long cells (ad copy, notes) are data, not an error
@@ -444,20 +438,6 @@ def _empty(path: Path, preamble: list[str], encoding: str, delimiter: str, typed
 
 
 # ---------------------------------------------------------------- rows, totals, footers
-
-def totals_label(names: list[str]) -> pl.Expr:
-    """The label of a totals row (stripped), null for any other row: the first of the first three cells
-    that is a totals label (TOTALS_PATTERN). A bare word ("Total") counts only where the cells before it
-    are empty or " --" (a keyword report's "Enabled,total,…" is a keyword); "Total: Filtered keywords" or
-    "Total - filtered" counts in any of the three (keyword reports start with a status column)."""
-    labels = []
-    for i, name in enumerate(names[:3]):
-        cell = pl.col(name)
-        lead = [pl.col(n).is_null() | pl.col(n).str.contains(_BLANK) for n in names[:i]]
-        counts = ~cell.str.contains(_BARE_TOTAL) | pl.all_horizontal(lead) if lead else pl.lit(True)
-        labels.append(pl.when(cell.str.contains(TOTALS_PATTERN) & counts).then(cell.str.strip_chars()))
-    return pl.coalesce(labels) if labels else pl.lit(None, dtype=pl.Utf8)
-
 
 def _split(path: Path, frame: pl.DataFrame, names: list[str], preamble: list[str], encoding: str,
            delimiter: str, typed_cells: bool) -> RawTable:

@@ -9,9 +9,9 @@ from collections.abc import Callable
 import polars as pl
 import requests
 
-from flows.settings import SourceConfig
-from sources.http import ApiClient, ApiError
-from transforms import fx_rates as transform
+from roi.contracts.settings import SourceConfig
+from roi.sources.http import ApiClient, ApiError
+from roi.transforms import fx_rates as transform
 
 SECRETS = ()                      # the ECB data API is public
 NEEDS_ACCOUNTS = False

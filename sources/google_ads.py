@@ -9,8 +9,8 @@ from collections.abc import Callable
 import polars as pl
 import requests
 
-from flows.settings import SourceConfig
-from sources.http import ApiClient, ApiError, OAuthToken
+from roi.contracts.settings import SourceConfig
+from roi.sources.http import ApiClient, ApiError, OAuthToken
 
 SECRETS = ("DEVELOPER_TOKEN", "CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")
 NEEDS_ACCOUNTS = True

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from flows.errors import LoadError
+from roi.contracts.errors import LoadError
 
 log = logging.getLogger("roi.http")
 RETRY_STATUS = {429, 500, 502, 503, 504}

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 import polars as pl
 import requests
 
-from flows.settings import SourceConfig
-from sources import http
-from sources.http import ApiClient, ApiError, json_body
+from roi.contracts.settings import SourceConfig
+from roi.sources import http
+from roi.sources.http import ApiClient, ApiError, json_body
 
 log = logging.getLogger("roi.hubspot")
 
@@ -260,7 +260,7 @@ def crm_row(record: dict, properties: list[str], prefix: str = "") -> dict:
 
 def utm_properties(source: SourceConfig) -> dict[str, str]:
     """The CRM properties holding UTM values (option utm_properties: {utm_source = "…", …})."""
-    from transforms.hubspot_email import DEFAULT_UTM_PROPERTIES
+    from roi.transforms.hubspot_email import DEFAULT_UTM_PROPERTIES
     configured = source.options.get("utm_properties") or {}
     if not isinstance(configured, dict) or not all(isinstance(v, str) for v in configured.values()):
         raise ApiError(f"{source.name}: utm_properties must be a table like "

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import polars as pl
 import requests
 
-from flows.settings import SourceConfig
-from sources import hubspot
+from roi.contracts.settings import SourceConfig
+from roi.sources import hubspot
 
 SECRETS = ("ACCESS_TOKEN",)
 NEEDS_ACCOUNTS = False            # a private-app token belongs to one HubSpot account

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 import polars as pl
 import requests
 
-from flows.settings import SourceConfig
-from sources.http import ApiClient, ApiError
-from sources.mailchimp import flatten, frame
+from roi.contracts.settings import SourceConfig
+from roi.sources.http import ApiClient, ApiError
+from roi.sources.mailchimp import flatten, frame
 
 SECRETS = ("API_KEY",)
 NEEDS_ACCOUNTS = False          # account_ids, when given, are list / segment ids a campaign must target

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import polars as pl
 import requests
 
-from flows.settings import SourceConfig
-from sources import hubspot
-from transforms import leads as transform
+from roi.contracts.settings import SourceConfig
+from roi.sources import hubspot
+from roi.transforms import leads as transform
 
 SECRETS = ("ACCESS_TOKEN",)
 NEEDS_ACCOUNTS = False            # a private-app token belongs to one HubSpot account

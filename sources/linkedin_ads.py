@@ -10,10 +10,10 @@ from urllib.parse import quote
 import polars as pl
 import requests
 
-from flows.errors import ConfigError
-from flows.settings import SourceConfig
-from sources.http import ApiClient, ApiError, OAuthToken, json_body
-from sources.records import date_slices, text_cell, text_frame
+from roi.contracts.errors import ConfigError
+from roi.contracts.settings import SourceConfig
+from roi.sources.http import ApiClient, ApiError, OAuthToken, json_body
+from roi.sources.records import date_slices, text_cell, text_frame
 
 # Either a refresh-token trio (access tokens are refreshed when they expire) or ACCESS_TOKEN alone.
 SECRETS = (("CLIENT_ID", "ACCESS_TOKEN"), ("CLIENT_SECRET", "ACCESS_TOKEN"), ("REFRESH_TOKEN", "ACCESS_TOKEN"))

@@ -10,8 +10,8 @@ from collections.abc import Callable
 import polars as pl
 import requests
 
-from flows.settings import SourceConfig
-from sources.http import ApiClient, ApiError
+from roi.contracts.settings import SourceConfig
+from roi.sources.http import ApiClient, ApiError
 
 SECRETS = ("API_KEY",)
 NEEDS_ACCOUNTS = False          # account_ids, when given, are audience (list) ids to keep

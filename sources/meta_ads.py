@@ -9,8 +9,8 @@ from collections.abc import Callable
 import polars as pl
 import requests
 
-from flows.settings import SourceConfig
-from sources.http import ApiClient, ApiError
+from roi.contracts.settings import SourceConfig
+from roi.sources.http import ApiClient, ApiError
 
 SECRETS = ("ACCESS_TOKEN",)
 NEEDS_ACCOUNTS = True

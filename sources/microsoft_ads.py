@@ -11,11 +11,11 @@ from collections.abc import Callable
 import polars as pl
 import requests
 
-import sources.http as http
-from flows.errors import ConfigError
-from flows.settings import SourceConfig
-from sources.http import ApiClient, ApiError, OAuthToken
-from sources.records import text_frame
+import roi.sources.http as http
+from roi.contracts.errors import ConfigError
+from roi.contracts.settings import SourceConfig
+from roi.sources.http import ApiClient, ApiError, OAuthToken
+from roi.sources.records import text_frame
 
 SECRETS = ("DEVELOPER_TOKEN", "CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")
 NEEDS_ACCOUNTS = True

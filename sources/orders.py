@@ -7,10 +7,10 @@ from collections.abc import Callable
 import polars as pl
 import requests
 
-from flows.settings import SourceConfig
-from sources import hubspot
-from sources.http import ApiError
-from transforms import orders as transform
+from roi.contracts.settings import SourceConfig
+from roi.sources import hubspot
+from roi.sources.http import ApiError
+from roi.transforms import orders as transform
 
 SECRETS = ("ACCESS_TOKEN",)
 NEEDS_ACCOUNTS = False            # a private-app token belongs to one HubSpot account

@@ -1,4 +1,4 @@
-"""Finds each kind's modules by name: transforms.<kind> (files) and sources.<kind> (API clients)."""
+"""Finds each kind's modules by name: roi.transforms.<kind> (files) and roi.sources.<kind> (API clients)."""
 from __future__ import annotations
 
 import importlib
@@ -7,8 +7,8 @@ import pkgutil
 from functools import cache
 from types import ModuleType
 
-import sources
-import transforms
+from roi import sources
+from roi import transforms
 
 
 @cache
@@ -16,7 +16,7 @@ def file_kinds() -> frozenset[str]:
     """Kinds with a transform module (one declaring TABLE and normalise)."""
     return frozenset(
         m.name for m in pkgutil.iter_modules(transforms.__path__)
-        if hasattr(importlib.import_module(f"transforms.{m.name}"), "TABLE")
+        if hasattr(importlib.import_module(f"roi.transforms.{m.name}"), "TABLE")
     )
 
 
@@ -25,15 +25,15 @@ def api_kinds() -> frozenset[str]:
     """Kinds with an API client module (one declaring fetch)."""
     return frozenset(
         m.name for m in pkgutil.iter_modules(sources.__path__)
-        if hasattr(importlib.import_module(f"sources.{m.name}"), "fetch")
+        if hasattr(importlib.import_module(f"roi.sources.{m.name}"), "fetch")
     )
 
 
 def transform(kind: str) -> ModuleType:
     """The transform module of a file kind; imports that module only (KeyError if kind is not a file kind)."""
-    if not kind.isidentifier() or importlib.util.find_spec(f"transforms.{kind}") is None:
+    if not kind.isidentifier() or importlib.util.find_spec(f"roi.transforms.{kind}") is None:
         raise KeyError(kind)
-    module = importlib.import_module(f"transforms.{kind}")
+    module = importlib.import_module(f"roi.transforms.{kind}")
     if not hasattr(module, "TABLE"):
         raise KeyError(kind)
     return module
@@ -42,4 +42,4 @@ def transform(kind: str) -> ModuleType:
 def client(kind: str) -> ModuleType:
     if kind not in api_kinds():
         raise KeyError(kind)
-    return importlib.import_module(f"sources.{kind}")
+    return importlib.import_module(f"roi.sources.{kind}")

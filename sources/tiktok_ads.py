@@ -10,10 +10,10 @@ from collections.abc import Callable
 import polars as pl
 import requests
 
-from flows.errors import ConfigError
-from flows.settings import SourceConfig
-from sources.http import ApiClient, json_body
-from sources.records import date_slices, text_cell, text_frame
+from roi.contracts.errors import ConfigError
+from roi.contracts.settings import SourceConfig
+from roi.sources.http import ApiClient, json_body
+from roi.sources.records import date_slices, text_cell, text_frame
 
 log = logging.getLogger("roi.tiktok_ads")
 

@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from flows.cli import main
+from roi.cli.main import main
 
 
 def roi(capsys, *args) -> tuple[int, str, str]:

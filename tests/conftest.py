@@ -29,7 +29,7 @@ def pytest_unconfigure(config):
 def waits(monkeypatch):
     """The waits between an API client's retries and polls, recorded instead of slept."""
     recorded: list[float] = []
-    monkeypatch.setattr("sources.http.pause", recorded.append)
+    monkeypatch.setattr("roi.sources.http.pause", recorded.append)
     return recorded
 
 
@@ -37,7 +37,7 @@ def waits(monkeypatch):
 def empty_warehouse(tmp_path_factory):
     """A warehouse file with every table and view, built once per session (building the views takes
     about a second); tests copy it to start from an empty warehouse."""
-    from warehouse import build, db
+    from roi.warehouse import build, db
     path = tmp_path_factory.mktemp("empty_warehouse") / "roi.duckdb"
     with db.connect(path) as con:
         build.ensure(con)
@@ -48,8 +48,8 @@ def empty_warehouse(tmp_path_factory):
 def demo_warehouse(tmp_path_factory):
     """The bundled demo's files loaded into a warehouse once per session (no Prefect: extract and load
     per source, about 10 s); tests only read it (read-only connections)."""
-    from flows.ingest import extract, file_window, load
-    from flows.settings import DEMO_CONFIG, load_settings
+    from roi.pipeline.ingest import extract, file_window, load
+    from roi.pipeline.config import DEMO_CONFIG, load_settings
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(tmp_path_factory.mktemp("demo"))   # the demo's warehouse path is relative to the cwd
         settings = load_settings(DEMO_CONFIG)

@@ -11,10 +11,10 @@ import duckdb
 import pytest
 from pytest import approx
 
-from flows import alerts
-from flows.errors import ConfigError
+from roi.outputs import alerts
+from roi.contracts.errors import ConfigError
 from viewkit import Warehouse
-from warehouse.build import build
+from roi.warehouse.build import build
 
 D = dt.date
 START = D(2026, 3, 2)           # a Monday; google_ads runs 9 weeks, 2 March - 3 May 2026

@@ -3,9 +3,9 @@ import datetime as dt
 
 import pytest
 
-import sources.brevo
-from flows.runs import run_window
-from flows.settings import load_settings
+import roi.sources.brevo
+from roi.pipeline.runs import run_window
+from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply, everything, query
 
 RUN_DATE = dt.date(2026, 6, 30)    # lookback_days = 27 -> window 2026-06-03 .. 2026-06-30 (Europe/Rome)
@@ -162,7 +162,7 @@ def settings_for(tmp_path, api, monkeypatch, key=KEY):
 
 def test_sent_campaigns_of_the_window_load_once_through_paging_and_throttling(tmp_path, api, server, waits,
                                                                              monkeypatch):
-    monkeypatch.setattr(sources.brevo, "PAGE_SIZE", 2)
+    monkeypatch.setattr(roi.sources.brevo, "PAGE_SIZE", 2)
     server.script = {
         2: Reply(429, {"code": "too_many_requests", "message": "Too many requests"},
                  {"x-sib-ratelimit-limit": "10", "x-sib-ratelimit-remaining": "0", "x-sib-ratelimit-reset": "3"}),

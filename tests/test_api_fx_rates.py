@@ -5,10 +5,10 @@ import shutil
 
 import pytest
 
-import sources.http
-from flows.runs import run_window
-from flows.settings import load_settings
-from sources import fx_rates as ecb
+import roi.sources.http
+from roi.pipeline.runs import run_window
+from roi.pipeline.config import load_settings
+from roi.sources import fx_rates as ecb
 from tests.fakeapi import FakeApi, Reply, query
 
 D = dt.date
@@ -134,7 +134,7 @@ def test_a_persistent_outage_fails_in_one_line_and_keeps_the_rates(tmp_path, wai
 def test_long_windows_are_pulled_a_year_at_a_time_and_bad_options_named(waits):
     import requests
 
-    from flows.settings import SourceConfig
+    from roi.contracts.settings import SourceConfig
     with FakeApi() as api, requests.Session() as session:
         fake = FakeEcb(api)
         source = SourceConfig(name="ecb", kind="fx_rates", mode="api", base_url=api.url,
@@ -145,5 +145,5 @@ def test_long_windows_are_pulled_a_year_at_a_time_and_bad_options_named(waits):
         assert frame.height == 10 and frame["OBS_VALUE"].to_list()[:2] == ["0.8400", "0.8500"]   # GBP first, as served
         bad = SourceConfig(name="ecb", kind="fx_rates", mode="api", base_url=api.url,
                            options={"currencies": ["USD", "dollari"]})
-        with pytest.raises(sources.http.ApiError, match=re.escape("'DOLLARI' is not one")):
+        with pytest.raises(roi.sources.http.ApiError, match=re.escape("'DOLLARI' is not one")):
             ecb.fetch(session, bad, (D(2026, 6, 1), D(2026, 6, 7)), lambda key: None)

@@ -8,8 +8,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.runs import run_window
-from flows.settings import load_settings
+from roi.pipeline.runs import run_window
+from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply, query
 
 D = dt.date
@@ -370,9 +370,9 @@ def test_secrets_never_reach_errors_raw_files_or_the_warehouse(make_settings, se
 
 
 def test_transform_reports_unreadable_values_and_keeps_every_row():
-    from transforms.context import SourceContext
-    from transforms.google_ads import normalise_api
-    from sources.google_ads import api_columns, flatten
+    from roi.transforms.context import SourceContext
+    from roi.transforms.google_ads import normalise_api
+    from roi.sources.google_ads import api_columns, flatten
     rows = [flatten(campaign_row(IT, "111", "Brand Search", "2026-06-01", impressions="10", costMicros="12x")),
             flatten(campaign_row(IT, "111", "Brand Search", "2026-13-01", clicks="1", impressions="3")),
             flatten({"customer": {"id": "1"}, "campaign": {"id": "7"}, "segments": {"date": "2026-06-02"},

@@ -5,10 +5,10 @@ import shutil
 
 import pytest
 
-import sources.hubspot
-import sources.http
-from flows.runs import run_window
-from flows.settings import load_settings
+import roi.sources.hubspot
+import roi.sources.http
+from roi.pipeline.runs import run_window
+from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply, query
 
 TOKEN = "pat-na1-crm-5ecret-1234"
@@ -173,8 +173,8 @@ class FakeCrm:
 @pytest.fixture
 def waits(monkeypatch):
     recorded = []
-    monkeypatch.setattr(sources.http, "pause", recorded.append)
-    monkeypatch.setattr(sources.hubspot, "SEARCH_CAP", CAP)
+    monkeypatch.setattr(roi.sources.http, "pause", recorded.append)
+    monkeypatch.setattr(roi.sources.hubspot, "SEARCH_CAP", CAP)
     return recorded
 
 
@@ -311,9 +311,9 @@ def test_orders_failures_keep_the_last_load_and_speak_in_one_line(tmp_path, monk
 def test_custom_utm_properties_feed_the_channel_rules():
     import polars as pl
 
-    from transforms import leads, orders
-    from transforms.channels import BUILTIN_CHANNELS
-    from transforms.context import SourceContext
+    from roi.transforms import leads, orders
+    from roi.transforms.channels import BUILTIN_CHANNELS
+    from roi.transforms.context import SourceContext
     options = {"utm_properties": {"utm_source": "fonte_utm", "utm_medium": "mezzo_utm"}}
     records = pl.DataFrame({"_row": [1], "id": ["7"], "createdate": ["2026-06-01T10:00:00Z"], "closedate": [
         "2026-06-01T10:00:00Z"], "amount": ["10"], "fonte_utm": ["linkedin"], "mezzo_utm": ["paid_social"],
@@ -328,9 +328,9 @@ def test_custom_utm_properties_feed_the_channel_rules():
 def test_bad_options_fail_before_any_call(waits):
     import requests
 
-    from flows.settings import SourceConfig
-    from sources import leads, orders
-    from sources.http import ApiError
+    from roi.contracts.settings import SourceConfig
+    from roi.sources import leads, orders
+    from roi.sources.http import ApiError
     window = (dt.date(2026, 6, 1), dt.date(2026, 6, 7))
     cases = [(leads, {"utm_properties": {"utm_src": "x"}}, "utm_properties has unknown key(s) utm_src"),
              (orders, {"won_stages": []}, "won_stages must be a list of HubSpot deal stage ids"),

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from flows.runs import run_window
-from flows.settings import load_settings
+from roi.pipeline.runs import run_window
+from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply, query
 
 TOKEN = "pat-eu1-5ecret-t0ken-0000"

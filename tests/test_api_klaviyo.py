@@ -5,8 +5,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from flows.runs import run_window
-from flows.settings import load_settings
+from roi.pipeline.runs import run_window
+from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply, everything, query
 
 RUN_DATE = dt.date(2026, 6, 30)    # lookback_days = 27 -> window 2026-06-03 .. 2026-06-30
@@ -300,7 +300,7 @@ def test_subjects_are_found_by_campaign_when_the_report_names_no_message(tmp_pat
 
 
 def test_a_campaign_of_several_messages_takes_the_subject_of_the_message_the_report_names():
-    from sources.klaviyo import _message_of
+    from roi.sources.klaviyo import _message_of
     assert _message_of(["01JMAAAA"], "01J0AAAA") == "01JMAAAA"            # the only message of the campaign
     assert _message_of(["01JMAAAA", "01JMBBBB"], "01JMBBBB") == "01JMBBBB"
     assert _message_of(["01JMAAAA", "01JMBBBB"], "01J0AAAA") is None      # which of the two: unknown
@@ -308,7 +308,7 @@ def test_a_campaign_of_several_messages_takes_the_subject_of_the_message_the_rep
 
 
 def test_a_long_backfill_window_is_split_into_report_timeframes_of_a_year_at_most():
-    from sources.klaviyo import _timeframes
+    from roi.sources.klaviyo import _timeframes
     frames = _timeframes((dt.date(2025, 1, 1), dt.date(2026, 6, 30)))
     assert frames == [(dt.date(2024, 12, 31), dt.date(2025, 12, 31)), (dt.date(2025, 12, 31), dt.date(2026, 7, 2))]
     assert all((hi - lo).days <= 365 for lo, hi in frames)

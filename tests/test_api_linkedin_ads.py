@@ -9,9 +9,9 @@ from urllib.parse import unquote
 import duckdb
 import pytest
 
-import sources.linkedin_ads as linkedin
-from flows.runs import run_window
-from flows.settings import load_settings
+import roi.sources.linkedin_ads as linkedin
+from roi.pipeline.runs import run_window
+from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply
 
 D = dt.date
@@ -283,7 +283,7 @@ def test_access_token_alone_that_is_refused_fails_fast_naming_it(configure, serv
 
 
 def test_missing_secrets_are_named_at_start_up(configure, server):
-    from flows.errors import ConfigError
+    from roi.contracts.errors import ConfigError
     with pytest.raises(ConfigError, match="ROI_LI__CLIENT_ID"):
         configure(server.api, secrets={"REFRESH_TOKEN": "x"})
 

@@ -6,11 +6,12 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-import sources.http
-import sources.mailchimp
-from flows.runs import run_window
-from flows.settings import SourceConfig, load_settings
-from sources.http import ApiError
+import roi.sources.http
+import roi.sources.mailchimp
+from roi.pipeline.runs import run_window
+from roi.contracts.settings import SourceConfig
+from roi.pipeline.config import load_settings
+from roi.sources.http import ApiError
 from tests.fakeapi import FakeApi, Reply, everything, query
 
 RUN_DATE = dt.date(2026, 6, 30)    # lookback_days = 27 -> window 2026-06-03 .. 2026-06-30 (Europe/Rome)
@@ -145,7 +146,7 @@ def settings_for(tmp_path, api, monkeypatch, key=KEY):
 
 def test_reports_of_the_window_are_loaded_once_through_paging_and_throttling(tmp_path, api, server, waits,
                                                                              monkeypatch):
-    monkeypatch.setattr(sources.mailchimp, "PAGE_SIZE", 2)
+    monkeypatch.setattr(roi.sources.mailchimp, "PAGE_SIZE", 2)
     server.script = {1: Reply(429, problem(429, "Too Many Requests", "You have exceeded the limit of 10 "
                                                                      "simultaneous connections."),
                               {"Retry-After": "7"}),
@@ -234,7 +235,7 @@ def test_failures_are_one_line_and_keep_the_loaded_window(tmp_path, api, server,
 def test_a_key_without_its_data_centre_is_named_not_shown():
     source = SourceConfig(name="mc", kind="mailchimp", mode="api")
     with pytest.raises(ApiError) as caught:
-        sources.mailchimp.fetch(None, source, (dt.date(2026, 6, 1), dt.date(2026, 6, 2)),
+        roi.sources.mailchimp.fetch(None, source, (dt.date(2026, 6, 1), dt.date(2026, 6, 2)),
                                 lambda key: "abcdef0123456789")
     message = str(caught.value)
     assert "ROI_MC__API_KEY" in message and "us21" in message and "abcdef0123456789" not in message

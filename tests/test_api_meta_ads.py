@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 import requests
 
-import sources.meta_ads
-from flows.runs import run_window
-from flows.settings import load_settings
+import roi.sources.meta_ads
+from roi.pipeline.runs import run_window
+from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply, query
 
 D = dt.date
@@ -282,12 +282,12 @@ def test_a_page_served_twice_by_a_cursor_mistake_counts_once(make_settings, serv
 
 
 def test_records_of_one_ad_and_day_all_reach_the_normalised_frame(make_settings, server, waits):
-    from transforms.context import SourceContext
-    from transforms.meta_ads import normalise_api
+    from roi.transforms.context import SourceContext
+    from roi.transforms.meta_ads import normalise_api
     server.page_size, server.repeat_after = 1, "c1"      # one record a page, and the first page served twice
     source = make_settings(account_ids=["act_3333", "3333"]).source("meta")       # one account, named twice
     with requests.Session() as session:
-        records = sources.meta_ads.fetch(session, source, (D(2026, 5, 28), D(2026, 6, 3)), lambda name: TOKEN)
+        records = roi.sources.meta_ads.fetch(session, source, (D(2026, 5, 28), D(2026, 6, 3)), lambda name: TOKEN)
     assert server.api.count("GET", rf"{V}/act_3333/insights") == 3                # pulled once: 2 pages + the repeat
     assert records["publisher_platform"].to_list() == ["facebook", "instagram"]  # the repeat counts once
     frame = records.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
@@ -440,8 +440,8 @@ def test_secrets_never_reach_errors_raw_files_or_the_warehouse(make_settings, se
 
 
 def test_transform_actions_windows_and_unreadable_values():
-    from transforms.context import SourceContext
-    from transforms.meta_ads import normalise_api
+    from roi.transforms.context import SourceContext
+    from roi.transforms.meta_ads import normalise_api
     windows = {"action_type": "omni_purchase", "value": "9", "1d_click": "1", "7d_click": "3", "1d_view": "2"}
     recs = [record(IT, "2026-06-01", HOT, impressions="10", spend="1.5", actions=[windows],
                    action_values=[{"action_type": "omni_purchase", "value": "90", "7d_click": "30", "1d_view": "20"}]),

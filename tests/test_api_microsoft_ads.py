@@ -10,9 +10,9 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-import sources.microsoft_ads as microsoft
-from flows.runs import run_window
-from flows.settings import load_settings
+import roi.sources.microsoft_ads as microsoft
+from roi.pipeline.runs import run_window
+from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply
 
 D = dt.date
@@ -313,7 +313,7 @@ def test_a_retired_api_version_names_api_version(configure, server, waits):
 
 
 def test_missing_secret_is_named_at_start_up(configure, server):
-    from flows.errors import ConfigError
+    from roi.contracts.errors import ConfigError
     with pytest.raises(ConfigError, match="ROI_MS__DEVELOPER_TOKEN"):
         configure(server.api, secrets={k: v for k, v in SECRETS.items() if k != "DEVELOPER_TOKEN"})
 
@@ -328,10 +328,10 @@ def test_report_reader_takes_the_api_csv_shape():
     assert rows_ == [{"AccountId": "180535609", "CampaignId": "531016227", "TimePeriod": "2023-11-11|01",
                       "CurrencyCode": "USD", "Impressions": "1", "Clicks": "1", "Ctr": "100.00%", "Spend": "1.48",
                       "Conversions": "", "Revenue": "", "ReportTimeZone": "Various"}]
-    from transforms.context import SourceContext
-    from transforms.microsoft_ads import normalise_api
+    from roi.transforms.context import SourceContext
+    from roi.transforms.microsoft_ads import normalise_api
     import polars as pl
-    from sources.records import text_frame
+    from roi.sources.records import text_frame
     frame = text_frame(rows_, ["TimePeriod", "ReportTimeZone"]).with_row_index("_row", offset=1).with_columns(
         pl.col("_row").cast(pl.Int64))
     out = normalise_api(frame, SourceContext(source="ms", kind="microsoft_ads")).frame

@@ -9,9 +9,9 @@ import duckdb
 import polars as pl
 import pytest
 
-import sources.tiktok_ads as tiktok
-from flows.runs import run_window
-from flows.settings import load_settings
+import roi.sources.tiktok_ads as tiktok
+from roi.pipeline.runs import run_window
+from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply
 
 D = dt.date
@@ -254,8 +254,8 @@ def test_normalise_api_reads_the_sample_shape():
         "impressions": ["4696"], "clicks": ["51"], "reach": ["3822"], "video_play_actions": ["4179"],
         "likes": ["18"], "comments": ["0"], "shares": ["0"], "follows": ["0"], "campaign_name": ["Website Traffic"],
         "conversion": ["abc"]}).with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
-    from transforms.context import SourceContext
-    from transforms.tiktok_ads import normalise_api
+    from roi.transforms.context import SourceContext
+    from roi.transforms.tiktok_ads import normalise_api
     out = normalise_api(records, SourceContext(source="tt", kind="tiktok_ads")).frame
     row = out.row(0, named=True)
     assert (row["date_start"], row["spend"], row["currency"], row["engagements"], row["video_views"]) == (

@@ -5,9 +5,9 @@ import sys
 from pathlib import Path
 
 from bench import generate
-from sources.files import read_export
-from transforms import google_ads
-from transforms.context import SourceContext
+from roi.sources.files import read_export
+from roi.transforms import google_ads
+from roi.transforms.context import SourceContext
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,8 +68,8 @@ def test_duckdb_alone_loads_the_same_rows_into_our_table(tmp_path):
 
 
 def test_the_segmented_export_repeats_each_ad_group_day_and_loads_summed(tmp_path):
-    from flows.runs import ingest_files
-    from flows.settings import load_settings
+    from roi.pipeline.runs import ingest_files
+    from roi.pipeline.config import load_settings
     path = generate.google_segmented(tmp_path / "seg.csv", 3_000, repeats=30)
     frame = _normalise(path).frame
     assert frame.height == 3_000 and frame.select("date_start", "ad_group_id").n_unique() == 100

@@ -2,8 +2,8 @@
 import polars as pl
 import pytest
 
-from transforms import channels
-from transforms.channels import BUILTIN_CHANNELS, DEFAULT_RULES, Rule, parse_rules
+from roi.transforms import channels
+from roi.transforms.channels import BUILTIN_CHANNELS, DEFAULT_RULES, Rule, parse_rules
 
 WITH_CUSTOM = BUILTIN_CHANNELS + ("events", "influencer")
 

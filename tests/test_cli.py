@@ -9,7 +9,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
 
 def roi(*args, cwd):
     env = dict(os.environ, COLUMNS="200")
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "roi.cli.main", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -107,7 +107,7 @@ def test_every_command_has_help_and_the_global_debug_flag_goes_first(tmp_path):
 def test_read_commands_do_not_import_prefect(tmp_path):
     roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path)
     code = ("import sys, runpy; sys.argv = ['roi', 'kpi']\n"
-            "try:\n    runpy.run_module('flows.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "try:\n    runpy.run_module('roi.cli.main', run_name='__main__')\nexcept SystemExit:\n    pass\n"
             "assert 'prefect' not in sys.modules, 'prefect imported'\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
@@ -120,7 +120,7 @@ def roi_then(args: list[str], check: str, cwd) -> subprocess.CompletedProcess:
     """`roi ARGS` run in a fresh interpreter (as the command runs it), then the Python `check` in it,
     which sees the modules the command imported in sys.modules."""
     code = (f"import sys, runpy; sys.argv = {['roi', *args]!r}\n"
-            "try:\n    runpy.run_module('flows.cli', run_name='__main__')\n"
+            "try:\n    runpy.run_module('roi.cli.main', run_name='__main__')\n"
             "except SystemExit as exc:\n    assert not exc.code, exc.code\n" + check)
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
 
@@ -208,7 +208,7 @@ def test_quarantine_names_an_unknown_source(tmp_path):
 def test_the_starter_lists_every_kind(tmp_path):
     import re
 
-    from sources.registry import api_kinds, file_kinds
+    from roi.sources.registry import api_kinds, file_kinds
     assert roi("init", str(tmp_path), cwd=tmp_path).returncode == 0
     text = (tmp_path / "roi.toml").read_text(encoding="utf-8")
     comment = re.search(r"^# kind is one of: (.*?)\n(?!#   )", text, re.S | re.M).group(1)

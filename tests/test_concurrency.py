@@ -5,14 +5,14 @@ import threading
 import time
 from pathlib import Path
 
-from flows.settings import load_settings
-from warehouse import db
+from roi.pipeline.config import load_settings
+from roi.warehouse import db
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
 HOLD = """
 import sys, time
 from pathlib import Path
-from warehouse.db import WriterLock
+from roi.warehouse.db import WriterLock
 with WriterLock(Path(sys.argv[1]), 5):
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -20,7 +20,7 @@ with WriterLock(Path(sys.argv[1]), 5):
 
 
 def roi(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "roi.cli.main", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=120)
 
 
@@ -60,7 +60,7 @@ def test_readers_are_blocked_only_for_the_short_replacement(tmp_path):
     settings = load_settings(tmp_path / "roi.toml")
     assert roi("ingest", str(FIXTURES / "google_daily_v1.csv"), "--kind", "google_ads", cwd=tmp_path).returncode == 0
     files = [str(FIXTURES / "google_daily_v1.csv"), str(FIXTURES / "google_daily_v2.csv")] * 3
-    writer = subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", *files, "--kind", "google_ads"],
+    writer = subprocess.Popen([sys.executable, "-m", "roi.cli.main", "ingest", *files, "--kind", "google_ads"],
                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     waits, stop = [], threading.Event()
 

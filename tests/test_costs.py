@@ -5,12 +5,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import schemas
-from sources.files import read_export
-from sources.raw import RawTable
-from transforms import costs
-from transforms.channels import BUILTIN_CHANNELS
-from transforms.context import SourceContext
+from roi import schemas
+from roi.sources.files import read_export
+from roi.contracts.raw import RawTable
+from roi.transforms import costs
+from roi.transforms.channels import BUILTIN_CHANNELS
+from roi.transforms.context import SourceContext
 
 FIXTURES = Path(__file__).parent / "fixtures" / "costs"
 D = dt.date

@@ -28,7 +28,7 @@ def state(warehouse: Path):
 
 
 def ingest(tmp_path: Path, file: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", str(file), "--kind", "google_ads",
+    return subprocess.Popen([sys.executable, "-m", "roi.cli.main", "ingest", str(file), "--kind", "google_ads",
                              "--source", "g"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -70,9 +70,9 @@ def test_sigkill_anywhere_leaves_before_or_after(tmp_path, seed):
 
 def test_a_full_disk_mid_load_leaves_the_previous_state(tmp_path, monkeypatch):
     """An OSError while writing (disk full) rolls the window back and is reported in one line."""
-    from flows.runs import ingest_files
-    from flows.settings import load_settings
-    from warehouse import load as load_module
+    from roi.pipeline.runs import ingest_files
+    from roi.pipeline.config import load_settings
+    from roi.warehouse import load as load_module
     (tmp_path / "roi.toml").write_text('[warehouse]\npath = "roi.duckdb"\n')
     settings = load_settings(tmp_path / "roi.toml")
     old, new = tmp_path / "old.csv", tmp_path / "new.csv"

@@ -4,7 +4,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from transforms.dates import date, datetime, infer_date_order, parse_date_range, parse_report_period
+from roi.transforms.dates import date, datetime, infer_date_order, parse_date_range, parse_report_period
 
 D = dt.date
 

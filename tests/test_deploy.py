@@ -59,7 +59,7 @@ def test_roi_deploy_registers_nightly_on_its_cron_and_time_zone(prefect_server, 
     api, env = prefect_server
     (tmp_path / "roi.toml").write_text('[warehouse]\npath = "roi.duckdb"\n'
                                        '[schedule]\ncron = "30 5 * * *"\ntimezone = "Europe/Rome"\n')
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "deploy", "--config", str(tmp_path / "roi.toml")],
+    done = subprocess.run([sys.executable, "-m", "roi.cli.main", "deploy", "--config", str(tmp_path / "roi.toml")],
                           env=dict(env, PREFECT_API_URL=api), cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
@@ -106,7 +106,7 @@ def _final_state(api: str, run_id: str, seconds: float) -> str:
 def test_a_process_pool_worker_runs_the_nightly_deployment_into_the_warehouse(prefect_server, tmp_path):
     api, env = prefect_server
     _google_export(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "deploy", "--pool", "roi-test",
+    done = subprocess.run([sys.executable, "-m", "roi.cli.main", "deploy", "--pool", "roi-test",
                            "--config", str(tmp_path / "roi.toml")],
                           env=dict(env, PREFECT_API_URL=api), cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -135,7 +135,7 @@ def test_a_process_pool_worker_runs_the_nightly_deployment_into_the_warehouse(pr
 
 def _deploy_to_pool(api: str, env: dict, folder: Path, pool: str) -> subprocess.CompletedProcess:
     (folder / "roi.toml").write_text('[warehouse]\npath = "roi.duckdb"\n')
-    return subprocess.run([sys.executable, "-m", "flows.cli", "deploy", "--pool", pool, "--config",
+    return subprocess.run([sys.executable, "-m", "roi.cli.main", "deploy", "--pool", pool, "--config",
                            str(folder / "roi.toml")], env=dict(env, PREFECT_API_URL=api), cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
 

@@ -12,11 +12,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows import export as export_module
-from flows.errors import ConfigError, RoiError
-from flows.export import export
+from roi.outputs import export as export_module
+from roi.contracts.errors import ConfigError, RoiError
+from roi.outputs.export import export
 from viewkit import Warehouse
-from warehouse.build import build, load_views
+from roi.warehouse.build import build, load_views
 
 MARTS = sorted(v.name.split(".")[1] for v in load_views() if v.name.startswith("marts.") and v.kind == "VIEW")
 
@@ -220,14 +220,14 @@ def test_roi_export_xlsx_imports_no_polars(warehouse, tmp_path):
     out_dir = tmp_path / "out"
     code = (f"import sys, runpy; sys.argv = ['roi', 'export', '--format', 'xlsx', '--out', {str(out_dir)!r}, "
             f"'--config', {str(toml)!r}]\n"
-            "try:\n    runpy.run_module('flows.cli', run_name='__main__')\n"
+            "try:\n    runpy.run_module('roi.cli.main', run_name='__main__')\n"
             "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
             "heavy = sorted({'polars', 'pyarrow', 'prefect', 'pydantic'} & set(sys.modules))\n"
             "assert not heavy, f'imported {heavy}'\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert (out_dir / "marts.xlsx").is_file()
-    usage = subprocess.run([sys.executable, "-m", "flows.cli", "export", "--format", "xlsx", "--excel-it",
+    usage = subprocess.run([sys.executable, "-m", "roi.cli.main", "export", "--format", "xlsx", "--excel-it",
                             "--config", str(toml)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert usage.returncode == 2 and usage.stderr.strip().splitlines() == [
         "roi: error: --excel-it shapes a CSV for Italian Excel (';' and decimal comma): use it with --format csv, "

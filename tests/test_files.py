@@ -6,8 +6,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from sources.files import ReadWhole, read_export, read_export_batches
-from sources.raw import RawTable
+from roi.sources.files import ReadWhole, read_export, read_export_batches
+from roi.contracts.raw import RawTable
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -265,8 +265,8 @@ def test_exports_that_must_be_read_whole(tmp_path):
 def test_utf16_and_cr_line_ends_are_read_in_batches_from_a_utf8_copy(tmp_path, monkeypatch):
     """Old Mac line ends, Windows ones split across the copy's slices, UTF-16 with CRLF: the same
     rows as the whole read, and the copy is gone afterwards."""
-    import sources.files
-    monkeypatch.setattr(sources.files, "COPY_BYTES", 7)   # slices that cut CRLF pairs and characters
+    import roi.sources.files
+    monkeypatch.setattr(roi.sources.files, "COPY_BYTES", 7)   # slices that cut CRLF pairs and characters
     mac = tmp_path / "mac.csv"
     mac.write_bytes(b"Day,Campaign,Clicks\r2026-06-01,Brand,5\r2026-06-02,Br\xc3\xa0nd,6\r")
     windows = tmp_path / "windows.csv"

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows import runs
-from flows.errors import ConfigError
-from flows.settings import DEMO_CONFIG, load_settings
+from roi.pipeline import runs
+from roi.contracts.errors import ConfigError
+from roi.pipeline.config import DEMO_CONFIG, load_settings
 from clikit import roi
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pipeline" / "google_daily_v1.csv"

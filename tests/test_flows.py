@@ -4,7 +4,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from flows.settings import DEMO_CONFIG, load_settings
+from roi.pipeline.config import DEMO_CONFIG, load_settings
 
 VIEWS = ["channel_daily", "channel_monthly", "campaign_daily", "email_campaign_kpis", "funnel_monthly",
          "ltv_cac", "budget_pacing", "budget_mix", "goal_progress"]
@@ -27,7 +27,7 @@ def core_checksum(settings):
 
 
 def test_nightly_loads_every_demo_source_and_fills_every_view(demo):
-    from flows.nightly import nightly
+    from roi.flows.nightly import nightly
     records = nightly(config=None, run_date=dt.date(2026, 10, 31))
     assert {r["source"] for r in records} == {s.name for s in demo.sources}
     assert all(r["status"] == "succeeded" for r in records), [r["error"] for r in records]
@@ -41,7 +41,7 @@ def test_nightly_loads_every_demo_source_and_fills_every_view(demo):
 
 
 def test_backfill_skips_completed_chunks_unless_forced(demo):
-    from flows.backfill import backfill
+    from roi.flows.backfill import backfill
     names = ["meta_ads"]
     done = backfill(start=dt.date(2026, 8, 1), end=dt.date(2026, 8, 20), sources=names, chunk_days=10)
     assert [(r["window_start"], r["window_end"]) for r in done] == [

@@ -5,10 +5,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import schemas
-from sources.files import read_export
-from transforms import fx_rates
-from transforms.context import SourceContext
+from roi import schemas
+from roi.sources.files import read_export
+from roi.transforms import fx_rates
+from roi.transforms.context import SourceContext
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fx_rates"
 D = dt.date

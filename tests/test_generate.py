@@ -12,11 +12,11 @@ from urllib.parse import parse_qs, urlsplit
 import polars as pl
 import pytest
 
-import schemas
-from samples.generate import DEMO_DIR, Simulation, budget_rows, cost_rows, generate, main
-from sources.files import read_export
-from transforms.context import SourceContext
-from transforms.totals import reconcile
+from roi import schemas
+from roi.samples.generate import DEMO_DIR, Simulation, budget_rows, cost_rows, generate, main
+from roi.sources.files import read_export
+from roi.transforms.context import SourceContext
+from roi.transforms.totals import reconcile
 
 NEW_KINDS = ["linkedin_ads", "microsoft_ads", "tiktok_ads", "brevo", "klaviyo", "hubspot_email"]
 KINDS = {"google_ads", "meta_ads", "mailchimp", "leads", "orders", "costs", "budgets", "goals", "fx_rates",
@@ -204,13 +204,13 @@ def test_bundled_demo_is_small_and_what_the_generator_writes(tmp_path):
     assert sum(len(b) for b in bundled.values()) < 3_000_000
     assert {name.split("/")[0] for name in bundled} == KINDS | {"roi.toml"}
     generate(tmp_path)
-    assert _files(tmp_path) == bundled, "samples/demo is stale: run `python -m samples.generate`"
+    assert _files(tmp_path) == bundled, "samples/demo is stale: run `python -m roi.samples.generate`"
 
 
 # ---------------------------------------------------------------- the smaller channels (every file kind)
 
 def _normalise(path: Path, kind: str):
-    module = importlib.import_module(f"transforms.{kind}")
+    module = importlib.import_module(f"roi.transforms.{kind}")
     raw = read_export(path)
     return module, raw, module.normalise(raw, SourceContext(source=kind, kind=kind))
 

@@ -6,12 +6,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import schemas
-from sources.files import read_export
-from transforms import google_ads
-from transforms.context import SourceContext
-from transforms.ids import stable_id, stable_key
-from transforms.totals import reconcile
+from roi import schemas
+from roi.sources.files import read_export
+from roi.transforms import google_ads
+from roi.transforms.context import SourceContext
+from roi.transforms.ids import stable_id, stable_key
+from roi.transforms.totals import reconcile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "google_ads"
 D = dt.date

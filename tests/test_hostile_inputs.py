@@ -6,8 +6,8 @@ import zipfile
 import duckdb
 import pytest
 
-from flows.runs import ingest_files
-from flows.settings import load_settings
+from roi.pipeline.runs import ingest_files
+from roi.pipeline.config import load_settings
 
 HEAD = "Campaign report\n1 June 2026 - 3 June 2026\nDay,Campaign,Campaign ID,Currency code,Impr.,Clicks,Cost,Conversions,Conv. value\n"
 ROW1 = "2026-06-01,Brand,111,EUR,1000,50,100.00,5.00,500.00\n"

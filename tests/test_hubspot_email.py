@@ -6,10 +6,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import schemas
-from sources.files import read_export
-from transforms import hubspot_email
-from transforms.context import SourceContext
+from roi import schemas
+from roi.sources.files import read_export
+from roi.transforms import hubspot_email
+from roi.transforms.context import SourceContext
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hubspot_email"
 T = dt.datetime

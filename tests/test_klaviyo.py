@@ -4,10 +4,10 @@ from pathlib import Path
 
 import polars as pl
 
-import schemas
-from sources.files import read_export
-from transforms import klaviyo
-from transforms.context import SourceContext
+from roi import schemas
+from roi.sources.files import read_export
+from roi.transforms import klaviyo
+from roi.transforms.context import SourceContext
 
 FIXTURES = Path(__file__).parent / "fixtures" / "klaviyo"
 

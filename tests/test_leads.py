@@ -5,12 +5,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import schemas
-from sources.files import read_export
-from sources.raw import RawTable
-from transforms import leads
-from transforms.channels import BUILTIN_CHANNELS, parse_rules
-from transforms.context import SourceContext
+from roi import schemas
+from roi.sources.files import read_export
+from roi.contracts.raw import RawTable
+from roi.transforms import leads
+from roi.transforms.channels import BUILTIN_CHANNELS, parse_rules
+from roi.transforms.context import SourceContext
 
 FIXTURES = Path(__file__).parent / "fixtures" / "leads"
 D = dt.date

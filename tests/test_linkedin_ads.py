@@ -6,11 +6,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import schemas
-from sources.files import read_export
-from transforms import linkedin_ads
-from transforms.context import SourceContext
-from transforms.ids import stable_key
+from roi import schemas
+from roi.sources.files import read_export
+from roi.transforms import linkedin_ads
+from roi.transforms.context import SourceContext
+from roi.transforms.ids import stable_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "linkedin_ads"
 D = dt.date
@@ -90,8 +90,8 @@ def test_preamble_only_export_has_no_rows():
 
 
 def test_preamble_only_export_loads_zero_rows_without_error(tmp_path, tmp_path_factory):
-    from flows.runs import ingest_files
-    from flows.settings import load_settings
+    from roi.pipeline.runs import ingest_files
+    from roi.pipeline.config import load_settings
     template = tmp_path_factory.getbasetemp() / "roi_empty_warehouse" / "roi.duckdb"
     if template.is_file():                   # built by the API tests of this session: skip rebuilding the views
         (tmp_path / "data").mkdir()

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import polars as pl
 
-import schemas
-from sources.files import read_export
-from transforms import mailchimp
-from transforms.context import SourceContext
+from roi import schemas
+from roi.sources.files import read_export
+from roi.transforms import mailchimp
+from roi.transforms.context import SourceContext
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mailchimp"
 

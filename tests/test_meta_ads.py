@@ -5,11 +5,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import schemas
-from sources.files import read_export
-from transforms import meta_ads
-from transforms.context import SourceContext
-from transforms.ids import stable_key
+from roi import schemas
+from roi.sources.files import read_export
+from roi.transforms import meta_ads
+from roi.transforms.context import SourceContext
+from roi.transforms.ids import stable_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "meta_ads"
 D = dt.date

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.numbers import MISSING, currency_mark, error_list, infer_decimal, number, row_currency, text
+from roi.transforms.numbers import MISSING, currency_mark, error_list, infer_decimal, number, row_currency, text
 
 
 def read(cells, decimal, **kw):

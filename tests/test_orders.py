@@ -6,12 +6,12 @@ import polars as pl
 import pytest
 from pytest import approx
 
-import schemas
-from sources.files import read_export
-from sources.raw import RawTable
-from transforms import orders
-from transforms.channels import BUILTIN_CHANNELS
-from transforms.context import SourceContext
+from roi import schemas
+from roi.sources.files import read_export
+from roi.contracts.raw import RawTable
+from roi.transforms import orders
+from roi.transforms.channels import BUILTIN_CHANNELS
+from roi.transforms.context import SourceContext
 
 FIXTURES = Path(__file__).parent / "fixtures" / "orders"
 D = dt.date

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.runs import ingest_files
-from flows.settings import load_settings
+from roi.pipeline.runs import ingest_files
+from roi.pipeline.config import load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
 
@@ -84,10 +84,10 @@ def test_a_bad_file_fails_alone(settings, tmp_path):
 
 
 def _spy_batches(monkeypatch) -> list:
-    """What each batched read of flows.ingest returned (None: the export was read whole instead)."""
-    import flows.ingest
-    results, normalise_in_batches = [], flows.ingest._normalise_in_batches
-    monkeypatch.setattr(flows.ingest, "_normalise_in_batches", lambda *args: results.append(
+    """What each batched read of roi.pipeline.ingest returned (None: the export was read whole instead)."""
+    import roi.pipeline.ingest
+    results, normalise_in_batches = [], roi.pipeline.ingest._normalise_in_batches
+    monkeypatch.setattr(roi.pipeline.ingest, "_normalise_in_batches", lambda *args: results.append(
         normalise_in_batches(*args)) or results[-1])
     return results
 
@@ -95,12 +95,12 @@ def _spy_batches(monkeypatch) -> list:
 def _ingest_in_batches(settings, monkeypatch, export: Path, kind: str, batch_rows: int, sample_rows: int | None = None):
     """`export` loaded as a big export read `batch_rows` records at a time (the batched read's check
     keeping `sample_rows` first rows): its load record, and what the batched read returned."""
-    import flows.ingest
+    import roi.pipeline.ingest
     batched = _spy_batches(monkeypatch)
-    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
-    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", batch_rows)
+    monkeypatch.setattr(roi.pipeline.ingest, "PRUNE_BYTES", 0)
+    monkeypatch.setattr(roi.pipeline.ingest, "BATCH_ROWS", batch_rows)
     if sample_rows is not None:
-        monkeypatch.setattr(flows.ingest, "SAMPLE_ROWS", sample_rows)
+        monkeypatch.setattr(roi.pipeline.ingest, "SAMPLE_ROWS", sample_rows)
     [record] = ingest_files(settings, [export], kind, kind)
     return record, batched
 
@@ -109,15 +109,15 @@ def test_a_big_export_read_in_batches_of_its_used_columns_loads_the_same(setting
     """Above PRUNE_BYTES an export is read BATCH_ROWS records at a time, in the columns the
     transform maps only: same facts, same quarantine, and a quarantined row's raw_row still holds
     every cell of the file (CTR too)."""
-    import flows.ingest
+    import roi.pipeline.ingest
     export = tmp_path / "with_ctr.csv"
     lines = (FIXTURES / "google_daily_v1.csv").read_text().splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("Day,"))
     export.write_text("\n".join(line + (",CTR" if i == at else ',"1,5%"' if i > at else "")
                                 for i, line in enumerate(lines)) + "\n")
     whole, batched = [], []
-    read_export, read_export_batches = flows.ingest.read_export, flows.ingest.read_export_batches
-    monkeypatch.setattr(flows.ingest, "read_export", lambda path, keep=None: whole.append(
+    read_export, read_export_batches = roi.pipeline.ingest.read_export, roi.pipeline.ingest.read_export_batches
+    monkeypatch.setattr(roi.pipeline.ingest, "read_export", lambda path, keep=None: whole.append(
         read_export(path, keep).rows.width) or read_export(path, keep))
 
     @contextlib.contextmanager
@@ -125,11 +125,11 @@ def test_a_big_export_read_in_batches_of_its_used_columns_loads_the_same(setting
         with read_export_batches(path, keep, rows) as batches:
             yield (batched.append(batch.rows.height) or batch for batch in batches)
 
-    monkeypatch.setattr(flows.ingest, "read_export_batches", counted)
-    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", 2)
+    monkeypatch.setattr(roi.pipeline.ingest, "read_export_batches", counted)
+    monkeypatch.setattr(roi.pipeline.ingest, "BATCH_ROWS", 2)
     results = []
     for prune_bytes in (1 << 40, 0):   # never pruned, then always
-        monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", prune_bytes)
+        monkeypatch.setattr(roi.pipeline.ingest, "PRUNE_BYTES", prune_bytes)
         [record] = ingest_files(settings, [export], "google_ads", "g")
         assert (record.status, record.rows_loaded, record.rows_quarantined) == ("succeeded", 3, 1)
         assert record.totals_check is None   # the totals row, read in the last batch, adds up
@@ -144,14 +144,14 @@ def test_a_big_export_read_in_batches_of_its_used_columns_loads_the_same(setting
 def test_a_batched_read_loads_a_big_italian_export_like_a_whole_one(settings, tmp_path, monkeypatch):
     """Title and date-range lines, decimal commas, thousands dots and totals rows: the same
     warehouse (facts, reconciled totals, window) whichever way the file is read."""
-    import flows.ingest
+    import roi.pipeline.ingest
     from bench import generate
     export = generate.google_ads(tmp_path / "it.csv", 3_000, "it", messy=True)
-    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
+    monkeypatch.setattr(roi.pipeline.ingest, "PRUNE_BYTES", 0)
     batched = _spy_batches(monkeypatch)
     seen = []
     for batch_rows in (1 << 30, 700):   # one batch, then five
-        monkeypatch.setattr(flows.ingest, "BATCH_ROWS", batch_rows)
+        monkeypatch.setattr(roi.pipeline.ingest, "BATCH_ROWS", batch_rows)
         [record] = ingest_files(settings, [export], "google_ads", "g")
         assert record.status == "succeeded", record.error
         seen.append((record.rows_loaded, record.rows_quarantined, record.totals_check, record.window_start,
@@ -177,14 +177,14 @@ def test_a_batched_read_takes_the_date_order_and_decimal_mark_from_the_whole_exp
 
 
 def test_a_big_meta_export_is_read_in_batches_like_a_whole_one(settings, tmp_path, monkeypatch):
-    import flows.ingest
+    import roi.pipeline.ingest
     from bench import generate
     export = generate.meta_ads(tmp_path / "meta.csv", 3_000)
     batched = _spy_batches(monkeypatch)
     seen = []
     for prune_bytes, batch_rows in ((1 << 40, 1 << 30), (0, 700)):   # whole, then in five batches
-        monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", prune_bytes)
-        monkeypatch.setattr(flows.ingest, "BATCH_ROWS", batch_rows)
+        monkeypatch.setattr(roi.pipeline.ingest, "PRUNE_BYTES", prune_bytes)
+        monkeypatch.setattr(roi.pipeline.ingest, "BATCH_ROWS", batch_rows)
         [record] = ingest_files(settings, [export], "meta_ads", "m")
         assert record.status == "succeeded", record.error
         seen.append((record.rows_loaded, record.rows_quarantined, record.totals_check, record.window_start,
@@ -227,13 +227,13 @@ def test_a_meta_export_that_may_open_with_its_summary_row_is_read_whole(settings
 
 
 def test_a_big_export_that_turns_out_not_utf8_is_loaded_whole(settings, tmp_path, monkeypatch):
-    import flows.ingest
+    import roi.pipeline.ingest
     export = tmp_path / "late.csv"
     rows = "".join(f"2026-06-01,Campaign {i},{i},5,1.00\n" for i in range(5_000))
     export.write_bytes(("Day,Campaign,Campaign ID,Clicks,Cost\n" + rows).encode()
                        + "2026-06-02,Città,9999,7,2.00\n".encode("cp1252"))
-    monkeypatch.setattr(flows.ingest, "PRUNE_BYTES", 0)
-    monkeypatch.setattr(flows.ingest, "BATCH_ROWS", 1_000)
+    monkeypatch.setattr(roi.pipeline.ingest, "PRUNE_BYTES", 0)
+    monkeypatch.setattr(roi.pipeline.ingest, "BATCH_ROWS", 1_000)
     [record] = ingest_files(settings, [export], "google_ads", "g")
     assert (record.status, record.rows_loaded) == ("succeeded", 5_001), record.error
     assert query(settings, "SELECT campaign_name, clicks FROM core.ad_performance WHERE campaign_id = '9999'") == \

@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import report
+from roi.outputs import report
 from viewkit import Warehouse
-from warehouse.build import build
+from roi.warehouse.build import build
 
 D = dt.date
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,7 @@ import logging
 
 import duckdb
 
-from flows.runs import run_window
+from roi.pipeline.runs import run_window
 from tests.fakeapi import Reply
 from tests.test_api_meta_ads import (  # noqa: F401 — the Graph API fake and its fixtures
     RUN_DATE, TOKEN, V, api, make_settings, server)

@@ -5,8 +5,8 @@ import datetime as dt
 import duckdb
 import pytest
 
-from flows.runs import ingest_files
-from flows.settings import load_settings
+from roi.pipeline.runs import ingest_files
+from roi.pipeline.config import load_settings
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_an_api_pull_sharing_keys_counts_what_it_combined(settings, tmp_path):
     """Segments summed by the API path too (Meta breakdowns): rows in = loaded + combined."""
     import polars as pl
 
-    from schemas.validate import split
+    from roi.schemas.validate import split
     frame = pl.DataFrame({
         "source": ["m"] * 3, "platform": ["meta_ads"] * 3, "date_start": [dt.date(2026, 6, 2)] * 3,
         "date_end": [dt.date(2026, 6, 2)] * 3, "account_id": ["1"] * 3, "account_name": [None] * 3,
@@ -163,8 +163,8 @@ def test_every_ad_metrics_table_gives_its_row_checks_readable_reasons(table):
     """The checks the three tables share read the same in quarantine, whichever model pandera builds first."""
     import polars as pl
 
-    import schemas
-    from schemas.validate import split
+    from roi import schemas
+    from roi.schemas.validate import split
     texts = {"source": "s", "platform": "google_ads", "account_id": "1", "campaign_id": "c", "ad_group_id": "g",
              "ad_id": "a", "keyword": "shoes", "match_type": "exact", "search_term": "red shoes", "currency": "EUR"}
     row = {c: texts.get(c) for c in schemas.columns(table)}

@@ -1,8 +1,8 @@
 """roi.toml and the environment: what is accepted, and the one-line errors for what is not."""
 import pytest
 
-from flows.errors import ConfigError
-from flows.settings import load_settings, read_dotenv
+from roi.contracts.errors import ConfigError
+from roi.pipeline.config import load_settings, read_dotenv
 
 
 def write(tmp_path, text, files=("exports/g.csv",)):
@@ -77,7 +77,7 @@ def test_without_roi_toml_the_demo_is_used(tmp_path, monkeypatch):
     s = load_settings(None)
     assert s.is_demo and s.warehouse_path == tmp_path / "data" / "roi.duckdb"
     kinds = {src.kind for src in s.sources}
-    from sources.registry import file_kinds
+    from roi.sources.registry import file_kinds
     assert kinds == set(file_kinds())  # the demo covers every file kind
 
 

@@ -10,9 +10,9 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from flows import show
-from flows.errors import ConfigError, RoiError
-from flows.settings import Settings
+from roi.outputs import show
+from roi.contracts.errors import ConfigError, RoiError
+from roi.contracts.settings import Settings
 from viewkit import Warehouse
 
 D = dt.date

@@ -166,7 +166,7 @@ def test_forget_of_an_unknown_source_names_the_known_ones(project, capsys):
 
 
 def test_forget_waits_for_the_writer_lock(project, capsys):
-    from warehouse.db import WriterLock
+    from roi.warehouse.db import WriterLock
     roi(capsys, "ingest", str(EXPORT), "--kind", "google_ads")
     with WriterLock(project / "roi.duckdb", 10):
         code, _, err = roi(capsys, "forget", "google_ads")
@@ -175,8 +175,9 @@ def test_forget_waits_for_the_writer_lock(project, capsys):
 
 
 def test_a_forgotten_source_backfills_again(project, capsys):
-    from flows.runs import completed_windows
-    from flows.settings import SourceConfig, load_settings
+    from roi.pipeline.runs import completed_windows
+    from roi.contracts.settings import SourceConfig
+    from roi.pipeline.config import load_settings
     settings = load_settings(project / "roi.toml")
     source = SourceConfig(name="google_ads", kind="google_ads")
     roi(capsys, "ingest", str(EXPORT), "--kind", "google_ads")
@@ -186,8 +187,8 @@ def test_a_forgotten_source_backfills_again(project, capsys):
 
 
 def test_every_canonical_table_has_its_days():
-    import schemas
-    from warehouse.source_rows import DATES
+    from roi import schemas
+    from roi.warehouse.source_rows import DATES
     assert set(schemas.MODELS) <= set(DATES)
     for table, column in schemas.WINDOW_COLUMN.items():
         assert column is None or DATES[table][0] == column

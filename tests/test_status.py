@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from flows import runs
-from flows.settings import load_settings
+from roi.pipeline import runs
+from roi.pipeline.config import load_settings
 from clikit import roi
 
 HEAD = "Day,Campaign,Campaign ID,Currency code,Impr.,Clicks,Cost,Conversions,Conv. value\n"

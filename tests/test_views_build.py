@@ -6,8 +6,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse import build as build_module
-from warehouse.build import VIEWS_DIR, BuildError, build, ensure, load_views, order_views
+from roi.warehouse import build as build_module
+from roi.warehouse.build import VIEWS_DIR, BuildError, build, ensure, load_views, order_views
 
 SPEC_VIEWS = {
     "marts.channel_daily", "marts.channel_monthly", "marts.campaign_daily",

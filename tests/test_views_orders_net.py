@@ -5,7 +5,7 @@ import duckdb
 from pytest import approx
 
 from viewkit import wh  # noqa: F401  (fixture)
-from warehouse.build import build
+from roi.warehouse.build import build
 
 D = dt.date
 

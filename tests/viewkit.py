@@ -7,7 +7,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from warehouse.build import build
+from roi.warehouse.build import build
 
 # Values for the NOT NULL columns a test does not care about; a test names only what it checks.
 DEFAULTS: dict[str, dict[str, Any]] = {

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import polars as pl
 
-import schemas
-from transforms.context import SourceContext
-from transforms.headers import configured, find_field, find_with_currency, names
-from transforms.ids import derive_ids
-from transforms.numbers import error_list, number, row_currency, text
+from roi import schemas
+from roi.transforms.context import SourceContext
+from roi.transforms.headers import configured, find_field, find_with_currency, names
+from roi.transforms.ids import derive_ids
+from roi.transforms.numbers import error_list, number, row_currency, text
 
 
 def find_export_columns(header: list[str], aliases: dict, canonical, user_columns: dict[str, str]

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from sources.raw import RawTable
-from transforms.context import Normalised, SourceContext
-from transforms.dates import infer_date_order
-from transforms.headers import Aliases, configured, decimal_hint, find_field, find_with_currency, language, names
-from transforms.mailchimp import (api_number, api_send_time, api_text, email_rows, export_rows)
-from transforms.numbers import infer_decimal
+from roi.contracts.raw import RawTable
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.dates import infer_date_order
+from roi.transforms.headers import Aliases, configured, decimal_hint, find_field, find_with_currency, language, names
+from roi.transforms.mailchimp import (api_number, api_send_time, api_text, email_rows, export_rows)
+from roi.transforms.numbers import infer_decimal
 
 TABLE = "email_campaigns"
 OPTIONS = ()
@@ -101,7 +101,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     return Normalised(frame=frame)
 
 
-# Canonical field -> the campaign totals' field (statistics.globalStats.<field>: sources.brevo puts there
+# Canonical field -> the campaign totals' field (statistics.globalStats.<field>: roi.sources.brevo puts there
 # Brevo's globalStats, or the sum of its per-list campaignStats[] when globalStats are empty or zero).
 API_COUNTS = {
     "recipients": "sent",

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-import schemas
-from sources.raw import RawTable
-from transforms import channels, dates, headers, numbers
-from transforms.context import SourceContext
+from roi import schemas
+from roi.contracts.raw import RawTable
+from roi.transforms import channels, dates, headers, numbers
+from roi.transforms.context import SourceContext
 
 ERROR_SUFFIX = "__error"
 _CODE = re.compile(r"\s*[(\[]\s*[A-Z]{3}\s*[)\]]\s*$")  # "Importo (EUR)" -> "Importo"

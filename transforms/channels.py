@@ -7,12 +7,9 @@ from typing import Iterable, Mapping
 
 import polars as pl
 
-from transforms.numbers import MISSING
+from roi.contracts.settings import BUILTIN_CHANNELS
+from roi.transforms.numbers import MISSING
 
-BUILTIN_CHANNELS = (
-    "google_ads", "meta_ads", "linkedin_ads", "microsoft_ads", "tiktok_ads", "email",
-    "organic_search", "organic_social", "referral", "direct", "other",
-)
 CHANNEL_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 

@@ -16,7 +16,7 @@ class SourceContext:
     currency: str | None = None     # currency of rows whose export names none (config `currency`)
     columns: dict[str, str] = field(default_factory=dict)  # canonical column -> header, from roi.toml
     options: dict = field(default_factory=dict)            # other per-source options from roi.toml
-    channel_rules: tuple = ()       # transforms.channels.Rule, in order (leads, orders)
+    channel_rules: tuple = ()       # roi.transforms.channels.Rule, in order (leads, orders)
     channels: tuple[str, ...] = ()  # every known channel, built-in and custom
     today: dt.date = field(default_factory=dt.date.today)
 

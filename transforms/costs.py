@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from schemas.costs import COST_TYPES
-from sources.raw import RawTable
-from transforms import business, channels, dates, numbers
-from transforms.business import err
-from transforms.context import Normalised, SourceContext
+from roi.schemas.costs import COST_TYPES
+from roi.contracts.raw import RawTable
+from roi.transforms import business, channels, dates, numbers
+from roi.transforms.business import err
+from roi.transforms.context import Normalised, SourceContext
 
 TABLE = "costs"
 

@@ -7,7 +7,7 @@ import unicodedata
 
 import polars as pl
 
-from transforms.numbers import MISSING_SPELLINGS, once
+from roi.transforms.numbers import MISSING_SPELLINGS, once
 
 # Month names and abbreviations (accents removed, lower case) in en/it/pt/es/fr/de.
 _MONTH_NAMES = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.headers import norm
+from roi.transforms.headers import norm
 
 # Header names only one platform's exports use (any UI language), by kind. Kinds roi reads have a
 # transform module of that name; the others are named so that the message can say so.

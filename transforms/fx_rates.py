@@ -6,10 +6,10 @@ from pathlib import Path
 
 import polars as pl
 
-from sources.raw import RawTable
-from transforms import business, dates, headers, numbers
-from transforms.business import err
-from transforms.context import Normalised, SourceContext
+from roi.contracts.raw import RawTable
+from roi.transforms import business, dates, headers, numbers
+from roi.transforms.business import err
+from roi.transforms.context import Normalised, SourceContext
 
 TABLE = "fx_rates"
 # API mode (sources/fx_rates.py): currencies = ["USD", "GBP", …], the rates pulled from the ECB data API.

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from schemas.goals import GOAL_KPIS
-from sources.raw import RawTable
-from transforms import business, channels, dates, numbers
-from transforms.business import err, parsed
-from transforms.context import Normalised, SourceContext
-from transforms.ids import stable_id
+from roi.schemas.goals import GOAL_KPIS
+from roi.contracts.raw import RawTable
+from roi.transforms import business, channels, dates, numbers
+from roi.transforms.business import err, parsed
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.ids import stable_id
 
 TABLE = "goals"
 

@@ -5,15 +5,15 @@ import datetime as dt
 
 import polars as pl
 
-import schemas
-from sources.raw import RawTable
-from transforms import keywords
-from transforms.ad_exports import export_currency, find_export_columns, finish_ad_rows
-from transforms.context import Normalised, SourceContext
-from transforms.dates import date, infer_date_order, parse_report_period
-from transforms.headers import Aliases, decimal_hint, language
-from transforms.numbers import currency_code, error_list, infer_decimal, number, text
-from transforms.totals import pick
+from roi import schemas
+from roi.contracts.raw import RawTable
+from roi.transforms import keywords
+from roi.transforms.ad_exports import export_currency, find_export_columns, finish_ad_rows
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.dates import date, infer_date_order, parse_report_period
+from roi.transforms.headers import Aliases, decimal_hint, language
+from roi.transforms.numbers import currency_code, error_list, infer_decimal, number, text
+from roi.transforms.totals import pick
 
 TABLE = "ad_performance"
 
@@ -157,7 +157,7 @@ def _metric_values(frame: pl.DataFrame, col: dict[str, str | None], decimal: str
 def choices(raw: RawTable, ctx: SourceContext) -> dict[str, str]:
     """What normalise decides from the whole export, not row by row: the decimal mark (from the
     totals and the first SAMPLE_ROWS rows) and the date order (from every distinct date cell),
-    unless roi.toml sets them. A batched read (flows.ingest) decides them on its first batch and
+    unless roi.toml sets them. A batched read (roi.pipeline.ingest) decides them on its first batch and
     checks them at the end on the first rows plus the `choice_rows` of every batch."""
     col, _ = find_export_columns(raw.header, ALIASES, CANONICAL, ctx.columns)
     metric_cols = [col[m] for m, _ in METRICS if col[m]]

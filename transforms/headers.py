@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.numbers import CURRENCY_MARK, currency_of_mark, mark_currencies
+from roi.transforms.numbers import CURRENCY_MARK, currency_of_mark, mark_currencies
 
 # A currency in brackets at a header's end: "Amount spent (EUR)", "Cost (US$)", "Spesa (€)", "Cost ($)".
 _CURRENCY = re.compile(rf"[(\[]\s*({CURRENCY_MARK})\s*[)\]]\s*$")

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import polars as pl
 
-import schemas
-from sources.raw import RawTable
-from transforms.context import Normalised, SourceContext
-from transforms.dates import datetime, infer_date_order
-from transforms.headers import Aliases, configured, decimal_hint, find_field, language
-from transforms.ids import stable_id
-from transforms.numbers import error_list, infer_decimal, number, text
+from roi import schemas
+from roi.contracts.raw import RawTable
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.dates import datetime, infer_date_order
+from roi.transforms.headers import Aliases, configured, decimal_hint, find_field, language
+from roi.transforms.ids import stable_id
+from roi.transforms.numbers import error_list, infer_decimal, number, text
 
 TABLE = "email_campaigns"
 OPTIONS: tuple[str, ...] = ()

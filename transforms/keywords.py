@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import polars as pl
 
-import schemas
-from transforms.headers import Aliases
-from transforms.numbers import error_list
+from roi import schemas
+from roi.transforms.headers import Aliases
+from roi.transforms.numbers import error_list
 
 KEYWORDS, SEARCH_TERMS = "keyword_performance", "search_term_performance"
 

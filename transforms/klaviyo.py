@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from sources.raw import RawTable
-from transforms.context import Normalised, SourceContext
-from transforms.dates import infer_date_order
-from transforms.headers import configured, find, find_with_currency
-from transforms.mailchimp import (api_currency, api_first, api_number, api_send_time, api_text, email_rows,
+from roi.contracts.raw import RawTable
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.dates import infer_date_order
+from roi.transforms.headers import configured, find, find_with_currency
+from roi.transforms.mailchimp import (api_currency, api_first, api_number, api_send_time, api_text, email_rows,
                                   export_rows, zone)
-from transforms.numbers import infer_decimal, text
+from roi.transforms.numbers import infer_decimal, text
 
 TABLE = "email_campaigns"
 OPTIONS = ()
@@ -86,7 +86,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     return Normalised(frame=frame)
 
 
-# Canonical field -> the values report statistic (sources.klaviyo: statistics.<name>).
+# Canonical field -> the values report statistic (roi.sources.klaviyo: statistics.<name>).
 API_COUNTS = {
     "recipients": "recipients",
     "delivered": "delivered",

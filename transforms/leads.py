@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from sources.raw import RawTable
-from transforms import business, channels, dates, headers, numbers
-from transforms.business import err
-from transforms.context import Normalised, SourceContext
-from transforms.hubspot_email import DEFAULT_UTM_PROPERTIES, column, hubspot_datetime
-from transforms.ids import stable_id
+from roi.contracts.raw import RawTable
+from roi.transforms import business, channels, dates, headers, numbers
+from roi.transforms.business import err
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.hubspot_email import DEFAULT_UTM_PROPERTIES, column, hubspot_datetime
+from roi.transforms.ids import stable_id
 
 TABLE = "leads"
 # API mode (sources/leads.py): crm = "hubspot" (the only CRM with an API client for now);

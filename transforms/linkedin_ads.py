@@ -5,13 +5,13 @@ import datetime as dt
 
 import polars as pl
 
-from sources.raw import RawTable
-from transforms.ad_exports import export_currency, find_export_columns, finish_ad_rows
-from transforms.context import Normalised, SourceContext
-from transforms.dates import date, infer_date_order, parse_report_period
-from transforms.headers import Aliases, decimal_hint, language
-from transforms.numbers import infer_decimal, number, text
-from transforms.totals import pick
+from roi.contracts.raw import RawTable
+from roi.transforms.ad_exports import export_currency, find_export_columns, finish_ad_rows
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.dates import date, infer_date_order, parse_report_period
+from roi.transforms.headers import Aliases, decimal_hint, language
+from roi.transforms.numbers import infer_decimal, number, text
+from roi.transforms.totals import pick
 
 TABLE = "ad_performance"
 OPTIONS = ()
@@ -196,7 +196,7 @@ def _breakdown(frame: pl.DataFrame, period: tuple[dt.date, dt.date] | None) -> t
 # ---------------------------------------------------------------- API records
 
 def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
-    """Canonical rows of adAnalytics elements as sources.linkedin_ads.fetch returns them (pure, no I/O).
+    """Canonical rows of adAnalytics elements as roi.sources.linkedin_ads.fetch returns them (pure, no I/O).
 
     Spend is costInLocalCurrency in the account's currency; only where LinkedIn gave no local cost is
     costInUsd used (currency USD, conversion value left empty so currencies never mix)."""

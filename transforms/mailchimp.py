@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
-import schemas
-from sources.raw import RawTable
-from transforms.context import Normalised, SourceContext
-from transforms.dates import datetime, infer_date_order
-from transforms.headers import configured, find
-from transforms.ids import stable_id
-from transforms.numbers import error_list, infer_decimal, number, row_currency, text
+from roi import schemas
+from roi.contracts.raw import RawTable
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.dates import datetime, infer_date_order
+from roi.transforms.headers import configured, find
+from roi.transforms.ids import stable_id
+from roi.transforms.numbers import error_list, infer_decimal, number, row_currency, text
 
 TABLE = "email_campaigns"
 OPTIONS = ()
@@ -108,9 +108,9 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     return Normalised(frame=frame)
 
 
-# ------------------------------------------------------------------ API reports (sources.mailchimp)
+# ------------------------------------------------------------------ API reports (roi.sources.mailchimp)
 
-# Canonical count -> the report field (sources.mailchimp flattens nested objects to dotted names).
+# Canonical count -> the report field (roi.sources.mailchimp flattens nested objects to dotted names).
 API_COUNTS = {
     "recipients": "emails_sent",
     "hard_bounces": "bounces.hard_bounces",

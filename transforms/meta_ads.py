@@ -5,15 +5,15 @@ import json
 
 import polars as pl
 
-import schemas
-from sources.raw import RawTable
-from transforms.ad_exports import export_currency, finish_ad_rows
-from transforms.context import Normalised, SourceContext
-from transforms.dates import date, infer_date_order, parse_report_period
-from transforms.headers import (Aliases, configured, decimal_hint, find, find_field, find_with_currency, language,
+from roi import schemas
+from roi.contracts.raw import RawTable
+from roi.transforms.ad_exports import export_currency, finish_ad_rows
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.dates import date, infer_date_order, parse_report_period
+from roi.transforms.headers import (Aliases, configured, decimal_hint, find, find_field, find_with_currency, language,
                                 names, norm)
-from transforms.numbers import currency_code, error_list, infer_decimal, number, text
-from transforms.totals import pick
+from roi.transforms.numbers import currency_code, error_list, infer_decimal, number, text
+from roi.transforms.totals import pick
 
 TABLE = "ad_performance"
 OPTIONS = ("conversion_column", "conversion_value_column", "action_types", "attribution_windows")
@@ -187,7 +187,7 @@ def choices(raw: RawTable, ctx: SourceContext) -> dict[str, str]:
     """What normalise decides from the whole export, not row by row: the decimal mark (from the
     first SAMPLE_ROWS rows) and the date order (from every distinct date cell), unless roi.toml
     sets them, and whether the first row is Ads Manager's summary row (its spend checked against
-    the sum of every row below it). A batched read (flows.ingest) takes them from its first batch
+    the sum of every row below it). A batched read (roi.pipeline.ingest) takes them from its first batch
     when `batchable` says that batch can decide, and checks them at the end on the first rows plus
     the `choice_rows` of every batch."""
     col, sources, _ = _columns(raw.header, ctx)

@@ -7,14 +7,14 @@ from collections import Counter
 
 import polars as pl
 
-from sources.raw import RawTable
-from transforms import keywords
-from transforms.ad_exports import ApiRecords, find_export_columns, finish_ad_rows, map_export_columns
-from transforms.context import Normalised, SourceContext
-from transforms.dates import date, infer_date_order, parse_date_range, parse_one
-from transforms.headers import Aliases, decimal_hint, language
-from transforms.numbers import currency_code, infer_decimal, number
-from transforms.totals import pick
+from roi.contracts.raw import RawTable
+from roi.transforms import keywords
+from roi.transforms.ad_exports import ApiRecords, find_export_columns, finish_ad_rows, map_export_columns
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.dates import date, infer_date_order, parse_date_range, parse_one
+from roi.transforms.headers import Aliases, decimal_hint, language
+from roi.transforms.numbers import currency_code, infer_decimal, number
+from roi.transforms.totals import pick
 
 TABLE = "ad_performance"
 OPTIONS = ("aggregation",)   # daily | weekly | monthly: what TimePeriod dates stand for, when the file cannot say
@@ -233,7 +233,7 @@ def report_period(preamble: list[str], order: str = "mdy") -> tuple[dt.date, dt.
 # ---------------------------------------------------------------- API rows
 
 def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
-    """Canonical rows of the Reporting API's CSV rows as sources.microsoft_ads.fetch returns them (pure)."""
+    """Canonical rows of the Reporting API's CSV rows as roi.sources.microsoft_ads.fetch returns them (pure)."""
     cells = ApiRecords(records)
     raw, read, errors = cells.text, cells.number, cells.errors
     frame = records.with_columns(raw("TimePeriod").str.split("|").list.first().alias("_day"))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from sources.raw import RawTable
-from transforms import business, channels, dates, headers, numbers
-from transforms.business import err
-from transforms.context import Normalised, SourceContext
-from transforms.hubspot_email import DEFAULT_UTM_PROPERTIES, column, hubspot_datetime
+from roi.contracts.raw import RawTable
+from roi.transforms import business, channels, dates, headers, numbers
+from roi.transforms.business import err
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.hubspot_email import DEFAULT_UTM_PROPERTIES, column, hubspot_datetime
 
 TABLE = "orders"
 # API mode (sources/orders.py): crm = "hubspot" (the only CRM with an API client for now);

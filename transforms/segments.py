@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.headers import norm
+from roi.transforms.headers import norm
 
 # Segment -> header names in the platforms' UI languages (en, it, pt, es, fr, de) and API reports.
 SEGMENTS: dict[str, list[str]] = {

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from sources.raw import RawTable
-from transforms.ad_exports import ApiRecords, find_export_columns, finish_ad_rows, map_export_columns
-from transforms.context import Normalised, SourceContext
-from transforms.dates import date, infer_date_order, parse_report_period
-from transforms.headers import Aliases, decimal_hint, language
-from transforms.numbers import infer_decimal, number, text
-from transforms.totals import label_of
+from roi.contracts.raw import RawTable
+from roi.transforms.ad_exports import ApiRecords, find_export_columns, finish_ad_rows, map_export_columns
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.dates import date, infer_date_order, parse_report_period
+from roi.transforms.headers import Aliases, decimal_hint, language
+from roi.transforms.numbers import infer_decimal, number, text
+from roi.transforms.totals import label_of
 
 TABLE = "ad_performance"
 OPTIONS = ()
@@ -133,7 +133,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
 
 
 def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
-    """Canonical rows of report/integrated/get rows as sources.tiktok_ads.fetch returns them (pure)."""
+    """Canonical rows of report/integrated/get rows as roi.sources.tiktok_ads.fetch returns them (pure)."""
     cells = ApiRecords(records)
     raw, read, errors = cells.text, cells.number, cells.errors
     day, day_error = date("stat_time_day", "ymd", label="stat_time_day") if "stat_time_day" in records.columns \

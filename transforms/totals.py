@@ -3,8 +3,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from sources.files import totals_label
-from transforms.headers import norm
+from roi.transforms.headers import norm
+
+# A totals row's label as the platforms write it: a total word alone ("Total", "Insgesamt:") or followed by
+# ':' or a spaced dash and what it sums ("Total: Campaigns", "Totale: campagne", "Total - filtered",
+# "Total: Filtered keywords"). "Total Care Shampoo", "Totality", "Subtotal: x" are names, not labels.
+_TOTAL_WORDS = r"(?:total|totals|totale|totali|totais|totales|totaux|gesamt|insgesamt|summe)"
+TOTALS_PATTERN = rf"(?i)^\s*{_TOTAL_WORDS}(?:\s*:|\s*$|\s+[-–—]\s)"
+_BARE_TOTAL = rf"(?i)^\s*{_TOTAL_WORDS}\s*:?\s*$"
+_BLANK = r"^\s*(?:--?|—|–)?\s*$"   # an empty cell, or a " --" placeholder
 
 # Metrics compared, in message order: (name, is money-like with rounding tolerance).
 _METRICS = [("spend", True), ("impressions", False), ("clicks", False), ("conversions", True),
@@ -12,9 +19,23 @@ _METRICS = [("spend", True), ("impressions", False), ("clicks", False), ("conver
 _TOLERANCE_PER_ROW = 0.005
 
 
+def totals_label(names: list[str]) -> pl.Expr:
+    """The label of a totals row (stripped), null for any other row: the first of the first three cells
+    that is a totals label (TOTALS_PATTERN). A bare word ("Total") counts only where the cells before it
+    are empty or " --" (a keyword report's "Enabled,total,…" is a keyword); "Total: Filtered keywords" or
+    "Total - filtered" counts in any of the three (keyword reports start with a status column)."""
+    labels = []
+    for i, name in enumerate(names[:3]):
+        cell = pl.col(name)
+        lead = [pl.col(n).is_null() | pl.col(n).str.contains(_BLANK) for n in names[:i]]
+        counts = ~cell.str.contains(_BARE_TOTAL) | pl.all_horizontal(lead) if lead else pl.lit(True)
+        labels.append(pl.when(cell.str.contains(TOTALS_PATTERN) & counts).then(cell.str.strip_chars()))
+    return pl.coalesce(labels) if labels else pl.lit(None, dtype=pl.Utf8)
+
+
 def label_of(totals: pl.DataFrame, header: list[str]) -> pl.Series:
     """The label of each totals row: the totals label among its first three cells (" --", "Total: Filtered
-    keywords" -> "Total: Filtered keywords", see sources.files.totals_label), else its first non-empty one."""
+    keywords" -> "Total: Filtered keywords", see totals_label), else its first non-empty one."""
     first3 = [c for c in header[:3] if c in totals.columns]
     if not first3:
         return pl.Series("label", [None] * totals.height, dtype=pl.Utf8)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.errors import RoiError
+from roi.contracts.errors import RoiError
 
 BASE_CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
 READ_WAIT_SECONDS = 30.0
@@ -44,7 +44,7 @@ def connect_read_only(path: Path, *, wait: float = READ_WAIT_SECONDS, sandbox: b
 def _note_other_build(con: duckdb.DuckDBPyConnection) -> None:
     """After an upgrade, until the next load rebuilds them, the warehouse's views are an older roi's:
     say so before a command fails on (or shows) what the old views lack."""
-    from warehouse import build
+    from roi.warehouse import build
     if build.built_by_other_files(con):
         print("roi: note: this warehouse's views were built by another version of roi; the next "
               "`roi run` or `roi ingest` rebuilds them", file=sys.stderr)

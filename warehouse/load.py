@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-import schemas
+from roi import schemas
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from flows.errors import ConfigError
+from roi.contracts.errors import ConfigError
 
 # The first and last day each core table's rows cover (a table not named here shows no dates).
 DATES = {
@@ -69,7 +69,7 @@ def source_names(con: duckdb.DuckDBPyConnection) -> list[str]:
 def forget(con: duckdb.DuckDBPyConnection, source: str) -> Forgotten:
     """Remove `source`'s rows from every core table, its quarantined rows and its restatements, and
     record it in ops.loads (status 'forgotten'), in one transaction."""
-    from warehouse.load import LoadRecord, insert_load   # polars and Arrow: `roi sources` reads this module without
+    from roi.warehouse.load import LoadRecord, insert_load   # polars and Arrow: `roi sources` reads this module without
     known = source_names(con)
     if source not in known:
         raise ConfigError(f"unknown source '{source}' (sources in the warehouse: {', '.join(known) or 'none'})")

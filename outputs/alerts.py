@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from flows.errors import ConfigError, RoiError
+from roi.contracts.errors import ConfigError, RoiError
 
 COLUMNS = ("alert_date", "channel", "kind", "metric", "value", "expected", "lower", "upper", "severity",
            "message", "subject", "alert_id", "score")
@@ -218,7 +218,7 @@ def notify(settings_like: dict, con: duckdb.DuckDBPyConnection) -> int:
     since_days (default 7: older alerts are never sent). con: a read-write connection. A notifier
     that fails is retried on the next run (the others are not repeated); the failures are raised
     together as one AlertError after the others have been recorded."""
-    from warehouse import build
+    from roi.warehouse import build
     build.ensure(con)
     configured = notifiers(settings_like)
     if not configured:
@@ -251,8 +251,8 @@ def show_alerts(warehouse: Path, date_from: dt.date | None = None, date_to: dt.d
     from rich.markup import escape
     from rich.table import Table
 
-    from flows.show import console
-    from warehouse import db
+    from roi.outputs.show import console
+    from roi.warehouse import db
     with db.connect_read_only(warehouse) as con:
         rows = list_alerts(con, date_from, date_to)
         start = date_from or as_of(con) - dt.timedelta(days=DEFAULT_SINCE_DAYS - 1)

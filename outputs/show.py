@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from flows.errors import ConfigError, RoiError
-from flows.settings import Settings
-from warehouse import db
+from roi.contracts.errors import ConfigError, RoiError
+from roi.contracts.settings import Settings
+from roi.warehouse import db
 
 # On a terminal, its width; in pipes and logs, wide enough that tables are not cut.
 console = Console(width=None if sys.stdout.isatty() else 240)
@@ -513,7 +513,7 @@ SOURCES_COLUMNS = [Col("source", "text", 0, least=16), Col("kind", "text", 4, le
 
 def sources(settings: Settings) -> None:
     """`roi sources`: each source in the warehouse, its kind, tables, rows, the days they cover, its last load."""
-    from warehouse.source_rows import core_tables, per_table
+    from roi.warehouse.source_rows import core_tables, per_table
     with db.connect_read_only(settings.warehouse_path) as con:
         rows = con.execute(f"""
             WITH t AS ({per_table(core_tables(con))}),
@@ -584,7 +584,7 @@ def _print(columns: list[tuple[str, bool]], rows: list[tuple], title: str | None
 
 
 def forgotten(settings: Settings, result) -> None:
-    """What `roi forget` removed (a warehouse.source_rows.Forgotten)."""
+    """What `roi forget` removed (a roi.warehouse.source_rows.Forgotten)."""
     days = f", its days {result.first} … {result.last}" if result.first is not None else ""
     console.print(f"forgot source {result.source} (kind {result.kind}{days}):")
     for table, n in result.rows.items():

@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from flows import overlap
-from flows.errors import ConfigError
-from flows.ingest import Extracted, _archive, extract, file_window, run_source, today
-from flows.settings import Settings, SourceConfig
-from sources.records import date_slices
-from warehouse import db
-from warehouse.load import LoadRecord
+from roi.pipeline import overlap
+from roi.contracts.errors import ConfigError
+from roi.pipeline.ingest import Extracted, _archive, extract, file_window, run_source, today
+from roi.contracts.settings import Settings, SourceConfig
+from roi.sources.records import date_slices
+from roi.warehouse import db
+from roi.warehouse.load import LoadRecord
 
 
 def default_run_date(settings: Settings) -> dt.date:
@@ -96,7 +96,7 @@ def ingest_files(settings: Settings, paths: list[Path], kind: str, source_name: 
 
     A file whose rows another source already holds (the same file, or for ad platforms the same
     account and days) is refused before anything of it is written, unless force_new_source."""
-    from sources.registry import file_kinds, transform
+    from roi.sources.registry import file_kinds, transform
     try:
         table = transform(kind).TABLE  # imports this kind's module only; the list of kinds only for the error
     except KeyError:
@@ -121,7 +121,7 @@ def ingest_files(settings: Settings, paths: list[Path], kind: str, source_name: 
                 if settings.archive_raw:
                     _archive(settings, source, path)
         except (ValueError, OSError) as exc:
-            from flows.ingest import record_failure
+            from roi.pipeline.ingest import record_failure
             records.append(record_failure(settings, source, None, "ingest", f"{path}: {exc}".splitlines()[0]))
             continue
         records.append(run_source(settings, source, file_window(extracted), "ingest", extracted))

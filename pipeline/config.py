@@ -1,17 +1,16 @@
-"""roi.toml + environment (and .env) -> Settings; the only module that reads os.environ."""
+"""roi.toml + environment (and .env) -> Settings (contracts/settings.py); the only module that reads os.environ."""
 from __future__ import annotations
 
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flows.errors import ConfigError
+from roi.contracts.errors import ConfigError
+from roi.contracts.settings import DEFAULT_LOOKBACK_DAYS, Settings, SourceConfig
 
 DEMO_CONFIG = Path(__file__).resolve().parent.parent / "samples" / "demo" / "roi.toml"
-DEFAULT_LOOKBACK_DAYS = 28
 
 TOP_KEYS = {"warehouse", "sources", "channels", "kpi", "schedule", "report", "alerts"}
 REPORT_KEYS = {"lang"}
@@ -29,77 +28,6 @@ SOURCE_KEYS = {
 # Options the shared readers understand for every file kind.
 COMMON_OPTIONS = {"date_order", "decimal", "channel", "channel_aliases"}
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-
-
-@dataclass(frozen=True)
-class SourceConfig:
-    name: str
-    kind: str
-    mode: str = "files"
-    path: str | None = None            # glob, absolute (resolved against the toml's folder)
-    lookback_days: int = DEFAULT_LOOKBACK_DAYS
-    strict_totals: bool = False
-    currency: str | None = None
-    columns: dict[str, str] = field(default_factory=dict)
-    account_ids: tuple[str, ...] = ()
-    api_version: str | None = None
-    base_url: str | None = None
-    token_url: str | None = None
-    options: dict = field(default_factory=dict)
-
-    @property
-    def secret_prefix(self) -> str:
-        return f"ROI_{self.name.upper()}__"
-
-
-@dataclass(frozen=True)
-class Settings:
-    config_path: Path | None
-    base_dir: Path
-    warehouse_path: Path
-    reporting_currency: str = "EUR"
-    timezone: str = "Europe/Rome"
-    lock_timeout_seconds: float = 600.0
-    archive_raw: bool = True
-    attribution: str = "last_touch"
-    pacing_tolerance: float = 0.10
-    wasted_spend_min: float = 10.0                          # [kpi]: marts.search_terms_wasted, reporting currency
-    revenue: str = "net"                                    # [kpi] revenue: net (no tax, shipping, refunds, unpaid) | gross
-    cac_trailing_days: int = 90                             # [kpi]: marts.ltv_cac trailing-window CAC
-    headline_revenue: str = "cost_channels"                 # [kpi]: headline ROI/ROAS on cost_channels | all
-    cron: str = "0 4 * * *"
-    schedule_timezone: str = "Europe/Rome"
-    custom_channels: tuple[str, ...] = ()
-    channel_rules: tuple = ()
-    sources: tuple[SourceConfig, ...] = ()
-    env: dict[str, str] = field(default_factory=dict, repr=False)
-    is_demo: bool = False
-    report_lang: str = "it"                                 # [report] lang: it | en
-    alert_k: float = 3.5                                    # [alerts] k, written to ops.settings 'alert_k'
-    alerts: dict = field(default_factory=dict, repr=False)  # [alerts] notifiers, for flows.alerts.notify
-
-    def source(self, name: str) -> SourceConfig:
-        for s in self.sources:
-            if s.name == name:
-                return s
-        known = ", ".join(s.name for s in self.sources) or "none"
-        raise ConfigError(f"no source named '{name}' in {self.config_label} (sources: {known})")
-
-    @property
-    def config_label(self) -> str:
-        return "the bundled demo configuration" if self.is_demo else str(self.config_path or "roi.toml")
-
-    @property
-    def raw_dir(self) -> Path:
-        return self.warehouse_path.parent / "raw"
-
-    def secret(self, source: SourceConfig, key: str) -> str | None:
-        return self.env.get(source.secret_prefix + key) or None
-
-    @property
-    def channels(self) -> tuple[str, ...]:
-        from transforms.channels import BUILTIN_CHANNELS
-        return tuple(dict.fromkeys(BUILTIN_CHANNELS + self.custom_channels))
 
 
 def find_config(config: str | Path | None) -> tuple[Path, bool]:
@@ -206,7 +134,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
                         is_demo=is_demo, report_lang=report_lang, alert_k=float(alert_k),
                         wasted_spend_min=float(wasted_spend_min), **kpi_choices)
 
-    from transforms.channels import BUILTIN_CHANNELS, parse_rules
+    from roi.transforms.channels import BUILTIN_CHANNELS, parse_rules
     custom = tuple(str(c).strip().lower() for c in channels.get("custom", []))
     for c in custom:
         if not NAME_PATTERN.match(c):
@@ -247,7 +175,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
         report_lang=report_lang, alert_k=float(alert_k), alerts=alerts,
     )
     if check_secrets:
-        from sources.registry import client
+        from roi.sources.registry import client
         for s in sources:
             if s.mode != "api":
                 continue
@@ -292,7 +220,7 @@ def _source(raw: dict, index: int, base_dir: Path, where: str) -> SourceConfig:
         raise ConfigError(f"{where}: {label} needs a name of lower_case letters, digits and _ (got {name!r})")
     label = f"source '{name}'"
     kind = raw.get("kind")
-    from sources.registry import api_kinds, client, file_kinds, transform
+    from roi.sources.registry import api_kinds, client, file_kinds, transform
     known = sorted(file_kinds() | api_kinds())
     if kind not in known:
         raise ConfigError(f"{where}: {label} has unknown kind {kind!r} (kinds: {', '.join(known)})")

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _call(args: argparse.Namespace) -> int:
     """Errors become one line on stderr; exit 2 for bad usage/configuration, 1 for failed runs."""
-    from flows.errors import ConfigError, RoiError
+    from roi.contracts.errors import ConfigError, RoiError
     try:
         _say_demo(args)
         args.command(args)
@@ -60,7 +60,7 @@ def _fail(message: str, code: int) -> int:
 def _say_demo(args: argparse.Namespace) -> None:
     """Every command that uses the bundled demo says so first: on stdout, or on stderr where stdout
     is data for another program (`roi query --csv`)."""
-    from flows.settings import DEMO_CONFIG, find_config, load_settings
+    from roi.pipeline.config import DEMO_CONFIG, find_config, load_settings
     if args.command is init:
         return
     path, is_demo = find_config(args.config)
@@ -77,7 +77,7 @@ def _say_demo(args: argparse.Namespace) -> None:
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
-    from flows.errors import ConfigError
+    from roi.contracts.errors import ConfigError
     if value is None:
         return None
     try:
@@ -87,13 +87,13 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 
 def _settings(config: Path | None, check_secrets: bool = True):
-    from flows.settings import load_settings
+    from roi.pipeline.config import load_settings
     return load_settings(config, check_secrets=check_secrets)
 
 
 def _reader_settings(config: Path | None):
     """Settings for read-only commands: the warehouse only, no source modules imported."""
-    from flows.settings import load_settings
+    from roi.pipeline.config import load_settings
     return load_settings(config, check_secrets=False, sources=False)
 
 
@@ -104,7 +104,7 @@ def _config_arg(config: Path | None) -> str | None:
 
 
 def _prefect_env():
-    from flows.settings import prefect_defaults
+    from roi.pipeline.config import prefect_defaults
     prefect_defaults(debug=STATE["debug"])
 
 
@@ -112,7 +112,7 @@ def _prefect_env():
 
 def init(args):
     """Write a commented starter roi.toml and .env.example."""
-    from flows.starter import write_starter
+    from roi.cli.starter import write_starter
     for path in write_starter(args.directory, force=args.force):
         print(f"wrote {path}")
     print("next: edit roi.toml (one [[sources]] per export folder or account), then `roi run`")
@@ -122,11 +122,11 @@ def run(args):
     """Nightly load: each source's window [date − lookback_days, date], then the KPI views."""
     settings = _settings(args.config)
     day = _date(args.date, "--date")
-    from flows.runs import check_run_date, select_sources
+    from roi.pipeline.runs import check_run_date, select_sources
     check_run_date(settings, day)           # a future --date and an unknown --source are named before Prefect starts
     select_sources(settings, args.source)
     _prefect_env()
-    from flows.nightly import nightly
+    from roi.flows.nightly import nightly
     records = nightly(config=_config_arg(args.config), run_date=day, sources=args.source or None)
     _report(records, settings.report_lang)
 
@@ -135,11 +135,11 @@ def backfill(args):
     """Load history in chunks; chunks already loaded are skipped, so an interrupted backfill resumes."""
     settings = _settings(args.config)
     lo, hi = _date(args.start, "--start"), _date(args.end, "--end")
-    from flows.runs import chunks, select_sources
+    from roi.pipeline.runs import chunks, select_sources
     chunks(lo, hi, args.chunk_days)  # the range and the sources are checked before Prefect starts
     select_sources(settings, args.source)
     _prefect_env()
-    from flows.backfill import backfill as backfill_flow
+    from roi.flows.backfill import backfill as backfill_flow
     records = backfill_flow(start=lo, end=hi, config=_config_arg(args.config), sources=args.source or None,
                             chunk_days=args.chunk_days, force=args.force)
     if not records:
@@ -152,15 +152,15 @@ def ingest(args):
     settings = _settings(args.config, check_secrets=False)
     import dataclasses
 
-    from flows.overlap import AlreadyLoaded
-    from flows.runs import ingest_files
-    from warehouse.db import WriterLock
+    from roi.pipeline.overlap import AlreadyLoaded
+    from roi.pipeline.runs import ingest_files
+    from roi.warehouse.db import WriterLock
     try:
         with WriterLock(settings.warehouse_path, settings.lock_timeout_seconds):
             records = ingest_files(settings, args.paths, args.kind, args.source, args.force_new_source)
     except AlreadyLoaded as exc:
         if exc.records:   # the files before the refused one, loaded
-            from flows.show import load_table
+            from roi.outputs.show import load_table
             load_table([dataclasses.asdict(r) for r in exc.records], settings.report_lang)
         raise
     _report([dataclasses.asdict(r) for r in records], settings.report_lang)
@@ -169,10 +169,10 @@ def ingest(args):
 def forget(args):
     """Remove one source's rows from every table, its quarantined rows too, in one transaction (recorded in ops.loads)."""
     settings = _settings(args.config, check_secrets=False)   # the writer lock's timeout, the sources of roi.toml
-    from flows import show
-    from flows.errors import ConfigError
-    from warehouse.db import WriterLock, connect
-    from warehouse.source_rows import forget as forget_rows
+    from roi.outputs import show
+    from roi.contracts.errors import ConfigError
+    from roi.warehouse.db import WriterLock, connect
+    from roi.warehouse.source_rows import forget as forget_rows
     if not settings.warehouse_path.is_file():
         raise ConfigError(f"unknown source '{args.source}' (no warehouse yet at {settings.warehouse_path})")
     with WriterLock(settings.warehouse_path, settings.lock_timeout_seconds):
@@ -184,13 +184,13 @@ def forget(args):
 def deploy(args):
     """Register the nightly (cron) and backfill deployments with your Prefect server (PREFECT_API_URL)."""
     settings = _settings(args.config)
-    from flows.errors import ConfigError
-    from flows.settings import prefect_api_url
+    from roi.contracts.errors import ConfigError
+    from roi.pipeline.config import prefect_api_url
     if not prefect_api_url():
         raise ConfigError("roi deploy registers with a running Prefect server: set PREFECT_API_URL "
                           "(e.g. http://127.0.0.1:4200/api after `prefect server start`), or use `roi serve`")
     _prefect_env()
-    from flows.deploy import register
+    from roi.flows.deploy import register
     for name in register(settings, args.pool):
         print(f"registered deployment {name}")
     if args.pool is not None:
@@ -204,14 +204,14 @@ def serve(args):
     """Run the deployments in this process: nightly on its cron, backfill on demand (Ctrl-C stops)."""
     settings = _settings(args.config)
     _prefect_env()
-    from flows.deploy import serve_forever
+    from roi.flows.deploy import serve_forever
     print(f"serving: nightly on '{settings.cron}' ({settings.schedule_timezone}); Ctrl-C to stop", flush=True)
     serve_forever(settings)
 
 
 def _report(records: list[dict], lang: str) -> None:
     """The load table in the numbers of [report] lang, the notes, and exit 1 when a load failed."""
-    from flows.show import load_table
+    from roi.outputs.show import load_table
     load_table(records, lang)
     for r in records:
         if r.get("note"):   # a window that loaded none of the days its source's files hold
@@ -227,38 +227,38 @@ def _report(records: list[dict], lang: str) -> None:
 
 def status(args):
     """Each source: its last load, the days its rows cover, rows, last loaded at; every chunk of the latest backfill."""
-    from flows.status import status as show_status
+    from roi.outputs.status import status as show_status
     show_status(_reader_settings(args.config))
 
 
 def kpi(args):
     """The KPI table: spend, total cost, revenue, ROAS, CPL, CAC, ROI % … by channel, campaign or month."""
-    from flows import show
+    from roi.outputs import show
     show.kpi(_reader_settings(args.config), args.by, _date(args.date_from, "--from"), _date(args.date_to, "--to"),
              args.csv)
 
 
 def sources(args):
     """The sources in the warehouse: kind, tables, rows, the days they cover, when last loaded."""
-    from flows import show
+    from roi.outputs import show
     show.sources(_reader_settings(args.config))
 
 
 def quarantine(args):
     """Rows that were rejected, with every reason, the file and its row number."""
-    from flows import show
+    from roi.outputs import show
     show.quarantine(_reader_settings(args.config), args.source, args.limit)
 
 
 def query(args):
     """Read-only SQL against the warehouse."""
-    from flows import show
+    from roi.outputs import show
     show.query(_reader_settings(args.config), args.sql, args.csv, args.raw)
 
 
 def report(args):
     """One self-contained HTML report (opens offline): KPIs vs the previous period, channels, funnel, email, budget, goals, alerts."""
-    from flows.report import write_report
+    from roi.outputs.report import write_report
     settings = _reader_settings(args.config)
     path = write_report(settings.warehouse_path, args.out, _date(args.date_from, "--from"),
                         _date(args.date_to, "--to"), args.lang or settings.report_lang)
@@ -267,7 +267,7 @@ def report(args):
 
 def export(args):
     """Write every marts view to a Parquet or CSV file each, or to one Excel workbook with a sheet per view."""
-    from flows.export import export as export_views, show_export
+    from roi.outputs.export import export as export_views, show_export
     settings = _reader_settings(args.config)
     show_export(export_views(settings.warehouse_path, args.format,
                              args.out or settings.warehouse_path.parent / "export", args.excel_it))
@@ -275,7 +275,7 @@ def export(args):
 
 def alerts(args):
     """KPI alerts: metrics outside their usual range, budgets off plan, goals at risk or missed."""
-    from flows.alerts import show_alerts
+    from roi.outputs.alerts import show_alerts
     show_alerts(_reader_settings(args.config).warehouse_path, _date(args.date_from, "--from"), _date(args.date_to, "--to"))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.errors import ConfigError, RoiError
+from roi.contracts.errors import ConfigError, RoiError
 
 FORMATS = ("parquet", "csv", "xlsx")
 VIEWS_SQL = """
@@ -62,7 +62,7 @@ def export(warehouse: Path, fmt: str, out_dir: Path, excel_it: bool = False) -> 
     if excel_it and fmt != "csv":
         raise ConfigError(f"--excel-it shapes a CSV for Italian Excel (';' and decimal comma): use it with "
                           f"--format csv, not {fmt}")
-    from warehouse import db
+    from roi.warehouse import db
     with db.connect_read_only(warehouse) as con:
         return export_views(con, fmt, out_dir, excel_it)
 
@@ -70,7 +70,7 @@ def export(warehouse: Path, fmt: str, out_dir: Path, excel_it: bool = False) -> 
 def show_export(done: list[Exported]) -> None:
     from rich.table import Table
 
-    from flows.show import console
+    from roi.outputs.show import console
     table = Table(title=f"exported {len(done)} views", title_justify="left")
     table.add_column("view")
     table.add_column("rows", justify="right")

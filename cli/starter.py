@@ -4,8 +4,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from flows.cli import KINDS
-from flows.errors import ConfigError
+from roi.cli.main import KINDS
+from roi.contracts.errors import ConfigError
 
 
 def _kinds_comment() -> str:

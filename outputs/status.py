@@ -5,9 +5,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from flows.settings import Settings
-from flows.show import Col, format_rows, load_table, note, print_table
-from warehouse import db
+from roi.contracts.settings import Settings
+from roi.outputs.show import Col, format_rows, load_table, note, print_table
+from roi.warehouse import db
 
 # The last load of each source: its window and outcome (the columns load_table shows).
 LAST_LOADS = """
@@ -26,7 +26,7 @@ class Chunk(NamedTuple):
     error: str | None
 
 
-# Columns by rank: on a narrow terminal the highest ranks are left out first (flows.show.fit).
+# Columns by rank: on a narrow terminal the highest ranks are left out first (roi.outputs.show.fit).
 COVERED = [Col("source", "text", 0, least=16), Col("first day", "fixed", 1), Col("last day", "fixed", 2),
            Col("rows", "count", 3), Col("last loaded", "fixed", 4)]
 BACKFILL = [Col("source", "text", 0, least=16), Col("ran", "fixed", 6), Col("chunks", "count", 3),
@@ -47,7 +47,7 @@ class Backfill:
 
 
 def status(settings: Settings) -> None:
-    from warehouse.source_rows import core_tables, per_table
+    from roi.warehouse.source_rows import core_tables, per_table
     with db.connect_read_only(settings.warehouse_path) as con:
         covered = con.execute(f"""
             WITH t AS ({per_table(core_tables(con))}),

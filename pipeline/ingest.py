@@ -15,22 +15,23 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-import schemas
-from flows.errors import LoadError, RoiError
-from flows.settings import Settings, SourceConfig, source_files
-from schemas.validate import split
-from sources.files import ReadWhole, read_export, read_export_batches
-from sources.raw import RawTable
-from sources.registry import transform
-from transforms.context import Normalised, SourceContext
-from transforms.dates import parse_report_period
-from transforms.detect import wrong_kind_hint
-from transforms.ids import LEVELS as ID_LEVELS
-from transforms.numbers import SAMPLE_ROWS
-from transforms.segments import find_segments
-from transforms.totals import reconcile
-from warehouse import build, db
-from warehouse.load import LoadRecord, insert_load, keep_rejected, replace_window, sync_settings
+from roi import schemas
+from roi.contracts.errors import LoadError, RoiError
+from roi.contracts.settings import Settings, SourceConfig
+from roi.pipeline.config import source_files
+from roi.schemas.validate import split
+from roi.sources.files import ReadWhole, read_export, read_export_batches
+from roi.contracts.raw import RawTable
+from roi.sources.registry import transform
+from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.dates import parse_report_period
+from roi.transforms.detect import wrong_kind_hint
+from roi.transforms.ids import LEVELS as ID_LEVELS
+from roi.transforms.numbers import SAMPLE_ROWS
+from roi.transforms.segments import find_segments
+from roi.transforms.totals import reconcile
+from roi.warehouse import build, db
+from roi.warehouse.load import LoadRecord, insert_load, keep_rejected, replace_window, sync_settings
 
 log = logging.getLogger("roi")
 KEEP_CELLS_ROWS = 200_000   # a file's raw cells are kept in memory up to this many rows
@@ -47,7 +48,7 @@ class FileData:
     totals: dict[str, float] | None
     totals_label: str | None
     header: list[str] = field(default_factory=list)     # the export's column names
-    segments: list[str] = field(default_factory=list)   # its segment columns (device, hour …): transforms.segments
+    segments: list[str] = field(default_factory=list)   # its segment columns (device, hour …): roi.transforms.segments
 
     def cells(self) -> pl.DataFrame:
         """The file's cells; a big file's are read again only when some of its rows are quarantined."""
@@ -176,7 +177,7 @@ def _refuse_without_spend(source: SourceConfig, header: list[str], frame: pl.Dat
     would put the channel's rows in with no cost."""
     if frame.is_empty() or frame["spend"].null_count() < frame.height:
         return
-    from sources.registry import file_kinds
+    from roi.sources.registry import file_kinds
     hint = wrong_kind_hint(header, source.kind, file_kinds())
     shown = ", ".join(h.strip() for h in header[:12]) + (" …" if len(header) > 12 else "")
     raise ValueError(f"no spend (cost) column that a {source.kind} export has, among its columns "
@@ -262,7 +263,7 @@ def extract_api(settings: Settings, source: SourceConfig, window: tuple[dt.date,
     """Pull a window from the platform's API, keep it raw (Parquet), normalise it."""
     import requests
 
-    from sources.registry import client
+    from roi.sources.registry import client
     with requests.Session() as session:
         records = client(source.kind).fetch(session, source, window, lambda key: settings.secret(source, key))
     records = records.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
@@ -392,7 +393,7 @@ def _nothing_loaded(extracted: Extracted, bad: pl.DataFrame) -> str:
     reasons = bad.select(pl.col("reasons").str.split("; ").explode().alias("r")) \
         .group_by("r", maintain_order=True).len()
     top = reasons.filter(pl.col("len") == pl.col("len").max())["r"][0] if reasons.height else "no reason recorded"
-    from sources.registry import file_kinds
+    from roi.sources.registry import file_kinds
     hints = [wrong_kind_hint(f.header, source.kind, file_kinds()) for f in extracted.files]
     hint = next((h for h in hints if h), None)
     if hint is None and reasons["r"].str.starts_with("no dates").any():

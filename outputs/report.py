@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.errors import ConfigError, RoiError
+from roi.contracts.errors import ConfigError, RoiError
 
 LANGS = ("it", "en")
 DEFAULT_DAYS = 30
@@ -1317,7 +1317,7 @@ def render_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = No
 def write_report(warehouse: Path, out: Path, date_from: dt.date | None = None, date_to: dt.date | None = None,
                  lang: str = "it") -> Path:
     """Writes the report for the warehouse file to out (atomically) and returns the path."""
-    from warehouse import db
+    from roi.warehouse import db
     with db.connect_read_only(warehouse) as con:
         page = render_report(con, date_from, date_to, lang)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -7,12 +7,12 @@ from types import SimpleNamespace
 import duckdb
 import polars as pl
 
-import schemas
-from flows.errors import ConfigError
-from flows.ingest import _load_id
-from flows.settings import Settings, SourceConfig
-from transforms.ids import stable_key
-from warehouse import db
+from roi import schemas
+from roi.contracts.errors import ConfigError
+from roi.pipeline.ingest import _load_id
+from roi.contracts.settings import Settings, SourceConfig
+from roi.transforms.ids import stable_key
+from roi.warehouse import db
 
 
 class AlreadyLoaded(ConfigError):

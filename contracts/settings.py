@@ -1,0 +1,85 @@
+"""The settings every layer reads: one source's configuration and the whole roi.toml, as frozen dataclasses.
+pipeline/config.py builds them from roi.toml and the environment; nothing here reads a file."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from roi.contracts.errors import ConfigError
+
+DEFAULT_LOOKBACK_DAYS = 28
+# The channels roi knows without configuration ([channels] custom adds yours).
+BUILTIN_CHANNELS = (
+    "google_ads", "meta_ads", "linkedin_ads", "microsoft_ads", "tiktok_ads", "email",
+    "organic_search", "organic_social", "referral", "direct", "other",
+)
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    kind: str
+    mode: str = "files"
+    path: str | None = None            # glob, absolute (resolved against the toml's folder)
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
+    strict_totals: bool = False
+    currency: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    account_ids: tuple[str, ...] = ()
+    api_version: str | None = None
+    base_url: str | None = None
+    token_url: str | None = None
+    options: dict = field(default_factory=dict)
+
+    @property
+    def secret_prefix(self) -> str:
+        return f"ROI_{self.name.upper()}__"
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_path: Path | None
+    base_dir: Path
+    warehouse_path: Path
+    reporting_currency: str = "EUR"
+    timezone: str = "Europe/Rome"
+    lock_timeout_seconds: float = 600.0
+    archive_raw: bool = True
+    attribution: str = "last_touch"
+    pacing_tolerance: float = 0.10
+    wasted_spend_min: float = 10.0                          # [kpi]: marts.search_terms_wasted, reporting currency
+    revenue: str = "net"                                    # [kpi] revenue: net (no tax, shipping, refunds, unpaid) | gross
+    cac_trailing_days: int = 90                             # [kpi]: marts.ltv_cac trailing-window CAC
+    headline_revenue: str = "cost_channels"                 # [kpi]: headline ROI/ROAS on cost_channels | all
+    cron: str = "0 4 * * *"
+    schedule_timezone: str = "Europe/Rome"
+    custom_channels: tuple[str, ...] = ()
+    channel_rules: tuple = ()
+    sources: tuple[SourceConfig, ...] = ()
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    is_demo: bool = False
+    report_lang: str = "it"                                 # [report] lang: it | en
+    alert_k: float = 3.5                                    # [alerts] k, written to ops.settings 'alert_k'
+    alerts: dict = field(default_factory=dict, repr=False)  # [alerts] notifiers, for roi.outputs.alerts.notify
+
+    def source(self, name: str) -> SourceConfig:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"no source named '{name}' in {self.config_label} (sources: {known})")
+
+    @property
+    def config_label(self) -> str:
+        return "the bundled demo configuration" if self.is_demo else str(self.config_path or "roi.toml")
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.warehouse_path.parent / "raw"
+
+    def secret(self, source: SourceConfig, key: str) -> str | None:
+        return self.env.get(source.secret_prefix + key) or None
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(BUILTIN_CHANNELS + self.custom_channels))
