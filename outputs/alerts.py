@@ -251,7 +251,7 @@ def show_alerts(warehouse: Path, date_from: dt.date | None = None, date_to: dt.d
     from rich.markup import escape
     from rich.table import Table
 
-    from roi.outputs.show import console
+    from roi.outputs.tables import console
     from roi.warehouse import db
     with db.connect_read_only(warehouse) as con:
         rows = list_alerts(con, date_from, date_to)

@@ -70,7 +70,7 @@ def export(warehouse: Path, fmt: str, out_dir: Path, excel_it: bool = False) -> 
 def show_export(done: list[Exported]) -> None:
     from rich.table import Table
 
-    from roi.outputs.show import console
+    from roi.outputs.tables import console
     table = Table(title=f"exported {len(done)} views", title_justify="left")
     table.add_column("view")
     table.add_column("rows", justify="right")

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from roi.contracts.settings import Settings
-from roi.outputs.show import Col, format_rows, load_table, note, print_table
+from roi.outputs.show import load_table
+from roi.outputs.tables import Col, format_rows, note, print_table
 from roi.warehouse import db
 
 # The last load of each source: its window and outcome (the columns load_table shows).
@@ -26,7 +27,7 @@ class Chunk(NamedTuple):
     error: str | None
 
 
-# Columns by rank: on a narrow terminal the highest ranks are left out first (roi.outputs.show.fit).
+# Columns by rank: on a narrow terminal the highest ranks are left out first (roi.outputs.tables.fit).
 COVERED = [Col("source", "text", 0, least=16), Col("first day", "fixed", 1), Col("last day", "fixed", 2),
            Col("rows", "count", 3), Col("last loaded", "fixed", 4)]
 BACKFILL = [Col("source", "text", 0, least=16), Col("ran", "fixed", 6), Col("chunks", "count", 3),

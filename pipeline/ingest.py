@@ -1,4 +1,8 @@
-"""One source x one window: extract (read files) -> normalise -> validate -> load, as plain functions."""
+"""One source x one window: extract (read files) -> normalise -> validate -> load, as plain functions.
+
+Over 500 lines on purpose: the four steps share the Extracted/Spilled records and the load's bookkeeping
+(rows in = loaded + combined + quarantined, superseded exports, the totals check), and a reader follows
+one load from top to bottom here; the steps' own logic lives in sources/, transforms/, schemas/, warehouse/."""
 from __future__ import annotations
 
 import datetime as dt

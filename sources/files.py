@@ -1,4 +1,7 @@
-"""Reading export files (CSV in any encoding/dialect, XLSX) into RawTable: preamble, header, rows, totals, notes."""
+"""Reading export files (CSV in any encoding/dialect, XLSX) into RawTable: preamble, header, rows, totals, notes.
+
+Over 500 lines on purpose: whole-file and batched reading share one layout detection (encoding, delimiter,
+title lines, header row) that must decide the same way for both, so they stay in one module."""
 from __future__ import annotations
 
 import codecs

@@ -10,7 +10,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from roi.outputs import show
+from roi.outputs import show, tables
 from roi.contracts.errors import ConfigError, RoiError
 from roi.contracts.settings import Settings
 from viewkit import Warehouse
@@ -70,10 +70,10 @@ def shop(tmp_path_factory, empty_warehouse) -> Settings:
 
 @pytest.fixture
 def terminal(monkeypatch):
-    """show's console as a terminal of the given width; what it printed is read back from the StringIO."""
+    """The tables' console as a terminal of the given width; what it printed is read back from the StringIO."""
     def of(width: int = 80) -> io.StringIO:
         out = io.StringIO()
-        monkeypatch.setattr(show, "console", Console(file=out, width=width, color_system=None))
+        monkeypatch.setattr(tables, "console", Console(file=out, width=width, color_system=None))
         return out
     return of
 
@@ -107,16 +107,16 @@ def by_first(rows: list[list[str]]) -> dict[str, list[str]]:
 # ---------------------------------------------------------------- numbers --------------------------
 
 def test_numbers_follow_the_report_language():
-    assert show.number(1234.567, "money", "it") == "1.234,57"
-    assert show.number(1234.567, "money", "en") == "1,234.57"
-    assert show.number(12.345, "pct", "it") == "12,3 %"
-    assert show.number(-100, "pct", "en") == "-100.0 %"
-    assert show.number(0.05, "rate", "it") == "5,00 %"
-    assert show.number(1234567, "count", "it") == "1.234.567"
-    assert show.number(-0.001, "money", "en") == "0.00"           # never "-0.00"
-    assert show.number(None, "money", "it") == "–"
-    assert show.number(14100.093897357247, "number", "it") == "14.100,09"
-    assert show.number(12345, "number", "en") == "12,345"
+    assert tables.number(1234.567, "money", "it") == "1.234,57"
+    assert tables.number(1234.567, "money", "en") == "1,234.57"
+    assert tables.number(12.345, "pct", "it") == "12,3 %"
+    assert tables.number(-100, "pct", "en") == "-100.0 %"
+    assert tables.number(0.05, "rate", "it") == "5,00 %"
+    assert tables.number(1234567, "count", "it") == "1.234.567"
+    assert tables.number(-0.001, "money", "en") == "0.00"           # never "-0.00"
+    assert tables.number(None, "money", "it") == "–"
+    assert tables.number(14100.093897357247, "number", "it") == "14.100,09"
+    assert tables.number(12345, "number", "en") == "12,345"
 
 
 # ---------------------------------------------------------------- roi kpi ---------------------------
