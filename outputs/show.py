@@ -229,6 +229,8 @@ FROM (
 FIRST = dt.date(1900, 1, 1)
 LAST = dt.date(9999, 12, 31)
 WIDER = "widen the terminal or use --csv"
+# How each table's title names the revenue it counts ([kpi] revenue).
+REVENUE_BASIS = {"net": "net revenue (no VAT, shipping, refunds)", "gross": "gross revenue (VAT and shipping in)"}
 
 
 def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date | None,
@@ -243,7 +245,8 @@ def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date
         *found, total = con.execute(channel_sql(by), {"lo": lo, "hi": hi}).fetchall()   # the totals row last
         if not found:
             return note(_no_data(con, lo, hi))
-        headline, attribution = con.execute("SELECT headline_revenue, attribution FROM stg.settings").fetchone()
+        headline, attribution, basis = con.execute(
+            "SELECT headline_revenue, attribution, revenue_basis FROM stg.settings").fetchone()
     columns = ([Col("month", "fixed")] if by == "month" else []) + [CHANNEL, *KPI_COLUMNS]
     first = 1 if by == "month" else 2   # the month column, or the channel
     rows = [row[first:12] for row in found]
@@ -255,8 +258,8 @@ def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date
         return write_csv([c.name for c in columns], rows)
     lang, currency = settings.report_lang, settings.reporting_currency
     print_table(columns, format_rows(columns, rows, lang), totals=format_rows(columns, [totals], lang)[0],
-                title=f"KPIs by {by}{_span(lo, hi)}, money in {currency} (ROI % on total cost = media spend + "
-                      "staff, tools, agency …)", wider=WIDER)
+                title=f"KPIs by {by}{_span(lo, hi)}, money in {currency}, {REVENUE_BASIS[basis]} (ROI % on total "
+                      "cost = media spend + staff, tools, agency …)", wider=WIDER)
     _revenue_notes(has_revenue, headline, total[12], total[13], "channels without cost", lang, currency)
     names = [c.name for c in columns]
     leads, customers = names.index("leads"), names.index("customers")
@@ -274,7 +277,7 @@ def _campaigns(con, settings: Settings, lo: dt.date, hi: dt.date, has_revenue: b
         return note(_no_data(con, lo, hi) if days == 0 else
                     "no ad or email campaigns in that period — `roi kpi` shows every channel")
     leads, revenue, examples = con.execute(UNMATCHED_SQL, {"lo": lo, "hi": hi}).fetchone()
-    headline = con.execute("SELECT headline_revenue FROM stg.settings").fetchone()[0]
+    headline, basis = con.execute("SELECT headline_revenue, revenue_basis FROM stg.settings").fetchone()
     rows = [row[1:15] for row in found]
     totals = ("total", "", *total[3:15])
     if not has_revenue:
@@ -285,8 +288,8 @@ def _campaigns(con, settings: Settings, lo: dt.date, hi: dt.date, has_revenue: b
     lang, currency = settings.report_lang, settings.reporting_currency
     print_table(CAMPAIGN_COLUMNS, format_rows(CAMPAIGN_COLUMNS, rows, lang),
                 totals=format_rows(CAMPAIGN_COLUMNS, [totals], lang)[0], wider=WIDER,
-                title=f"KPIs by campaign{_span(lo, hi)}, money in {currency} (ROI % on media spend; leads and "
-                      "revenue by the utm_campaign of leads and orders)")
+                title=f"KPIs by campaign{_span(lo, hi)}, money in {currency}, {REVENUE_BASIS[basis]} (ROI % on "
+                      "media spend; leads and revenue by the utm_campaign of leads and orders)")
     _revenue_notes(has_revenue, headline, total[15], total[16], "campaigns without spend", lang, currency)
     if has_revenue and (leads or revenue):
         note(f"not credited to a campaign: {number(leads, 'count', lang)} leads and {money(revenue, lang, currency)} "
