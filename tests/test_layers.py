@@ -67,10 +67,34 @@ def test_every_import_goes_through_roi_and_points_down():
     assert layer_violations() == []
 
 
+def packages_on_disk() -> dict[str, str]:
+    """roi.<layer>[.<subpackage>] -> its folder, for every folder holding an __init__.py in a layer's folder."""
+    found = {"roi": "roi"}
+    for folder in FOLDERS.values():
+        for init in sorted(folder.rglob("__init__.py")):
+            where = init.parent.relative_to(ROOT)
+            found[".".join(["roi", *where.parts])] = where.as_posix()
+    return found
+
+
+def folder_of(package: str, package_dir: dict[str, str]) -> str:
+    """The folder setuptools builds a package from: its own package-dir entry, else its nearest parent's + the rest."""
+    parts = package.split(".")
+    for i in range(len(parts), 0, -1):
+        if (prefix := ".".join(parts[:i])) in package_dir:
+            return "/".join([package_dir[prefix], *parts[i:]])
+    return "/".join(parts)
+
+
 def test_every_layer_folder_is_a_roi_package_and_bench_is_not_installed():
+    # every layer and each subpackage of a layer (samples/exports/ -> roi.samples.exports), no more, no less, each
+    # built from its own folder: a package missing here is missing from the wheel
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
-    assert config["package-dir"] == {"roi": "roi", **{f"roi.{name}": name for name in LAYERS}}
-    assert sorted(config["packages"]) == sorted(["roi", *(f"roi.{name}" for name in LAYERS)])
+    expected = packages_on_disk()
+    assert {f"roi.{name}" for name in LAYERS} <= expected.keys()
+    assert sorted(config["packages"]) == sorted(expected)
+    assert {package: folder_of(package, config["package-dir"]) for package in config["packages"]} == expected
+    assert config["package-dir"].keys() <= expected.keys()
     assert not any("bench" in p for p in config["packages"])
 
 

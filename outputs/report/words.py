@@ -1,0 +1,303 @@
+"""Every word the report prints, in its two languages. Each phrase is written once, Italian beside English, so that
+a new phrase cannot miss a language; `TEXT[lang]`, `WORDS[lang]` and `CHANNELS[lang]` are the tables of one language."""
+from __future__ import annotations
+
+LANGS = ("it", "en")
+
+
+def _by_language(phrases: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """{key: (Italian, English)} -> {"it": {key: Italian}, "en": {key: English}}."""
+    return {lang: {key: pair[i] for key, pair in phrases.items()} for i, lang in enumerate(LANGS)}
+
+
+# Titles, leads, column headers, notes and the footer. A "{name}" is filled in by the section that prints it.
+TEXT = _by_language({
+    "title": ("Report ROI marketing", "Marketing ROI report"),
+    "vs": ("confronto con", "compared with"),
+    "generated": ("generato il", "generated on"),
+    "currency": ("valuta", "currency"),
+    "attribution": ("attribuzione", "attribution"),
+    "last_touch": ("ultimo contatto", "last touch"),
+    "first_touch": ("primo contatto", "first touch"),
+    "data_until": ("dati fino al", "data until"),
+    "spend": ("Spesa media", "Media spend"),
+    "total_cost": ("Costo totale", "Total cost"),
+    "revenue": ("Ricavi", "Revenue"),
+    "roi_pct": ("ROI", "ROI"),
+    "roas": ("ROAS", "ROAS"),
+    "cac": ("CAC", "CAC"),
+    "ltv_cac": ("LTV:CAC", "LTV:CAC"),
+    "hint_spend": ("spesa sulle piattaforme pubblicitarie", "spend on the ad platforms"),
+    "hint_total_cost": ("spesa media + persone, strumenti, agenzia", "media spend + staff, tools, agency"),
+    "hint_revenue_cost_channels": ("ordini attribuiti ai canali con costi",
+                                   "orders attributed to channels with cost"),
+    "hint_revenue_all": ("ordini attribuiti a tutti i canali", "orders attributed to every channel"),
+    "hint_revenue_free": ("canali con costi; + {money} da {channels} (senza costi), fuori dal ROI",
+                          "channels with cost; + {money} from {channels} (no cost), not in ROI"),
+    "no_revenue_source": ("nessuna fonte di ricavi caricata (ordini o CRM): ROI non calcolabile",
+                          "no revenue source loaded (orders or CRM): ROI cannot be computed"),
+    "no_prev_short": ("nessun periodo confrontabile", "no comparable period"),
+    "from": ("dal", "from"),
+    "new_sources": (
+        " Fonti iniziate dopo l'inizio del periodo precedente, che ne contiene meno giorni: {sources}.",
+        " Sources that start after the previous period began, so it holds fewer of their days: {sources}."),
+    "no_comparable": (
+        "nessun periodo confrontabile: i dati iniziano il {first}, dopo l'inizio del periodo precedente "
+        "({prev_start})",
+        "no comparable period: the data starts on {first}, after the previous period starts ({prev_start})"),
+    "s_channels_note": (
+        "Lead contati per canale del lead, clienti per canale dell'ordine che li ha acquisiti ({attribution}): le "
+        "due colonne seguono regole diverse; il tasso di chiusura (lead diventati clienti ÷ lead) è nel funnel.",
+        "Leads are counted by the lead's channel, customers by the channel of the order that acquired them "
+        "({attribution}): the two columns follow different rules; the close rate (leads that became customers ÷ "
+        "leads) is in the funnel."),
+    "f_rev_net": (
+        "Ricavi netti: ordini pagati, senza IVA, spedizione e la quota rimborsata; un primo ordine non pagato o "
+        "rimborsato per intero non acquisisce un cliente.",
+        "Net revenue: paid orders without VAT/sales tax, shipping and refunds; a first order never paid or "
+        "refunded in full does not acquire a customer."),
+    "f_rev_gross": (
+        "Ricavi lordi ([kpi] revenue = \"gross\"): totale degli ordini pagati meno i rimborsi, IVA e spedizione "
+        "inclusi.",
+        "Gross revenue ([kpi] revenue = \"gross\"): paid order totals less refunds, tax and shipping included."),
+    "f_headline": (
+        "ROI e ricavi in testa contano i canali con costi; i ricavi dei canali senza costi (diretto, organico, "
+        "referral) sono mostrati a parte ([kpi] headline_revenue).",
+        "The headline ROI and revenue count the channels with cost; revenue of cost-free channels (direct, "
+        "organic, referral) is shown beside it ([kpi] headline_revenue)."),
+    "f_close": (
+        "Tasso di chiusura: lead del mese e canale diventati clienti ÷ quei lead (mai oltre il 100 %).",
+        "Close rate: leads of the month and channel that became customers ÷ those leads (never above 100 %)."),
+    "f_cac": (
+        "CAC: costo totale del canale nel mese ÷ nuovi clienti acquisiti nel mese; per i canali a ciclo lungo "
+        "marts.ltv_cac ha anche il CAC sui {days} giorni precedenti.",
+        "CAC: the channel's total cost in the month ÷ customers acquired in the month; for long-cycle channels "
+        "marts.ltv_cac also has a CAC over the {days} days before."),
+    "revenue_word": ("Ricavi", "Revenue"),
+    "headline_word": ("ROI in testa", "Headline ROI"),
+    "close_word": ("Tasso di chiusura", "Close rate"),
+    "hint_roi_pct": ("(ricavi − costo totale) ÷ costo totale", "(revenue − total cost) ÷ total cost"),
+    "hint_roas": ("valore conversioni ÷ spesa (piattaforme)", "conversion value ÷ spend (platforms)"),
+    "hint_cac": ("costo totale ÷ nuovi clienti", "total cost ÷ new customers"),
+    "hint_ltv_cac": ("clienti acquisiti a {months}", "customers acquired in {months}"),
+    "prev": ("prec.", "prev."),
+    "no_prev": ("nessun dato nel periodo precedente", "no data in the previous period"),
+    "pp": ("pp", "pp"),
+    "s_time": ("Spesa e ricavi nel tempo", "Spend and revenue over time"),
+    "s_time_lead": ("Spesa media e ricavi attribuiti per canale, per {grain}.",
+                    "Media spend and attributed revenue by channel, per {grain}."),
+    # the grain in "per {grain}"; "month" is also the wasted search terms' column header, hence its capital
+    "day": ("giorno", "day"),
+    "week": ("settimana", "week"),
+    "month": ("Mese", "Month"),
+    "c_spend": ("Spesa per canale", "Spend by channel"),
+    "c_revenue": ("Ricavi per canale", "Revenue by channel"),
+    "s_channels": ("Rendimento per canale", "Performance by channel"),
+    "s_channels_lead": (
+        "Il ROI è calcolato sul costo totale (spesa media più costi non media del canale); il CAC è il costo "
+        "totale per nuovo cliente. Clicca le intestazioni per ordinare.",
+        "ROI is on total cost (media spend plus the channel's non-media costs); CAC is total cost per new "
+        "customer. Click a column header to sort."),
+    "c_roi": ("ROI % per canale", "ROI % by channel"),
+    "c_cac": ("CAC per canale", "CAC by channel"),
+    "channel": ("Canale", "Channel"),
+    "leads": ("Lead", "Leads"),
+    "customers": ("Clienti", "Customers"),
+    "s_trends": ("Andamento di CPL e CPA", "CPL and CPA trends"),
+    "s_trends_lead": (
+        "Costo per lead (costo totale ÷ lead) e costo per acquisizione (spesa ÷ conversioni delle piattaforme), "
+        "per {grain}.",
+        "Cost per lead (total cost ÷ leads) and cost per acquisition (spend ÷ platform conversions), per {grain}."),
+    "c_cpl": ("CPL per canale", "CPL by channel"),
+    "c_cpa": ("CPA per canale", "CPA by channel"),
+    "s_funnel": ("Funnel lead → clienti", "Lead → customer funnel"),
+    "s_funnel_lead": ("Lead creati a {months} e fin dove sono arrivati (coorti mensili).",
+                      "Leads created in {months} and how far they got (monthly cohorts)."),
+    "by_channel": ("Per canale", "By channel"),
+    "mqls": ("MQL", "MQLs"),
+    "sqls": ("SQL", "SQLs"),
+    "close_rate": ("Tasso di chiusura", "Close rate"),
+    "cycle": ("Ciclo di vendita (gg)", "Sales cycle (days)"),
+    "s_email": ("Email", "Email"),
+    "s_email_lead": ("Tassi per campagna inviata nel periodo.", "Rates per campaign sent in the period."),
+    "c_email": ("Apertura e clic per campagna", "Open and click rate per campaign"),
+    "campaign": ("Campagna", "Campaign"),
+    "sent": ("Invio", "Sent"),
+    "recipients": ("Destinatari", "Recipients"),
+    "delivery_rate": ("Consegna", "Delivery"),
+    "open_rate": ("Apertura", "Open"),
+    "click_rate": ("Clic", "Click"),
+    "ctor": ("Clic/aperture", "Click-to-open"),
+    "bounce_rate": ("Rimbalzi", "Bounce"),
+    "unsub_rate": ("Disiscrizioni", "Unsubscribe"),
+    "s_budget": ("Budget: avanzamento e mix 70/20/10", "Budget pacing and the 70/20/10 mix"),
+    "s_budget_lead": (
+        "{month}: costo totale a oggi e proiezione a fine mese rispetto al piano (al {as_of}, {days} giorni su "
+        "{days_in_month}).",
+        "{month}: total cost to date and projected month end against plan (as of {as_of}, day {days} of "
+        "{days_in_month})."),
+    "c_pacing": ("Piano, speso e proiezione per canale", "Plan, spent and projection by channel"),
+    "c_mix": ("Mix del budget rispetto a 70/20/10", "Budget mix against 70/20/10"),
+    "planned": ("Pianificato", "Planned"),
+    "actual": ("Speso a oggi", "Spent to date"),
+    "projected": ("Proiezione fine mese", "Projected month end"),
+    "of_plan": ("% del piano", "% of plan"),
+    "status": ("Stato", "Status"),
+    "target": ("Target", "Target"),
+    "s_goals": ("Obiettivi SMART", "SMART goals"),
+    "s_goals_lead": ("Avanzamento rispetto al tempo trascorso (al {as_of}).",
+                     "Progress against the time elapsed (as of {as_of})."),
+    "goal": ("Obiettivo", "Goal"),
+    "current": ("Attuale", "Current"),
+    "progress": ("Avanzamento", "Progress"),
+    "days_left": ("Giorni rimasti", "Days left"),
+    "deadline": ("Scadenza", "Deadline"),
+    "owner": ("Responsabile", "Owner"),
+    "all_channels": ("tutti i canali", "all channels"),
+    "at_least": ("almeno", "at least"),
+    "at_most": ("al massimo", "at most"),
+    "time_elapsed": ("tempo trascorso", "time elapsed"),
+    "s_alerts": ("Avvisi", "Alerts"),
+    "s_alerts_lead": (
+        "Metriche fuori dal loro intervallo abituale (mediana ± k·MAD degli ultimi 28 giorni, per giorno della "
+        "settimana), budget fuori piano e obiettivi a rischio.",
+        "Metrics outside their usual range (median ± k·MAD of the last 28 days, weekday-aware), budgets off plan "
+        "and goals at risk."),
+    "date": ("Data", "Date"),
+    "severity": ("Gravità", "Severity"),
+    "kind": ("Tipo", "Kind"),
+    "metric": ("Metrica", "Metric"),
+    "value": ("Valore", "Value"),
+    "expected": ("Atteso", "Expected"),
+    "range": ("Intervallo", "Usual range"),
+    "detail": ("Dettaglio", "Detail"),
+    "more_alerts": ("… e altri {n}: `roi alerts --from {start}` li elenca tutti.",
+                    "… and {n} more: `roi alerts --from {start}` lists them all."),
+    "no_data": ("Nessun dato in questo periodo.", "No data in this period."),
+    "no_budget": ("Nessun budget per {month}.", "No budget for {month}."),
+    "no_goals": ("Nessun obiettivo caricato.", "No goals loaded."),
+    "no_alerts": ("Nessun avviso nel periodo.", "No alerts in the period."),
+    "no_alert_view": ("Avvisi non disponibili: esegui `roi run` (o `roi ingest`) per aggiornare le viste.",
+                      "Alerts unavailable: run `roi run` (or `roi ingest`) to refresh the views."),
+    "no_email": ("Nessuna campagna email inviata nel periodo.", "No email campaign sent in the period."),
+    "no_leads": ("Nessun lead in {months}.", "No leads in {months}."),
+    "f_title": ("Come conta roi", "How roi counts"),
+    "f_money": ("Importi in {currency}, convertiti con i cambi BCE del giorno.",
+                "Money in {currency}, converted at the ECB rate of the day."),
+    "f_attr": ("Ogni ordine va al canale del suo {attribution}.",
+               "Each order goes to the channel of its {attribution}."),
+    "f_prev": ("Confronto con i {days} giorni precedenti ({prev}).",
+               "Compared with the {days} days before ({prev})."),
+    "f_empty": (
+        "“–” indica un rapporto senza denominatore (nessuna spesa, nessun cliente …), mai uno zero inventato.",
+        "“–” marks a ratio without a denominator (no spend, no customers …), never a made-up zero."),
+    "f_ltv": (
+        "Ricavi a oggi dei clienti acquisiti nei mesi del periodo ÷ costo di acquisizione dei loro canali.",
+        "Revenue to date of the customers acquired in the period's months ÷ the acquisition cost of their "
+        "channels."),
+    "money_word": ("Denaro", "Money"),
+    "comparison": ("Confronto", "Comparison"),
+    "missing": ("Dati mancanti", "Missing data"),
+    "ltv_word": ("LTV:CAC", "LTV:CAC"),
+    "s_keywords": ("Parole chiave", "Keywords"),
+    "s_keywords_lead": (
+        "Le {shown} parole chiave con più spesa in {months} (su {total}), per gruppo di annunci; CTR, CPC, CPA e "
+        "ROAS dalle somme del periodo.",
+        "The {shown} keywords with the most spend in {months} (of {total}), per ad group; CTR, CPC, CPA and ROAS "
+        "from the period's sums."),
+    "keyword": ("Parola chiave", "Keyword"),
+    "match_type": ("Corrispondenza", "Match type"),
+    "ad_group": ("Gruppo di annunci", "Ad group"),
+    "clicks": ("Clic", "Clicks"),
+    "conversions": ("Conversioni", "Conversions"),
+    "impressions": ("Impressioni", "Impressions"),
+    "ad_spend": ("Spesa", "Spend"),
+    "no_keywords": ("Nessuna parola chiave con dati in {months}.", "No keyword data in {months}."),
+    "s_wasted": ("Termini di ricerca sprecati", "Wasted search terms"),
+    "s_wasted_lead": (
+        "Termini di ricerca che in un mese hanno speso più di {min} senza nessuna conversione ({months}): "
+        "candidati a parole chiave negative.",
+        "Search terms that spent more than {min} in a month without a single conversion ({months}): candidates for "
+        "negative keywords."),
+    "wasted_total": ("{n} termini, {spend} di spesa senza conversioni.",
+                     "{n} terms, {spend} spent without a conversion."),
+    "search_term": ("Termine di ricerca", "Search term"),
+    "matched": ("Parole chiave attivate", "Matched keywords"),
+    "no_wasted": ("Nessun termine di ricerca ha speso più di {min} senza convertire in {months}.",
+                  "No search term spent more than {min} without converting in {months}."),
+    "more_wasted": ("… e altri {n}: `roi query \"SELECT * FROM marts.search_terms_wasted\"` li elenca tutti.",
+                    "… and {n} more: `roi query \"SELECT * FROM marts.search_terms_wasted\"` lists them all."),
+})
+
+# Values the marts hold: statuses, severities, alert kinds, budget buckets, metric and match-type names.
+WORDS = _by_language({
+    "under": ("sotto piano", "under plan"),
+    "on_track": ("in linea", "on track"),
+    "over": ("sopra piano", "over plan"),
+    "achieved": ("raggiunto", "achieved"),
+    "at_risk": ("a rischio", "at risk"),
+    "missed": ("mancato", "missed"),
+    "critical": ("critico", "critical"),
+    "warning": ("attenzione", "warning"),
+    "info": ("info", "info"),
+    "metric_spike": ("picco", "spike"),
+    "metric_drop": ("calo", "drop"),
+    "budget_over": ("budget superato", "over budget"),
+    "budget_under": ("budget sottoutilizzato", "under budget"),
+    "goal_at_risk": ("obiettivo a rischio", "goal at risk"),
+    "goal_missed": ("obiettivo mancato", "goal missed"),
+    "proven": ("Consolidato (70%)", "Proven (70%)"),
+    "new": ("Nuovo (20%)", "New (20%)"),
+    "experiment": ("Sperimentale (10%)", "Experiment (10%)"),
+    "none": ("senza budget", "no budget"),
+    "spend": ("spesa", "spend"),
+    "conversions": ("conversioni", "conversions"),
+    "ctr": ("CTR", "CTR"),
+    "cpa": ("CPA", "CPA"),
+    "roas": ("ROAS", "ROAS"),
+    "open_rate": ("tasso di apertura", "open rate"),
+    "total_cost": ("costo totale", "total cost"),
+    "revenue": ("ricavi", "revenue"),
+    "leads": ("lead", "leads"),
+    "customers": ("clienti", "customers"),
+    "roi_pct": ("ROI %", "ROI %"),
+    "cpl": ("CPL", "CPL"),
+    "cac": ("CAC", "CAC"),
+    "cpc": ("CPC", "CPC"),
+    "cpm": ("CPM", "CPM"),
+    "clicks": ("clic", "clicks"),
+    "impressions": ("impressioni", "impressions"),
+    "conversion_rate": ("tasso di conversione", "conversion rate"),
+    "lead_to_customer_rate": ("tasso di chiusura", "close rate"),
+    "click_rate": ("tasso di clic", "click rate"),
+    "exact": ("esatta", "exact"),
+    "phrase": ("a frase", "phrase"),
+    "broad": ("generica", "broad"),
+})
+
+# Channel names; a channel not listed here shows as its name with spaces ("my_channel" -> "My channel").
+CHANNELS = _by_language({
+    "google_ads": ("Google Ads", "Google Ads"),
+    "meta_ads": ("Meta Ads", "Meta Ads"),
+    "linkedin_ads": ("LinkedIn Ads", "LinkedIn Ads"),
+    "microsoft_ads": ("Microsoft Ads", "Microsoft Ads"),
+    "tiktok_ads": ("TikTok Ads", "TikTok Ads"),
+    "email": ("Email", "Email"),
+    "organic_search": ("Ricerca organica", "Organic search"),
+    "organic_social": ("Social organico", "Organic social"),
+    "referral": ("Referral", "Referral"),
+    "direct": ("Diretto", "Direct"),
+    "other": ("Altro", "Other"),
+    "all": ("Tutti i canali", "All channels"),
+})
+
+MONTHS = {
+    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+           "ottobre", "novembre", "dicembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+}
+WEEKDAYS = {
+    "it": ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
