@@ -1,1 +1,3 @@
-"""Bundled demo exports and the deterministic generator that writes them (`python -m samples`)."""
+"""Bundled demo exports (demo/) and the deterministic generator that writes them (`python -m roi.samples`):
+the simulated business in seasons.py, business.py, shop.py and simulation.py; one module per export kind in
+exports/; the command in generate.py."""

@@ -1,4 +1,4 @@
-"""`python -m samples`: same as `python -m roi.samples.generate`."""
+"""`python -m roi.samples`: same as `python -m roi.samples.generate`."""
 from roi.samples.generate import main
 
 if __name__ == "__main__":
