@@ -57,3 +57,75 @@ def demo_warehouse(tmp_path_factory):
         extracted = extract(settings, source)
         load(settings, extracted, file_window(extracted), "test")
     return settings.warehouse_path
+
+
+# -- API sources against a fake server ----------------------------------------------------------------------
+# An API test module (tests/test_api_*.py) names only what differs between platforms:
+#   FAKE       the class that plays the platform's API on a FakeApi (tests/fakeapi.py): FAKE(api)
+#   SOURCES    the roi.toml [[sources]] it loads, as dicts: mode = "api" and base_url = the fake server's URL
+#              unless given; "{api}" in a value stands for that URL; a "secrets" entry gives a source its own
+#   SECRETS    the secrets of every source, by key (set as ROI_<NAME>__<KEY>); optional
+#   WAREHOUSE  roi.toml's [warehouse] keys besides its path; optional
+# and takes the fixtures below: `api`, `server`, `make_settings` (and `waits`).
+
+@pytest.fixture(scope="module")
+def fake_api_server():
+    """One fake API server on 127.0.0.1 per test module (starting and stopping one takes ~0.4 s), stopped after
+    the module's last test."""
+    from tests.fakeapi import FakeApi
+    with FakeApi() as api:
+        yield api
+
+
+@pytest.fixture
+def api(fake_api_server):
+    """The module's fake API server, with no routes, faults or requests left by an earlier test."""
+    fake_api_server.reset()
+    return fake_api_server
+
+
+@pytest.fixture
+def server(request, api):
+    """The test module's FAKE, fresh, playing on `api`."""
+    return request.module.FAKE(api)
+
+
+@pytest.fixture
+def make_settings(request, tmp_path, monkeypatch, empty_warehouse, api):
+    """make_settings(secrets=None, warehouse=None, **options) -> the Settings of a roi.toml in tmp_path holding
+    the test module's SOURCES: `options` set in every source (None leaves a key out), `secrets` instead of
+    SECRETS, `warehouse` keys over WAREHOUSE. The warehouse is a copy of the session's empty one, made once per
+    test: a test that writes its roi.toml again keeps what it loaded."""
+    import shutil
+
+    from roi.pipeline.config import load_settings
+    shutil.copyfile(empty_warehouse, tmp_path / "roi.duckdb")
+    module = request.module
+
+    def make(secrets=None, warehouse=None, **options):
+        text = "[warehouse]\n" + _toml({"path": "roi.duckdb", **getattr(module, "WAREHOUSE", {}), **(warehouse or {})})
+        for source in module.SOURCES:
+            keys = {"mode": "api", "base_url": "{api}", **source, **options}
+            own = keys.pop("secrets", {})
+            keys = {k: v.replace("{api}", api.url) if isinstance(v, str) else v for k, v in keys.items()}
+            text += "\n[[sources]]\n" + _toml(keys)
+            given = getattr(module, "SECRETS", {}) if secrets is None else secrets
+            _set_secrets(monkeypatch, keys["name"], {**given, **own})
+        (tmp_path / "roi.toml").write_text(text, encoding="utf-8")
+        return load_settings(tmp_path / "roi.toml")
+    return make
+
+
+def _toml(table: dict) -> str:
+    """`key = value` lines; JSON strings, numbers and lists are TOML too."""
+    import json
+    return "".join(f"{key} = {json.dumps(value)}\n" for key, value in table.items() if value is not None)
+
+
+def _set_secrets(monkeypatch, source: str, secrets: dict[str, str]) -> None:
+    """The source's secrets in the environment are exactly these (none left over from the shell or a call before)."""
+    prefix = f"ROI_{source.upper()}__"
+    for name in [n for n in os.environ if n.startswith(prefix)]:
+        monkeypatch.delenv(name)
+    for key, value in secrets.items():
+        monkeypatch.setenv(prefix + key, value)

@@ -141,10 +141,26 @@ def query(settings, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def everything(settings, table: str = "core.email_campaigns") -> str:
-    """Every stored value of `table`, the loads, the quarantine and the raw Parquet, as one text
-    (to look for secrets)."""
+def everything(settings) -> str:
+    """Every value of every warehouse table and every raw file (its bytes, and a Parquet file's columns and
+    rows), as one text: where a secret must never be."""
+    import duckdb
     import polars as pl
-    text = [str(query(settings, f"SELECT * FROM {t}")) for t in (table, "ops.loads", "ops.quarantine")]
-    text += [str(pl.read_parquet(p).rows()) for p in settings.raw_dir.rglob("*.parquet")]
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        tables = con.execute("SELECT table_schema, table_name FROM information_schema.tables "
+                             "WHERE table_type = 'BASE TABLE'").fetchall()
+        text = [str(con.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall()) for schema, table in tables]
+    for path in settings.raw_dir.rglob("*"):
+        if path.is_file():
+            text.append(path.read_bytes().decode("latin-1"))
+            if path.suffix == ".parquet":                        # compressed: its values are not in its bytes
+                frame = pl.read_parquet(path)
+                text.append(str([frame.columns, frame.rows()]))
     return "\n".join(text)
+
+
+def assert_no_secret_anywhere(settings, record, *secrets: str) -> None:
+    """None of `secrets` is in the load's error, a warehouse table or a raw file."""
+    stored = (record.error or "") + "\n" + everything(settings)
+    for secret in secrets:
+        assert secret not in stored

@@ -1,11 +1,8 @@
 """Brevo API mode: the real client, transform and load path against a local server playing /v3/emailCampaigns."""
 import datetime as dt
 
-import pytest
-
 import roi.sources.brevo
 from roi.pipeline.runs import run_window
-from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply, everything, query
 
 RUN_DATE = dt.date(2026, 6, 30)    # lookback_days = 27 -> window 2026-06-03 .. 2026-06-30 (Europe/Rome)
@@ -135,32 +132,16 @@ class BrevoServer:
         return Reply(200, body)
 
 
-@pytest.fixture
-def api():
-    with FakeApi() as fake:
-        yield fake
+# What conftest.py's `server` and `make_settings` fixtures play and write for these tests
+FAKE = BrevoServer
+WAREHOUSE = {"timezone": "Europe/Rome"}
+SOURCES = [{"name": "news_brevo", "kind": "brevo", "lookback_days": 27},
+           {"name": "b2b_brevo", "kind": "brevo", "lookback_days": 27, "account_ids": ["7"]},
+           {"name": "old_brevo", "kind": "brevo", "api_version": "v2"}]
+SECRETS = {"API_KEY": KEY}
 
 
-@pytest.fixture
-def server(api):
-    return BrevoServer(api)
-
-
-def settings_for(tmp_path, api, monkeypatch, key=KEY):
-    (tmp_path / "roi.toml").write_text(
-        '[warehouse]\npath = "roi.duckdb"\ntimezone = "Europe/Rome"\n'
-        f'[[sources]]\nname = "news_brevo"\nkind = "brevo"\nmode = "api"\nbase_url = "{api.url}"\n'
-        'lookback_days = 27\n'
-        f'[[sources]]\nname = "b2b_brevo"\nkind = "brevo"\nmode = "api"\nbase_url = "{api.url}"\n'
-        'lookback_days = 27\naccount_ids = ["7"]\n'
-        f'[[sources]]\nname = "old_brevo"\nkind = "brevo"\nmode = "api"\nbase_url = "{api.url}"\n'
-        'api_version = "v2"\n', encoding="utf-8")
-    for name in ("NEWS_BREVO", "B2B_BREVO", "OLD_BREVO"):
-        monkeypatch.setenv(f"ROI_{name}__API_KEY", key)
-    return load_settings(tmp_path / "roi.toml")
-
-
-def test_sent_campaigns_of_the_window_load_once_through_paging_and_throttling(tmp_path, api, server, waits,
+def test_sent_campaigns_of_the_window_load_once_through_paging_and_throttling(make_settings, api, server, waits,
                                                                              monkeypatch):
     monkeypatch.setattr(roi.sources.brevo, "PAGE_SIZE", 2)
     server.script = {
@@ -168,7 +149,7 @@ def test_sent_campaigns_of_the_window_load_once_through_paging_and_throttling(tm
                  {"x-sib-ratelimit-limit": "10", "x-sib-ratelimit-remaining": "0", "x-sib-ratelimit-reset": "3"}),
         4: Reply(502, b"<html>Bad gateway</html>", {"Retry-After": "2"}),
     }
-    settings = settings_for(tmp_path, api, monkeypatch)
+    settings = make_settings()
     record = run_window(settings, settings.source("news_brevo"), RUN_DATE)
     assert record.status == "succeeded", record.error
     assert waits == [3.0, 2.0]                        # x-sib-ratelimit-reset, then Retry-After
@@ -207,8 +188,8 @@ def test_sent_campaigns_of_the_window_load_once_through_paging_and_throttling(tm
         [("12",), ("13",), ("17",)]
 
 
-def test_zero_global_stats_load_the_sum_of_the_per_list_campaign_stats(tmp_path, api, server, waits, monkeypatch):
-    settings = settings_for(tmp_path, api, monkeypatch)
+def test_zero_global_stats_load_the_sum_of_the_per_list_campaign_stats(make_settings, api, server, waits):
+    settings = make_settings()
     record = run_window(settings, settings.source("news_brevo"), RUN_DATE)
     assert record.status == "succeeded", record.error
     report = [r for r in api.log if r.path == LIST + "/17"]
@@ -223,8 +204,8 @@ def test_zero_global_stats_load_the_sum_of_the_per_list_campaign_stats(tmp_path,
                            "WHERE campaign_id = '17'") == [(round(400 / 985, 6), 0.015)]
 
 
-def test_failures_are_one_line_and_keep_the_loaded_window(tmp_path, api, server, waits, monkeypatch):
-    settings = settings_for(tmp_path, api, monkeypatch)
+def test_failures_are_one_line_and_keep_the_loaded_window(make_settings, api, server, waits):
+    settings = make_settings()
     assert run_window(settings, settings.source("news_brevo"), RUN_DATE).status == "succeeded"
     before = query(settings, "SELECT * FROM core.email_campaigns ORDER BY campaign_id")
 
@@ -235,7 +216,7 @@ def test_failures_are_one_line_and_keep_the_loaded_window(tmp_path, api, server,
     server.down = False
 
     wrong = "xkeysib-0000000000000000000000000000000000000000000000000000000000000000-AAAAAAAAAAAAAAAA"
-    settings = settings_for(tmp_path, api, monkeypatch, key=wrong)
+    settings = make_settings(secrets={"API_KEY": wrong})
     calls = len(api.log)
     refused = run_window(settings, settings.source("news_brevo"), RUN_DATE)
     assert refused.status == "failed" and len(api.log) - calls == 1

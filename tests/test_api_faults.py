@@ -1,11 +1,10 @@
 """A misbehaving API: every row arrives exactly once, or the window fails cleanly and the next run completes it."""
-import duckdb
 import pytest
 
 from roi.pipeline.runs import run_window
-from tests.fakeapi import Reply
-from tests.test_api_meta_ads import (  # noqa: F401 — the Graph API fake and its fixtures
-    RUN_DATE, TOKEN, V, api, make_settings, server)
+from tests.fakeapi import Reply, query
+from tests.test_api_meta_ads import (  # noqa: F401 — FAKE, SOURCES, SECRETS: for conftest.py
+    FAKE, RUN_DATE, SECRETS, SOURCES, TOKEN, V)
 
 INSIGHTS = f"{V}/act_1111/insights"
 # The window [2026-05-28, 2026-06-03] holds 6 Italian rows (114.90 EUR) and 1 US row (150.00 USD).
@@ -13,9 +12,8 @@ EXPECTED = [("EUR", 6, 114.90), ("USD", 1, 150.00)]
 
 
 def loaded(settings):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return [(c, n, round(float(s), 2)) for c, n, s in con.execute(
-            "SELECT currency, count(*), sum(spend) FROM core.ad_performance GROUP BY 1 ORDER BY 1").fetchall()]
+    return [(c, n, round(float(s), 2)) for c, n, s in query(
+        settings, "SELECT currency, count(*), sum(spend) FROM core.ad_performance GROUP BY 1 ORDER BY 1")]
 
 
 def run(settings):
@@ -23,8 +21,7 @@ def run(settings):
 
 
 def status(settings):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute("SELECT status, error FROM ops.loads ORDER BY started_at DESC LIMIT 1").fetchone()
+    return query(settings, "SELECT status, error FROM ops.loads ORDER BY started_at DESC LIMIT 1")[0]
 
 
 THROTTLED = Reply(400, {"error": {"message": "User request limit reached", "code": 17, "type": "OAuthException"}},

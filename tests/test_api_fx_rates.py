@@ -1,13 +1,11 @@
 """fx_rates in API mode: a local server playing the ECB data API (SDMX CSV), the real load path, DuckDB."""
 import datetime as dt
 import re
-import shutil
 
 import pytest
 
 import roi.sources.http
 from roi.pipeline.runs import run_window
-from roi.pipeline.config import load_settings
 from roi.sources import fx_rates as ecb
 from tests.fakeapi import FakeApi, Reply, query
 
@@ -46,18 +44,9 @@ class FakeEcb:
         return Reply(200, "\r\n".join([HEADER] + lines) + "\r\n", {"Content-Type": "text/csv"})
 
 
-@pytest.fixture(autouse=True)
-def warehouse_copy(tmp_path, empty_warehouse):
-    """Each test starts from a copy of the built, empty warehouse (roi.duckdb in tmp_path)."""
-    shutil.copy(empty_warehouse, tmp_path / "roi.duckdb")
-
-
-def settings_for(tmp_path, api, reporting="EUR", extra='currencies = ["USD", "GBP", "JPY"]\n', lookback=6):
-    (tmp_path / "roi.toml").write_text(
-        f'[warehouse]\npath = "roi.duckdb"\nreporting_currency = "{reporting}"\n'
-        '[[sources]]\nname = "ecb"\nkind = "fx_rates"\nmode = "api"\n'
-        f'base_url = "{api.url}"\nlookback_days = {lookback}\n{extra}')
-    return load_settings(tmp_path / "roi.toml")
+# What conftest.py's `make_settings` fixture writes for these tests (each test starts its own FakeEcb)
+WAREHOUSE = {"reporting_currency": "EUR"}
+SOURCES = [{"name": "ecb", "kind": "fx_rates", "lookback_days": 6, "currencies": ["USD", "GBP", "JPY"]}]
 
 
 def rates(settings):
@@ -69,19 +58,18 @@ DEFAULT_KEY = ("D.AUD+BRL+CAD+CHF+CNY+CZK+DKK+GBP+HKD+HUF+INR+JPY+MXN+NOK+NZD+PL
                ".EUR.SP00.A")
 
 
-def test_a_week_of_rates_after_a_server_error_and_a_weekend_without_any(tmp_path, waits):
-    with FakeApi() as api:
-        fake = FakeEcb(api)
-        api.fail_next("GET", "/service/data/EXR/D.GBP+JPY+USD.EUR.SP00.A", Reply(503, "<html>Maintenance</html>"))
-        settings = settings_for(tmp_path, api)
-        week = run_window(settings, settings.source("ecb"), RUN_DATE)
-        requests_for_week = list(fake.requests)
-        short = settings_for(tmp_path, api, lookback=1)
-        weekend = run_window(short, short.source("ecb"), RUN_DATE)        # [Sat 6, Sun 7]: 404 No results
-        api.fail_next("GET", f"/service/data/EXR/{DEFAULT_KEY}", Reply(200, b""))
-        default = settings_for(tmp_path, api, extra="", lookback=1)       # the default currencies
-        empty = run_window(default, default.source("ecb"), RUN_DATE)      # an empty 200 answer
-        default_calls = api.count("GET", re.escape(f"/service/data/EXR/{DEFAULT_KEY}"))
+def test_a_week_of_rates_after_a_server_error_and_a_weekend_without_any(make_settings, api, waits):
+    fake = FakeEcb(api)
+    api.fail_next("GET", "/service/data/EXR/D.GBP+JPY+USD.EUR.SP00.A", Reply(503, "<html>Maintenance</html>"))
+    settings = make_settings()
+    week = run_window(settings, settings.source("ecb"), RUN_DATE)
+    requests_for_week = list(fake.requests)
+    short = make_settings(lookback_days=1)
+    weekend = run_window(short, short.source("ecb"), RUN_DATE)            # [Sat 6, Sun 7]: 404 No results
+    api.fail_next("GET", f"/service/data/EXR/{DEFAULT_KEY}", Reply(200, b""))
+    default = make_settings(currencies=None, lookback_days=1)             # the default currencies
+    empty = run_window(default, default.source("ecb"), RUN_DATE)          # an empty 200 answer
+    default_calls = api.count("GET", re.escape(f"/service/data/EXR/{DEFAULT_KEY}"))
 
     assert week.status == "succeeded", week.error
     assert len(waits) == 1                                   # one back-off after the 503
@@ -99,13 +87,12 @@ def test_a_week_of_rates_after_a_server_error_and_a_weekend_without_any(tmp_path
     assert len(rates(settings)) == 15                       # June 1-5 untouched
 
 
-def test_rates_per_a_reporting_currency_other_than_eur(tmp_path, waits):
-    with FakeApi() as api:
-        FakeEcb(api)
-        settings = settings_for(tmp_path, api, reporting="USD", extra='currencies = ["GBP", "USD", "CHF"]\n')
-        record = run_window(settings, settings.source("ecb"), RUN_DATE)
-        lacking = settings_for(tmp_path, api, reporting="USD", extra='currencies = ["GBP"]\n')
-        missing = run_window(lacking, lacking.source("ecb"), RUN_DATE)
+def test_rates_per_a_reporting_currency_other_than_eur(make_settings, api, waits):
+    FakeEcb(api)
+    settings = make_settings(warehouse={"reporting_currency": "USD"}, currencies=["GBP", "USD", "CHF"])
+    record = run_window(settings, settings.source("ecb"), RUN_DATE)
+    lacking = make_settings(warehouse={"reporting_currency": "USD"}, currencies=["GBP"])
+    missing = run_window(lacking, lacking.source("ecb"), RUN_DATE)
     assert record.status == "succeeded", record.error
     got = rates(settings)
     # 1 USD = 1/1.08 EUR and 0.84/1.08 GBP on June 1; no USD row for USD itself.
@@ -118,24 +105,23 @@ def test_rates_per_a_reporting_currency_other_than_eur(tmp_path, waits):
         "add \"USD\" to this source's currencies in roi.toml")
 
 
-def test_a_persistent_outage_fails_in_one_line_and_keeps_the_rates(tmp_path, waits):
-    with FakeApi() as api:
-        FakeEcb(api)
-        settings = settings_for(tmp_path, api)
-        assert run_window(settings, settings.source("ecb"), RUN_DATE).status == "succeeded"
-        api.fail_next("GET", "/service/data/EXR/D.GBP+JPY+USD.EUR.SP00.A", *[Reply(500, "Internal error")] * 6)
-        down = run_window(settings, settings.source("ecb"), RUN_DATE)
+def test_a_persistent_outage_fails_in_one_line_and_keeps_the_rates(make_settings, api, waits):
+    FakeEcb(api)
+    settings = make_settings()
+    assert run_window(settings, settings.source("ecb"), RUN_DATE).status == "succeeded"
+    api.fail_next("GET", "/service/data/EXR/D.GBP+JPY+USD.EUR.SP00.A", *[Reply(500, "Internal error")] * 6)
+    down = run_window(settings, settings.source("ecb"), RUN_DATE)
     assert down.status == "failed"
     assert down.error == (f"ecb: {api.url}/service/data/EXR/D.GBP+JPY+USD.EUR.SP00.A still throttled or failing "
                           "after 6 tries (HTTP 500) — the run will retry it next time")
     assert len(rates(settings)) == 15
 
 
-def test_long_windows_are_pulled_a_year_at_a_time_and_bad_options_named(waits):
+def test_long_windows_are_pulled_a_year_at_a_time_and_bad_options_named(api, waits):
     import requests
 
     from roi.contracts.settings import SourceConfig
-    with FakeApi() as api, requests.Session() as session:
+    with requests.Session() as session:
         fake = FakeEcb(api)
         source = SourceConfig(name="ecb", kind="fx_rates", mode="api", base_url=api.url,
                               options={"currencies": ["usd", "EUR", "GBP"]})

@@ -1,16 +1,12 @@
 """Google Ads API mode: the real client, transform and load path against a local server playing searchStream."""
 import datetime as dt
-import json
 import re
-import shutil
 
-import duckdb
 import polars as pl
 import pytest
 
 from roi.pipeline.runs import run_window
-from roi.pipeline.config import load_settings
-from tests.fakeapi import FakeApi, Reply, query
+from tests.fakeapi import FakeApi, Reply, assert_no_secret_anywhere, query
 
 D = dt.date
 RUN_DATE = D(2026, 6, 3)           # lookback_days = 2 -> window 2026-06-01 .. 2026-06-03
@@ -130,57 +126,14 @@ class GoogleAdsServer:
                            {"fieldMask": mask, "requestId": f"req-{i}"} for i, b in enumerate(batches)])
 
 
-@pytest.fixture(scope="module")
-def api():
-    with FakeApi() as api:   # one server per module: stopping one takes ~0.4 s
-        # Headers and body go out in two writes: without TCP_NODELAY each answer waits ~40 ms for an ACK.
-        api.server.RequestHandlerClass.disable_nagle_algorithm = True
-        yield api
-
-
-@pytest.fixture
-def server(api):
-    api.routes.clear(), api.faults.clear(), api.log.clear()
-    return GoogleAdsServer(api)
-
-
-@pytest.fixture
-def make_settings(tmp_path, monkeypatch, server, empty_warehouse):
-    """Settings of a roi.toml with one google_ads API source pointed at the fake server."""
-    def make(account_ids=("123-456-7890", "9876543210"), **options):
-        (tmp_path / "data").mkdir(exist_ok=True)
-        shutil.copy(empty_warehouse, tmp_path / "data" / "roi.duckdb")
-        for key, value in SECRETS.items():
-            monkeypatch.setenv(f"ROI_GADS__{key}", value)
-        extra = "".join(f"{k} = {json.dumps(v)}\n" for k, v in options.items())
-        (tmp_path / "roi.toml").write_text(f"""
-[warehouse]
-path = "{tmp_path / 'data' / 'roi.duckdb'}"
-
-[[sources]]
-name = "gads"
-kind = "google_ads"
-mode = "api"
-account_ids = {json.dumps(list(account_ids))}
-base_url = "{server.api.url}"
-token_url = "{server.api.url}/token"
-lookback_days = 2
-login_customer_id = "111-222-3333"
-{extra}""")
-        return load_settings(tmp_path / "roi.toml")
-    return make
+# What conftest.py's `server` and `make_settings` fixtures play and write for these tests
+FAKE = GoogleAdsServer
+SOURCES = [{"name": "gads", "kind": "google_ads", "account_ids": ["123-456-7890", "9876543210"],
+            "token_url": "{api}/token", "lookback_days": 2, "login_customer_id": "111-222-3333"}]
 
 
 def run(settings):
     return run_window(settings, settings.source("gads"), RUN_DATE)
-
-
-def warehouse_text(settings):
-    """(table, every cell as text) for each core and ops table."""
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        tables = con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE "
-                             "table_schema IN ('core', 'ops') AND table_type = 'BASE TABLE'").fetchall()
-        return [(t, str(con.execute(f"SELECT * FROM {t}").fetchall())) for (t,) in tables]
 
 
 def facts(settings):
@@ -358,15 +311,7 @@ def test_secrets_never_reach_errors_raw_files_or_the_warehouse(make_settings, se
         400, echo, "INVALID_ARGUMENT", {"requestError": "INVALID_INPUT"})}))
     record = run(settings)
     assert record.status == "failed" and "***" in record.error
-    secrets = list(SECRETS.values()) + server.tokens
-    assert not any(s in record.error for s in secrets)
-    for path in (settings.raw_dir / "gads").glob("*.parquet"):
-        raw = pl.read_parquet(path)
-        cells = [str(v) for row in raw.rows() for v in row] + raw.columns
-        assert not any(s in str(c) for c in cells for s in secrets)
-        assert not any(s.encode() in path.read_bytes() for s in secrets)
-    for table, text in warehouse_text(settings):
-        assert not any(s in text for s in secrets), table
+    assert_no_secret_anywhere(settings, record, *SECRETS.values(), *server.tokens)
 
 
 def test_transform_reports_unreadable_values_and_keeps_every_row():

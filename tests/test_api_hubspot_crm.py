@@ -1,12 +1,10 @@
 """leads and orders in API mode: a local server playing HubSpot's CRM (search, associations, batch read)."""
 import datetime as dt
 import re
-import shutil
 
 import pytest
 
 import roi.sources.hubspot
-import roi.sources.http
 from roi.pipeline.runs import run_window
 from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply, query
@@ -170,30 +168,18 @@ class FakeCrm:
         return Reply(207 if errors else 200, body)
 
 
-@pytest.fixture
-def waits(monkeypatch):
-    recorded = []
-    monkeypatch.setattr(roi.sources.http, "pause", recorded.append)
-    monkeypatch.setattr(roi.sources.hubspot, "SEARCH_CAP", CAP)
-    return recorded
-
-
 @pytest.fixture(autouse=True)
-def warehouse_copy(tmp_path, empty_warehouse):
-    """Each test starts from a copy of the built, empty warehouse (roi.duckdb in tmp_path)."""
-    shutil.copy(empty_warehouse, tmp_path / "roi.duckdb")
+def search_cap(monkeypatch):
+    """The client's search cap scaled down to the fake's."""
+    monkeypatch.setattr(roi.sources.hubspot, "SEARCH_CAP", CAP)
 
 
-def settings_for(tmp_path, monkeypatch, api, extra=""):
-    monkeypatch.setenv("ROI_CRM_LEADS__ACCESS_TOKEN", TOKEN)
-    monkeypatch.setenv("ROI_CRM_DEALS__ACCESS_TOKEN", TOKEN)
-    (tmp_path / "roi.toml").write_text(
-        '[warehouse]\npath = "roi.duckdb"\ntimezone = "Europe/Rome"\nreporting_currency = "EUR"\n'
-        '[[sources]]\nname = "crm_leads"\nkind = "leads"\nmode = "api"\n'
-        f'base_url = "{api.url}"\nlookback_days = 6\n'
-        '[[sources]]\nname = "crm_deals"\nkind = "orders"\nmode = "api"\ncrm = "hubspot"\n'
-        f'base_url = "{api.url}"\nlookback_days = 6\nwon_stages = ["closedwon", "987654"]\n{extra}')
-    return load_settings(tmp_path / "roi.toml")
+# What conftest.py's `make_settings` fixture writes for these tests (each test starts its own FakeCrm)
+WAREHOUSE = {"timezone": "Europe/Rome", "reporting_currency": "EUR"}
+SOURCES = [{"name": "crm_leads", "kind": "leads", "lookback_days": 6},
+           {"name": "crm_deals", "kind": "orders", "crm": "hubspot", "lookback_days": 6,
+            "won_stages": ["closedwon", "987654"]}]
+SECRETS = {"ACCESS_TOKEN": TOKEN}
 
 
 D = dt.date
@@ -210,16 +196,14 @@ LEADS = [  # lead_id, customer_id, created, mql, sql, customer, utm_source, utm_
 ]
 
 
-def test_contacts_split_past_the_search_cap_paged_throttled_and_placed_in_local_days(tmp_path, monkeypatch,
-                                                                                       waits):
-    with FakeApi() as api:
-        fake = FakeCrm(api)
-        api.fail_next("POST", CONTACTS,
-                      Reply(429, {"status": "error", "message": "You have reached your secondly limit.",
-                                  "errorType": "RATE_LIMIT", "policyName": "SECONDLY"}),
-                      Reply(502, "<html>Bad gateway</html>"))
-        settings = settings_for(tmp_path, monkeypatch, api)
-        record = run_window(settings, settings.source("crm_leads"), RUN_DATE)
+def test_contacts_split_past_the_search_cap_paged_throttled_and_placed_in_local_days(make_settings, api, waits):
+    fake = FakeCrm(api)
+    api.fail_next("POST", CONTACTS,
+                  Reply(429, {"status": "error", "message": "You have reached your secondly limit.",
+                              "errorType": "RATE_LIMIT", "policyName": "SECONDLY"}),
+                  Reply(502, "<html>Bad gateway</html>"))
+    settings = make_settings()
+    record = run_window(settings, settings.source("crm_leads"), RUN_DATE)
 
     assert record.status == "succeeded", record.error
     assert query(settings, "SELECT lead_id, customer_id, created_date, mql_date, sql_date, customer_date, "
@@ -250,12 +234,11 @@ ORDERS = [  # order_id, customer_id, order_date, amount, currency, utm_source, u
 ]
 
 
-def test_won_deals_with_their_earliest_contact(tmp_path, monkeypatch, waits):
-    with FakeApi() as api:
-        fake = FakeCrm(api)
-        settings = settings_for(tmp_path, monkeypatch, api)
-        record = run_window(settings, settings.source("crm_deals"), RUN_DATE)
-        calls = (api.count("POST", DEAL_CONTACTS), api.count("POST", CONTACTS_READ))
+def test_won_deals_with_their_earliest_contact(make_settings, api, waits):
+    fake = FakeCrm(api)
+    settings = make_settings()
+    record = run_window(settings, settings.source("crm_deals"), RUN_DATE)
+    calls = (api.count("POST", DEAL_CONTACTS), api.count("POST", CONTACTS_READ))
 
     assert record.status == "succeeded", record.error
     assert query(settings, "SELECT order_id, customer_id, order_date, amount::DOUBLE, currency, utm_source, "
@@ -270,27 +253,26 @@ def test_won_deals_with_their_earliest_contact(tmp_path, monkeypatch, waits):
         ("CHF", 849.90), ("EUR", 1500.50), ("GBP", 300.0), ("USD", 2000.0)]
 
 
-def test_orders_failures_keep_the_last_load_and_speak_in_one_line(tmp_path, monkeypatch, waits):
-    with FakeApi() as api:
-        FakeCrm(api)
-        FakeCrm(api, version="v3")
-        settings = settings_for(tmp_path, monkeypatch, api)
-        deals = settings.source("crm_deals")
-        assert run_window(settings, deals, RUN_DATE).status == "succeeded"
+def test_orders_failures_keep_the_last_load_and_speak_in_one_line(make_settings, api, monkeypatch, waits):
+    FakeCrm(api)
+    FakeCrm(api, version="v3")
+    settings = make_settings()
+    deals = settings.source("crm_deals")
+    assert run_window(settings, deals, RUN_DATE).status == "succeeded"
 
-        api.fail_next("POST", DEAL_CONTACTS, *[Reply(503, {"status": "error", "message": "unavailable"})] * 6)
-        down = run_window(settings, deals, RUN_DATE)
-        monkeypatch.setenv("ROI_CRM_DEALS__ACCESS_TOKEN", "pat-na1-expired-9999")
-        refused = run_window(load_settings(tmp_path / "roi.toml"), deals, RUN_DATE)
-        monkeypatch.setenv("ROI_CRM_DEALS__ACCESS_TOKEN", TOKEN)
+    api.fail_next("POST", DEAL_CONTACTS, *[Reply(503, {"status": "error", "message": "unavailable"})] * 6)
+    down = run_window(settings, deals, RUN_DATE)
+    monkeypatch.setenv("ROI_CRM_DEALS__ACCESS_TOKEN", "pat-na1-expired-9999")
+    refused = run_window(load_settings(settings.config_path), deals, RUN_DATE)
+    monkeypatch.setenv("ROI_CRM_DEALS__ACCESS_TOKEN", TOKEN)
 
-        legacy = settings_for(tmp_path, monkeypatch, api, 'api_version = "v3"\n')
-        old = run_window(legacy, legacy.source("crm_deals"), RUN_DATE)
-        retired = settings_for(tmp_path, monkeypatch, api, 'api_version = "2025-09"\n')
-        gone = run_window(retired, retired.source("crm_deals"), RUN_DATE)
-        other = settings_for(tmp_path, monkeypatch, api).source("crm_leads")
-        other = type(other)(**{**other.__dict__, "options": {"crm": "salesforce"}})
-        salesforce = run_window(settings, other, RUN_DATE)
+    legacy = make_settings(api_version="v3")
+    old = run_window(legacy, legacy.source("crm_deals"), RUN_DATE)
+    retired = make_settings(api_version="2025-09")
+    gone = run_window(retired, retired.source("crm_deals"), RUN_DATE)
+    other = make_settings().source("crm_leads")
+    other = type(other)(**{**other.__dict__, "options": {"crm": "salesforce"}})
+    salesforce = run_window(settings, other, RUN_DATE)
 
     assert down.status == "failed" and down.error == (
         f"crm_deals: {api.url}{DEAL_CONTACTS} still throttled or failing after 6 tries (HTTP 503) — the run "

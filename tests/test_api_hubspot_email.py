@@ -1,12 +1,8 @@
 """hubspot_email in API mode: a local server playing HubSpot's marketing emails API, the real load path, DuckDB."""
 import datetime as dt
 import json
-import shutil
-
-import pytest
 
 from roi.pipeline.runs import run_window
-from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply, query
 
 TOKEN = "pat-eu1-5ecret-t0ken-0000"
@@ -91,19 +87,10 @@ class FakeEmails:
                                  "X-HubSpot-RateLimit-Interval-Milliseconds": "10000"})
 
 
-@pytest.fixture(autouse=True)
-def warehouse_copy(tmp_path, empty_warehouse):
-    """Each test starts from a copy of the built, empty warehouse (roi.duckdb in tmp_path)."""
-    shutil.copy(empty_warehouse, tmp_path / "roi.duckdb")
-
-
-def settings_for(tmp_path, monkeypatch, api, extra=""):
-    monkeypatch.setenv("ROI_HS_MAIL__ACCESS_TOKEN", TOKEN)
-    (tmp_path / "roi.toml").write_text(
-        '[warehouse]\npath = "roi.duckdb"\ntimezone = "Europe/Rome"\n'
-        '[[sources]]\nname = "hs_mail"\nkind = "hubspot_email"\nmode = "api"\n'
-        f'base_url = "{api.url}"\nlookback_days = 6\n{extra}')
-    return load_settings(tmp_path / "roi.toml")
+# What conftest.py's `make_settings` fixture writes for these tests (each test starts its own FakeEmails)
+WAREHOUSE = {"timezone": "Europe/Rome"}
+SOURCES = [{"name": "hs_mail", "kind": "hubspot_email", "lookback_days": 6}]
+SECRETS = {"ACCESS_TOKEN": TOKEN}
 
 
 def loaded(settings):
@@ -113,17 +100,16 @@ def loaded(settings):
     return {r[0]: r[1:] for r in rows}
 
 
-def test_pages_throttling_and_time_zones_load_each_email_once(tmp_path, monkeypatch, waits):
-    with FakeApi() as api:
-        fake = FakeEmails(api)
-        api.fail_next("GET", LIST,
-                      Reply(429, {"status": "error", "message": "You have reached your secondly limit.",
-                                  "errorType": "RATE_LIMIT", "policyName": "SECONDLY"}, {"Retry-After": "7"}),
-                      Reply(429, {"status": "error", "message": "You have reached your ten_secondly_rolling limit.",
-                                  "errorType": "RATE_LIMIT", "policyName": "TEN_SECONDLY_ROLLING"},
-                            {"X-HubSpot-RateLimit-Interval-Milliseconds": "10000"}))
-        settings = settings_for(tmp_path, monkeypatch, api)
-        record = run_window(settings, settings.source("hs_mail"), RUN_DATE)
+def test_pages_throttling_and_time_zones_load_each_email_once(make_settings, api, waits):
+    fake = FakeEmails(api)
+    api.fail_next("GET", LIST,
+                  Reply(429, {"status": "error", "message": "You have reached your secondly limit.",
+                              "errorType": "RATE_LIMIT", "policyName": "SECONDLY"}, {"Retry-After": "7"}),
+                  Reply(429, {"status": "error", "message": "You have reached your ten_secondly_rolling limit.",
+                              "errorType": "RATE_LIMIT", "policyName": "TEN_SECONDLY_ROLLING"},
+                        {"X-HubSpot-RateLimit-Interval-Milliseconds": "10000"}))
+    settings = make_settings()
+    record = run_window(settings, settings.source("hs_mail"), RUN_DATE)
 
     assert record.status == "succeeded", record.error
     assert waits == [7.0, 10.0]                 # Retry-After, then the rolling window's interval
@@ -145,17 +131,16 @@ def test_pages_throttling_and_time_zones_load_each_email_once(tmp_path, monkeypa
     assert TOKEN.encode() not in settings.warehouse_path.read_bytes()
 
 
-def test_server_errors_retry_then_fail_cleanly_keeping_the_last_load(tmp_path, monkeypatch, waits):
-    with FakeApi() as api:
-        FakeEmails(api, page=100)
-        api.fail_next("GET", LIST, Reply(503, "Service Unavailable"), Reply(502, {"status": "error"}))
-        settings = settings_for(tmp_path, monkeypatch, api)
-        first = run_window(settings, settings.source("hs_mail"), RUN_DATE)
-        assert first.status == "succeeded", first.error
-        assert len(waits) == 2                  # two back-offs, then the answer
+def test_server_errors_retry_then_fail_cleanly_keeping_the_last_load(make_settings, api, waits):
+    FakeEmails(api, page=100)
+    api.fail_next("GET", LIST, Reply(503, "Service Unavailable"), Reply(502, {"status": "error"}))
+    settings = make_settings()
+    first = run_window(settings, settings.source("hs_mail"), RUN_DATE)
+    assert first.status == "succeeded", first.error
+    assert len(waits) == 2                      # two back-offs, then the answer
 
-        api.fail_next("GET", LIST, *[Reply(500, {"status": "error", "message": "internal error"})] * 10)
-        second = run_window(settings, settings.source("hs_mail"), RUN_DATE)
+    api.fail_next("GET", LIST, *[Reply(500, {"status": "error", "message": "internal error"})] * 10)
+    second = run_window(settings, settings.source("hs_mail"), RUN_DATE)
 
     assert second.status == "failed"
     assert second.error == (f"hs_mail: {api.url}{LIST} still throttled or failing after 6 tries (HTTP 500) — "
@@ -164,42 +149,36 @@ def test_server_errors_retry_then_fail_cleanly_keeping_the_last_load(tmp_path, m
     assert query(settings, "SELECT status FROM ops.loads ORDER BY started_at") == [("succeeded",), ("failed",)]
 
 
-def test_refused_token_fails_fast_naming_the_secret(tmp_path, monkeypatch, waits):
-    monkeypatch.setenv("ROI_HS_MAIL__ACCESS_TOKEN", "pat-eu1-revoked-token")
-    with FakeApi() as api:
-        FakeEmails(api)
-        (tmp_path / "roi.toml").write_text(
-            '[warehouse]\npath = "roi.duckdb"\n[[sources]]\nname = "hs_mail"\nkind = "hubspot_email"\n'
-            f'mode = "api"\nbase_url = "{api.url}"\nlookback_days = 6\n')
-        settings = load_settings(tmp_path / "roi.toml")
-        record = run_window(settings, settings.source("hs_mail"), RUN_DATE)
-        calls = api.count("GET", LIST)
+def test_refused_token_fails_fast_naming_the_secret(make_settings, api, waits):
+    FakeEmails(api)
+    settings = make_settings(secrets={"ACCESS_TOKEN": "pat-eu1-revoked-token"})
+    record = run_window(settings, settings.source("hs_mail"), RUN_DATE)
+    calls = api.count("GET", LIST)
     assert record.status == "failed" and calls == 1 and waits == []
     assert record.error == ("hs_mail: the API refused the credentials (HTTP 401: Authentication credentials not "
                             "found.) — check ROI_HS_MAIL__ACCESS_TOKEN")
     assert "revoked" not in record.error
 
 
-def test_missing_scope_daily_limit_and_retired_version_are_one_line_each(tmp_path, monkeypatch, waits):
-    with FakeApi() as api:
-        FakeEmails(api)
-        FakeEmails(api, path=LEGACY_LIST)
-        settings = settings_for(tmp_path, monkeypatch, api)
-        source = settings.source("hs_mail")
-        api.fail_next("GET", LIST, Reply(403, {
-            "status": "error", "category": "MISSING_SCOPES", "correlationId": "c-403",
-            "message": "This app hasn't been granted all required scopes to make this call.",
-            "errors": [{"message": "One or more of the following scopes are required.",
-                        "context": {"requiredGranularScopes": ["content"]}}]}))
-        scope = run_window(settings, source, RUN_DATE)
-        api.fail_next("GET", LIST, Reply(429, {"status": "error", "message": "You have reached your daily limit.",
-                                               "errorType": "RATE_LIMIT", "policyName": "DAILY"}))
-        daily = run_window(settings, source, RUN_DATE)
+def test_missing_scope_daily_limit_and_retired_version_are_one_line_each(make_settings, api, waits):
+    FakeEmails(api)
+    FakeEmails(api, path=LEGACY_LIST)
+    settings = make_settings()
+    source = settings.source("hs_mail")
+    api.fail_next("GET", LIST, Reply(403, {
+        "status": "error", "category": "MISSING_SCOPES", "correlationId": "c-403",
+        "message": "This app hasn't been granted all required scopes to make this call.",
+        "errors": [{"message": "One or more of the following scopes are required.",
+                    "context": {"requiredGranularScopes": ["content"]}}]}))
+    scope = run_window(settings, source, RUN_DATE)
+    api.fail_next("GET", LIST, Reply(429, {"status": "error", "message": "You have reached your daily limit.",
+                                           "errorType": "RATE_LIMIT", "policyName": "DAILY"}))
+    daily = run_window(settings, source, RUN_DATE)
 
-        retired = settings_for(tmp_path, monkeypatch, api, 'api_version = "2024-09"\n')
-        gone = run_window(retired, retired.source("hs_mail"), RUN_DATE)
-        legacy = settings_for(tmp_path, monkeypatch, api, 'api_version = "v3"\n')
-        old = run_window(legacy, legacy.source("hs_mail"), RUN_DATE)
+    retired = make_settings(api_version="2024-09")
+    gone = run_window(retired, retired.source("hs_mail"), RUN_DATE)
+    legacy = make_settings(api_version="v3")
+    old = run_window(legacy, legacy.source("hs_mail"), RUN_DATE)
 
     assert scope.error == ("hs_mail: the HubSpot private app behind ROI_HS_MAIL__ACCESS_TOKEN lacks the scope(s) "
                            "content — add them in HubSpot › Settings › Integrations › Private apps and copy the "

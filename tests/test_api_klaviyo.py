@@ -3,10 +3,8 @@ import datetime as dt
 from decimal import Decimal
 
 import polars as pl
-import pytest
 
 from roi.pipeline.runs import run_window
-from roi.pipeline.config import load_settings
 from tests.fakeapi import FakeApi, Reply, everything, query
 
 RUN_DATE = dt.date(2026, 6, 30)    # lookback_days = 27 -> window 2026-06-03 .. 2026-06-30
@@ -186,39 +184,22 @@ class KlaviyoServer:
                            "links": {"self": "", "next": None, "previous": None}})
 
 
-@pytest.fixture
-def api():
-    with FakeApi() as fake:
-        yield fake
+# What conftest.py's `server` and `make_settings` fixtures play and write for these tests
+FAKE = KlaviyoServer
+WAREHOUSE = {"timezone": "Europe/Rome"}
+SOURCES = [{"name": "klaviyo", "kind": "klaviyo", "lookback_days": 27},
+           {"name": "kl_scoped", "kind": "klaviyo", "lookback_days": 27, "currency": "EUR",
+            "conversion_metric_id": "VevE7N", "account_ids": ["LiSt7"], "secrets": {"API_KEY": SCOPED_KEY}},
+           {"name": "kl_old", "kind": "klaviyo", "api_version": "2024-10-15"},
+           {"name": "kl_metric", "kind": "klaviyo", "conversion_metric_id": "NoSuch"}]
+SECRETS = {"API_KEY": KEY}
 
 
-@pytest.fixture
-def server(api):
-    return KlaviyoServer(api)
-
-
-def settings_for(tmp_path, api, monkeypatch, key=KEY):
-    (tmp_path / "roi.toml").write_text(
-        '[warehouse]\npath = "roi.duckdb"\ntimezone = "Europe/Rome"\n'
-        f'[[sources]]\nname = "klaviyo"\nkind = "klaviyo"\nmode = "api"\nbase_url = "{api.url}"\n'
-        'lookback_days = 27\n'
-        f'[[sources]]\nname = "kl_scoped"\nkind = "klaviyo"\nmode = "api"\nbase_url = "{api.url}"\n'
-        'lookback_days = 27\ncurrency = "EUR"\nconversion_metric_id = "VevE7N"\naccount_ids = ["LiSt7"]\n'
-        f'[[sources]]\nname = "kl_old"\nkind = "klaviyo"\nmode = "api"\nbase_url = "{api.url}"\n'
-        'api_version = "2024-10-15"\n'
-        f'[[sources]]\nname = "kl_metric"\nkind = "klaviyo"\nmode = "api"\nbase_url = "{api.url}"\n'
-        'conversion_metric_id = "NoSuch"\n', encoding="utf-8")
-    for name in ("KLAVIYO", "KL_OLD", "KL_METRIC"):
-        monkeypatch.setenv(f"ROI_{name}__API_KEY", key)
-    monkeypatch.setenv("ROI_KL_SCOPED__API_KEY", SCOPED_KEY)
-    return load_settings(tmp_path / "roi.toml")
-
-
-def test_report_campaigns_and_subjects_load_once_despite_throttling(tmp_path, api, server, waits, monkeypatch):
+def test_report_campaigns_and_subjects_load_once_despite_throttling(make_settings, api, server, waits):
     server.script = {1: Reply(429, errors(429, "throttled", "Request was throttled.",
                                           "Request was throttled. Expected available in 31 seconds."),
                               {"Retry-After": "31"})}
-    settings = settings_for(tmp_path, api, monkeypatch)
+    settings = make_settings()
     record = run_window(settings, settings.source("klaviyo"), RUN_DATE)
     assert record.status == "succeeded", record.error
     assert waits == [31.0] and server.report_calls == 2
@@ -257,8 +238,8 @@ def test_report_campaigns_and_subjects_load_once_despite_throttling(tmp_path, ap
     assert SCOPED_KEY not in everything(settings)
 
 
-def test_failures_are_one_line_and_keep_the_loaded_window(tmp_path, api, server, waits, monkeypatch):
-    settings = settings_for(tmp_path, api, monkeypatch)
+def test_failures_are_one_line_and_keep_the_loaded_window(make_settings, api, server, waits):
+    settings = make_settings()
     assert run_window(settings, settings.source("klaviyo"), RUN_DATE).status == "succeeded"
     before = query(settings, "SELECT * FROM core.email_campaigns ORDER BY campaign_id")
 
@@ -277,7 +258,7 @@ def test_failures_are_one_line_and_keep_the_loaded_window(tmp_path, api, server,
     assert "Metric NoSuch does not exist" in metric.error
 
     wrong = "pk_0000000000000000000000000000000000"
-    settings = settings_for(tmp_path, api, monkeypatch, key=wrong)
+    settings = make_settings(secrets={"API_KEY": wrong})
     calls = len(api.log)
     refused = run_window(settings, settings.source("klaviyo"), RUN_DATE)
     assert refused.status == "failed" and len(api.log) - calls == 1
@@ -288,8 +269,8 @@ def test_failures_are_one_line_and_keep_the_loaded_window(tmp_path, api, server,
     assert KEY not in everything(settings) and wrong not in everything(settings)
 
 
-def test_subjects_are_found_by_campaign_when_the_report_names_no_message(tmp_path, api, server, waits, monkeypatch):
-    settings = settings_for(tmp_path, api, monkeypatch)
+def test_subjects_are_found_by_campaign_when_the_report_names_no_message(make_settings, api, server, waits):
+    settings = make_settings()
     record = run_window(settings, settings.source("klaviyo"), RUN_DATE)
     assert record.status == "succeeded", record.error
     raw = pl.read_parquet(next(settings.raw_dir.rglob("*.parquet")))

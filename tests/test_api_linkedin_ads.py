@@ -1,18 +1,14 @@
 """LinkedIn adAnalytics through the real load path, against a local server playing the versioned /rest API."""
 import datetime as dt
 import re
-import shutil
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import unquote
 
-import duckdb
 import pytest
 
 import roi.sources.linkedin_ads as linkedin
 from roi.pipeline.runs import run_window
-from roi.pipeline.config import load_settings
-from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi import FakeApi, Reply, assert_no_secret_anywhere, query
 
 D = dt.date
 RUN_DATE = D(2026, 6, 3)          # lookback 2 -> window 1..3 June 2026
@@ -128,78 +124,23 @@ class LinkedIn:
         return Reply(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements[:self.cap]})
 
 
-@pytest.fixture(scope="module")
-def api():
-    with FakeApi() as fake:
-        yield fake
+# What conftest.py's `server` and `make_settings` fixtures play and write for these tests
+FAKE = LinkedIn
+SOURCES = [{"name": "li", "kind": "linkedin_ads", "account_ids": ["urn:li:sponsoredAccount:5001"],
+            "base_url": "{api}/rest/", "token_url": "{api}/oauth/v2/accessToken", "lookback_days": 2}]
+# the secrets and the access tokens the fake gives
+NEVER_STORED = [*SECRETS.values(), *(f"li-fresh-access-{i}" for i in range(1, 4))]
 
 
-@pytest.fixture
-def server(api):
-    api.log.clear()
-    api.faults.clear()
-    return LinkedIn(api)          # its routes win over any a previous test left behind
-
-
-@pytest.fixture
-def configure(tmp_path, monkeypatch, empty_warehouse):
-    def write(api: FakeApi, secrets=SECRETS, **extra):
-        (tmp_path / "data").mkdir(exist_ok=True)
-        shutil.copyfile(empty_warehouse, tmp_path / "data" / "roi.duckdb")
-        return _configure(tmp_path, api, monkeypatch, secrets, **extra)
-    return write
-
-
-def _configure(tmp_path: Path, api: FakeApi, monkeypatch, secrets=SECRETS, **extra) -> object:
-    for key in SECRETS:
-        monkeypatch.delenv(f"ROI_LI__{key}", raising=False)
-    for key, value in secrets.items():
-        monkeypatch.setenv(f"ROI_LI__{key}", value)
-    options = "".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in extra.items())
-    path = tmp_path / "roi.toml"
-    path.write_text(f"""
-[warehouse]
-path = "data/roi.duckdb"
-
-[[sources]]
-name = "li"
-kind = "linkedin_ads"
-mode = "api"
-account_ids = ["urn:li:sponsoredAccount:5001"]
-base_url = "{api.url}/rest/"
-token_url = "{api.url}/oauth/v2/accessToken"
-lookback_days = 2
-{options}""", encoding="utf-8")
-    return load_settings(path)
-
-
-def rows(settings, sql):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
-def assert_no_secret_anywhere(settings, record, secrets):
-    values = [v for v in secrets] + [f"li-fresh-access-{i}" for i in range(1, 4)]
-    texts = [record.error or ""]
-    texts += [p.read_bytes().decode("latin-1") for p in settings.raw_dir.rglob("*.parquet")]
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        for schema, table in con.execute("SELECT table_schema, table_name FROM information_schema.tables "
-                                         "WHERE table_schema IN ('core', 'ops')").fetchall():
-            texts.append(str(con.execute(f"SELECT * FROM {schema}.{table}").fetchall()))
-    for text in texts:
-        for value in values:
-            assert value not in text
-
-
-def test_campaign_level_loads_every_day_once_with_local_currency_spend(configure, server, waits):
-    settings = configure(server.api)
+def test_campaign_level_loads_every_day_once_with_local_currency_spend(make_settings, server, waits):
+    settings = make_settings()
     record = run_window(settings, settings.source("li"), RUN_DATE)
     assert record.status == "succeeded", record.error
     assert (record.rows_in, record.rows_loaded, record.rows_quarantined) == (5, 5, 0)
-    got = rows(settings, "SELECT date_start, date_end, account_id, account_name, campaign_id, campaign_name, "
-                         "ad_group_id, ad_id, currency, impressions, clicks, spend, conversions, conversion_value, "
-                         "reach, video_views, engagements, platform FROM core.ad_performance "
-                         "ORDER BY date_start, campaign_id")
+    got = query(settings, "SELECT date_start, date_end, account_id, account_name, campaign_id, campaign_name, "
+                          "ad_group_id, ad_id, currency, impressions, clicks, spend, conversions, conversion_value, "
+                          "reach, video_views, engagements, platform FROM core.ad_performance "
+                          "ORDER BY date_start, campaign_id")
     assert got[0] == (D(2026, 6, 1), D(2026, 6, 1), "5001", "Acme Italia", "7001", "Lead Gen – CFO", "", "", "EUR",
                       19090, 100, Decimal("209.449"), 3.0, Decimal("450.5"), 15000, 0, 140, "linkedin_ads")
     assert [(r[0], r[4], r[5]) for r in got] == [
@@ -207,89 +148,89 @@ def test_campaign_level_loads_every_day_once_with_local_currency_spend(configure
         (D(2026, 6, 2), "7001", "Lead Gen – CFO"), (D(2026, 6, 3), "7002", "Retargeting Q2"),
         (D(2026, 6, 3), "7003", "Brand video")]            # 7003's name came from the second listing page
     # costInLocalCurrency, never costInUsd: 209.449 + 45.1 + 509.980 + 60.005 + 7.25
-    assert rows(settings, "SELECT sum(spend), sum(conversions), sum(conversion_value), sum(clicks) "
-                          "FROM core.ad_performance")[0] == (Decimal("831.784"), 11.0, Decimal("1570.49"), 566)
+    assert query(settings, "SELECT sum(spend), sum(conversions), sum(conversion_value), sum(clicks) "
+                           "FROM core.ad_performance")[0] == (Decimal("831.784"), 11.0, Decimal("1570.49"), 566)
     # an expired stale token was not involved; the stale ACCESS_TOKEN worked and no refresh happened
     assert server.issued == 0 and waits == []
     assert server.api.count("GET", r"/rest/adAnalytics") == 1
     assert linkedin.DEFAULT_API_VERSION == VERSION           # every /rest call carried the current version
     assert {r.headers.get("linkedin-version") for r in server.api.log if r.path.startswith("/rest/")} == {VERSION}
-    assert_no_secret_anywhere(settings, record, SECRETS.values())
+    assert_no_secret_anywhere(settings, record, *NEVER_STORED)
     # the same window again replaces it: nothing doubles
     assert run_window(settings, settings.source("li"), RUN_DATE).status == "succeeded"
-    assert rows(settings, "SELECT count(*), sum(spend) FROM core.ad_performance")[0] == (5, Decimal("831.784"))
+    assert query(settings, "SELECT count(*), sum(spend) FROM core.ad_performance")[0] == (5, Decimal("831.784"))
 
 
-def test_creative_level_maps_creatives_to_their_campaigns(configure, server, waits):
-    settings = configure(server.api, level="ad")
+def test_creative_level_maps_creatives_to_their_campaigns(make_settings, server, waits):
+    settings = make_settings(level="ad")
     record = run_window(settings, settings.source("li"), RUN_DATE)
     assert record.status == "succeeded", record.error
-    got = rows(settings, "SELECT date_start, campaign_id, campaign_name, ad_id, ad_name, spend "
-                         "FROM core.ad_performance ORDER BY date_start, ad_id")
+    got = query(settings, "SELECT date_start, campaign_id, campaign_name, ad_id, ad_name, spend "
+                          "FROM core.ad_performance ORDER BY date_start, ad_id")
     assert got == [(D(2026, 6, 1), "7001", "Lead Gen – CFO", "9101", "Creative 9101", Decimal("120")),
                    (D(2026, 6, 1), "7001", "Lead Gen – CFO", "9102", "Creative 9102", Decimal("89.449")),
                    (D(2026, 6, 2), "7002", "Retargeting Q2", "9201", None, Decimal("45.1"))]
 
 
-def test_an_answer_at_linkedins_cap_is_split_until_nothing_is_cut(configure, server, waits, monkeypatch):
+def test_an_answer_at_linkedins_cap_is_split_until_nothing_is_cut(make_settings, server, waits, monkeypatch):
     monkeypatch.setattr(linkedin, "MAX_ELEMENTS", 3)
     server.cap = 3           # the API silently truncates to the cap
-    settings = configure(server.api)
+    settings = make_settings()
     record = run_window(settings, settings.source("li"), RUN_DATE)
     assert record.status == "succeeded", record.error
-    assert rows(settings, "SELECT count(*), sum(spend) FROM core.ad_performance")[0] == (5, Decimal("831.784"))
+    assert query(settings, "SELECT count(*), sum(spend) FROM core.ad_performance")[0] == (5, Decimal("831.784"))
     # 1-3 June: 5 rows, cut to 3 -> 1-2 June: 3 rows, at the cap -> 1 June (2), 2 June (1); 3 June (2)
     assert server.api.count("GET", r"/rest/adAnalytics") == 5
 
 
-def test_a_single_day_at_the_cap_fails_rather_than_load_a_cut_answer(configure, server, waits, monkeypatch):
+def test_a_single_day_at_the_cap_fails_rather_than_load_a_cut_answer(make_settings, server, waits, monkeypatch):
     monkeypatch.setattr(linkedin, "MAX_ELEMENTS", 2)
     server.cap = 2
-    settings = configure(server.api, level="ad")
+    settings = make_settings(level="ad")
     record = run_window(settings, settings.source("li"), RUN_DATE)
     assert record.status == "failed"
     assert "2026-06-01" in record.error and 'level = "campaign"' in record.error
-    assert rows(settings, "SELECT count(*) FROM core.ad_performance")[0] == (0,)
+    assert query(settings, "SELECT count(*) FROM core.ad_performance")[0] == (0,)
 
 
-def test_expired_access_token_is_refreshed_once_and_the_call_retried(configure, server, waits):
+def test_expired_access_token_is_refreshed_once_and_the_call_retried(make_settings, server, waits):
     server.tokens.clear()                          # the stored ACCESS_TOKEN has expired
-    settings = configure(server.api)
+    settings = make_settings()
     record = run_window(settings, settings.source("li"), RUN_DATE)
     assert record.status == "succeeded", record.error
     assert server.issued == 1
     assert server.api.count("POST", r"/oauth/v2/accessToken") == 1
-    assert rows(settings, "SELECT count(*) FROM core.ad_performance")[0] == (5,)
-    assert_no_secret_anywhere(settings, record, SECRETS.values())
+    assert query(settings, "SELECT count(*) FROM core.ad_performance")[0] == (5,)
+    assert_no_secret_anywhere(settings, record, *NEVER_STORED)
 
 
-def test_refresh_trio_without_access_token_gets_a_token_first(configure, server, waits):
+def test_refresh_trio_without_access_token_gets_a_token_first(make_settings, server, waits):
     secrets = {k: v for k, v in SECRETS.items() if k != "ACCESS_TOKEN"}
-    settings = configure(server.api, secrets=secrets)
+    settings = make_settings(secrets=secrets)
     record = run_window(settings, settings.source("li"), RUN_DATE)
     assert record.status == "succeeded", record.error
     assert server.issued == 1
 
 
-def test_access_token_alone_that_is_refused_fails_fast_naming_it(configure, server, waits):
+def test_access_token_alone_that_is_refused_fails_fast_naming_it(make_settings, server, waits):
     server.tokens.clear()
-    settings = configure(server.api, secrets={"ACCESS_TOKEN": SECRETS["ACCESS_TOKEN"]})
+    settings = make_settings(secrets={"ACCESS_TOKEN": SECRETS["ACCESS_TOKEN"]})
     record = run_window(settings, settings.source("li"), RUN_DATE)
     assert record.status == "failed"
     assert "ROI_LI__ACCESS_TOKEN" in record.error and "\n" not in record.error
     assert SECRETS["ACCESS_TOKEN"] not in record.error
     assert server.api.count() == 1 and waits == []        # no retries on refused credentials
-    assert_no_secret_anywhere(settings, record, SECRETS.values())
+    assert_no_secret_anywhere(settings, record, *NEVER_STORED)
 
 
-def test_missing_secrets_are_named_at_start_up(configure, server):
+def test_missing_secrets_are_named_at_start_up(make_settings, server):
     from roi.contracts.errors import ConfigError
     with pytest.raises(ConfigError, match="ROI_LI__CLIENT_ID"):
-        configure(server.api, secrets={"REFRESH_TOKEN": "x"})
+        make_settings(secrets={"REFRESH_TOKEN": "x"})
 
 
-def test_429_waits_for_retry_after_and_5xx_are_retried(configure, server, waits):
-    settings = configure(server.api)
+def test_429_waits_for_retry_after_and_5xx_are_retried(make_settings, server, waits):
+    settings = make_settings()
     server.api.fail_next("GET", "/rest/adAccounts/5001/adCampaigns", Reply(503, "upstream connect error"),
                          Reply(500, {"status": 500, "message": "Internal Server Error"}))
     server.api.fail_next("GET", "/rest/adAnalytics", Reply(429, {"status": 429, "message": "Resource level throttle "
@@ -299,23 +240,23 @@ def test_429_waits_for_retry_after_and_5xx_are_retried(configure, server, waits)
     assert record.status == "succeeded", record.error
     assert len(waits) == 3 and waits[2] == 7.0           # two backoffs for the 5xx, then Retry-After
     assert 0 < waits[0] <= 1 and 0 < waits[1] <= 2       # exponential backoff with jitter
-    assert rows(settings, "SELECT count(*), sum(spend) FROM core.ad_performance")[0] == (5, Decimal("831.784"))
+    assert query(settings, "SELECT count(*), sum(spend) FROM core.ad_performance")[0] == (5, Decimal("831.784"))
 
 
-def test_persistent_5xx_fails_in_one_line_and_keeps_the_previous_load(configure, server, waits):
-    settings = configure(server.api)
+def test_persistent_5xx_fails_in_one_line_and_keeps_the_previous_load(make_settings, server, waits):
+    settings = make_settings()
     assert run_window(settings, settings.source("li"), RUN_DATE).status == "succeeded"
-    before = rows(settings, "SELECT * FROM core.ad_performance ORDER BY ALL")
+    before = query(settings, "SELECT * FROM core.ad_performance ORDER BY ALL")
     server.api.route("GET", r"/rest/adAnalytics", lambda req, m: Reply(504, "Gateway Timeout"))
     record = run_window(settings, settings.source("li"), RUN_DATE)
     assert record.status == "failed"
     assert "still throttled or failing" in record.error and "\n" not in record.error
-    assert rows(settings, "SELECT * FROM core.ad_performance ORDER BY ALL") == before
-    assert rows(settings, "SELECT status FROM ops.loads ORDER BY started_at") == [("succeeded",), ("failed",)]
+    assert query(settings, "SELECT * FROM core.ad_performance ORDER BY ALL") == before
+    assert query(settings, "SELECT status FROM ops.loads ORDER BY started_at") == [("succeeded",), ("failed",)]
 
 
-def test_a_sunset_version_names_api_version(configure, server, waits):
-    settings = configure(server.api, api_version="202401")
+def test_a_sunset_version_names_api_version(make_settings, server, waits):
+    settings = make_settings(api_version="202401")
     record = run_window(settings, settings.source("li"), RUN_DATE)
     assert record.status == "failed"
     assert "api_version" in record.error and "202401" in record.error and "\n" not in record.error

@@ -10,7 +10,6 @@ import roi.sources.http
 import roi.sources.mailchimp
 from roi.pipeline.runs import run_window
 from roi.contracts.settings import SourceConfig
-from roi.pipeline.config import load_settings
 from roi.sources.http import ApiError
 from tests.fakeapi import FakeApi, Reply, everything, query
 
@@ -119,39 +118,23 @@ class MailchimpServer:
                            "_links": [{"rel": "self", "href": "https://us21.api.mailchimp.com/3.0/reports"}]})
 
 
-@pytest.fixture
-def api():
-    with FakeApi() as fake:
-        yield fake
+# What conftest.py's `server` and `make_settings` fixtures play and write for these tests
+FAKE = MailchimpServer
+WAREHOUSE = {"timezone": "Europe/Rome"}
+SOURCES = [{"name": "newsletter", "kind": "mailchimp", "lookback_days": 27},
+           {"name": "old_api", "kind": "mailchimp", "api_version": "2.0"},
+           {"name": "news_only", "kind": "mailchimp", "lookback_days": 27, "account_ids": ["c9d8"]}]
+SECRETS = {"API_KEY": KEY}
 
 
-@pytest.fixture
-def server(api):
-    return MailchimpServer(api)
-
-
-def settings_for(tmp_path, api, monkeypatch, key=KEY):
-    (tmp_path / "roi.toml").write_text(
-        '[warehouse]\npath = "roi.duckdb"\ntimezone = "Europe/Rome"\n'
-        f'[[sources]]\nname = "newsletter"\nkind = "mailchimp"\nmode = "api"\nbase_url = "{api.url}"\n'
-        'lookback_days = 27\n'
-        f'[[sources]]\nname = "old_api"\nkind = "mailchimp"\nmode = "api"\nbase_url = "{api.url}"\n'
-        'api_version = "2.0"\n'
-        f'[[sources]]\nname = "news_only"\nkind = "mailchimp"\nmode = "api"\nbase_url = "{api.url}"\n'
-        'lookback_days = 27\naccount_ids = ["c9d8"]\n', encoding="utf-8")
-    for name in ("NEWSLETTER", "OLD_API", "NEWS_ONLY"):
-        monkeypatch.setenv(f"ROI_{name}__API_KEY", key)
-    return load_settings(tmp_path / "roi.toml")
-
-
-def test_reports_of_the_window_are_loaded_once_through_paging_and_throttling(tmp_path, api, server, waits,
+def test_reports_of_the_window_are_loaded_once_through_paging_and_throttling(make_settings, api, server, waits,
                                                                              monkeypatch):
     monkeypatch.setattr(roi.sources.mailchimp, "PAGE_SIZE", 2)
     server.script = {1: Reply(429, problem(429, "Too Many Requests", "You have exceeded the limit of 10 "
                                                                      "simultaneous connections."),
                               {"Retry-After": "7"}),
                      3: Reply(503, problem(503, "Service Unavailable", "Please try again."))}
-    settings = settings_for(tmp_path, api, monkeypatch)
+    settings = make_settings()
     record = run_window(settings, settings.source("newsletter"), RUN_DATE)
     assert record.status == "succeeded", record.error
     assert (record.window_start, record.window_end) == (dt.date(2026, 6, 3), dt.date(2026, 6, 30))
@@ -200,8 +183,8 @@ def test_reports_of_the_window_are_loaded_once_through_paging_and_throttling(tmp
         [("a3", "Newsletter")]
 
 
-def test_failures_are_one_line_and_keep_the_loaded_window(tmp_path, api, server, waits, monkeypatch):
-    settings = settings_for(tmp_path, api, monkeypatch)
+def test_failures_are_one_line_and_keep_the_loaded_window(make_settings, api, server, waits):
+    settings = make_settings()
     assert run_window(settings, settings.source("newsletter"), RUN_DATE).status == "succeeded"
     before = query(settings, "SELECT * FROM core.email_campaigns ORDER BY campaign_id")
 
@@ -215,14 +198,14 @@ def test_failures_are_one_line_and_keep_the_loaded_window(tmp_path, api, server,
     server.down = False
 
     wrong = "0000000000ffffffffff0000000000ff-us21"      # refused: fails at once, naming the secret
-    settings = settings_for(tmp_path, api, monkeypatch, key=wrong)
+    settings = make_settings(secrets={"API_KEY": wrong})
     calls = len(api.log)
     refused = run_window(settings, settings.source("newsletter"), RUN_DATE)
     assert refused.status == "failed" and len(api.log) - calls == 1
     assert "ROI_NEWSLETTER__API_KEY" in refused.error and "API key may be invalid" in refused.error
     assert wrong not in refused.error and "\n" not in refused.error
 
-    settings = settings_for(tmp_path, api, monkeypatch)
+    settings = make_settings()
     old = run_window(settings, settings.source("old_api"), RUN_DATE)    # api_version = "2.0"
     assert old.status == "failed" and "api_version" in old.error and "3.0" in old.error
 

@@ -1,17 +1,13 @@
 """Meta Ads API mode: the real client, transform and load path against a local server playing the Graph API."""
 import datetime as dt
 import json
-import shutil
 
-import duckdb
 import polars as pl
-import pytest
 import requests
 
 import roi.sources.meta_ads
 from roi.pipeline.runs import run_window
-from roi.pipeline.config import load_settings
-from tests.fakeapi import FakeApi, Reply, query
+from tests.fakeapi import FakeApi, Reply, assert_no_secret_anywhere, query
 
 D = dt.date
 RUN_DATE = D(2026, 6, 3)
@@ -168,42 +164,10 @@ class GraphServer:
         return Reply(200, self.page(job["rows"], req.arg("after"), req.path))
 
 
-@pytest.fixture(scope="module")
-def api():
-    with FakeApi() as api:   # one server per module: stopping one takes ~0.4 s
-        # Headers and body go out in two writes: without TCP_NODELAY each answer waits ~40 ms for an ACK.
-        api.server.RequestHandlerClass.disable_nagle_algorithm = True
-        yield api
-
-
-@pytest.fixture
-def server(api):
-    api.routes.clear(), api.faults.clear(), api.log.clear()
-    return GraphServer(api)
-
-
-@pytest.fixture
-def make_settings(tmp_path, monkeypatch, server, empty_warehouse):
-    """Settings of a roi.toml with one meta_ads API source pointed at the fake server."""
-    def make(account_ids=("act_1111", "2222"), lookback_days=6, token=TOKEN, **options):
-        (tmp_path / "data").mkdir(exist_ok=True)
-        shutil.copy(empty_warehouse, tmp_path / "data" / "roi.duckdb")
-        monkeypatch.setenv("ROI_META__ACCESS_TOKEN", token)
-        extra = "".join(f"{k} = {json.dumps(v)}\n" for k, v in options.items())
-        (tmp_path / "roi.toml").write_text(f"""
-[warehouse]
-path = "{tmp_path / 'data' / 'roi.duckdb'}"
-
-[[sources]]
-name = "meta"
-kind = "meta_ads"
-mode = "api"
-account_ids = {json.dumps(list(account_ids))}
-base_url = "{server.api.url}"
-lookback_days = {lookback_days}
-{extra}""")
-        return load_settings(tmp_path / "roi.toml")
-    return make
+# What conftest.py's `server` and `make_settings` fixtures play and write for these tests
+FAKE = GraphServer
+SOURCES = [{"name": "meta", "kind": "meta_ads", "account_ids": ["act_1111", "2222"], "lookback_days": 6}]
+SECRETS = {"ACCESS_TOKEN": TOKEN}
 
 
 def run(settings):
@@ -386,7 +350,7 @@ def test_persistent_5xx_fails_cleanly_and_keeps_the_loaded_window(make_settings,
 
 
 def test_invalid_token_fails_fast_naming_the_secret(make_settings, server, waits):
-    record = run(make_settings(token="EAAB-expired-5ecret"))
+    record = run(make_settings(secrets={"ACCESS_TOKEN": "EAAB-expired-5ecret"}))
     assert record.status == "failed"
     assert "ROI_META__ACCESS_TOKEN" in record.error and "190" in record.error
     assert "EAAB-expired-5ecret" not in record.error
@@ -428,15 +392,7 @@ def test_secrets_never_reach_errors_raw_files_or_the_warehouse(make_settings, se
         100, f"Invalid parameter: access_token={TOKEN} is not allowed here")))
     record = run(settings)
     assert record.status == "failed" and "***" in record.error and TOKEN not in record.error
-    for path in (settings.raw_dir / "meta").glob("*.parquet"):
-        raw = pl.read_parquet(path)
-        cells = [str(v) for row in raw.rows() for v in row] + raw.columns
-        assert not any(TOKEN in str(c) for c in cells) and TOKEN.encode() not in path.read_bytes()
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        tables = con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE "
-                             "table_schema IN ('core', 'ops') AND table_type = 'BASE TABLE'").fetchall()
-        for (table,) in tables:
-            assert TOKEN not in str(con.execute(f"SELECT * FROM {table}").fetchall()), table
+    assert_no_secret_anywhere(settings, record, TOKEN)
 
 
 def test_transform_actions_windows_and_unreadable_values():

@@ -3,17 +3,14 @@ Reporting API: submit, poll, download a zipped CSV with header lines and a copyr
 import datetime as dt
 import io
 import itertools
-import shutil
 import zipfile
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 import roi.sources.microsoft_ads as microsoft
 from roi.pipeline.runs import run_window
-from roi.pipeline.config import load_settings
-from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi import FakeApi, Reply, assert_no_secret_anywhere, query
 
 D = dt.date
 RUN_DATE = D(2026, 6, 3)          # lookback 2 -> window 1..3 June 2026
@@ -136,74 +133,22 @@ class Microsoft:
         return Reply(200, buffer.getvalue(), {"Content-Type": "application/x-zip-compressed"})
 
 
-@pytest.fixture(scope="module")
-def api():
-    with FakeApi() as fake:
-        yield fake
+# What conftest.py's `server` and `make_settings` fixtures play and write for these tests
+FAKE = Microsoft
+SOURCES = [{"name": "ms", "kind": "microsoft_ads", "account_ids": ["9001", "9002"], "customer_id": "1500100",
+            "base_url": "{api}/Reporting/", "token_url": "{api}/common/oauth2/v2.0/token", "lookback_days": 2}]
+# the secrets, the access tokens the fake gives and the signature of the report's download link
+NEVER_STORED = [*SECRETS.values(), "ms-access-1", "ms-access-2", "Zm9vYmFyc2lnbmF0dXJl"]
 
 
-@pytest.fixture
-def server(api):
-    api.log.clear()
-    api.faults.clear()
-    return Microsoft(api)
-
-
-@pytest.fixture
-def configure(tmp_path, monkeypatch, empty_warehouse):
-    def write(api: FakeApi, secrets=SECRETS, accounts=("9001", "9002"), **extra):
-        (tmp_path / "data").mkdir(exist_ok=True)
-        shutil.copyfile(empty_warehouse, tmp_path / "data" / "roi.duckdb")
-        for key in SECRETS:
-            monkeypatch.delenv(f"ROI_MS__{key}", raising=False)
-        for key, value in secrets.items():
-            monkeypatch.setenv(f"ROI_MS__{key}", value)
-        options = "".join(f'{k} = "{v}"\n' for k, v in extra.items())
-        path = tmp_path / "roi.toml"
-        path.write_text(f"""
-[warehouse]
-path = "data/roi.duckdb"
-
-[[sources]]
-name = "ms"
-kind = "microsoft_ads"
-mode = "api"
-account_ids = [{", ".join(f'"{a}"' for a in accounts)}]
-customer_id = "1500100"
-base_url = "{api.url}/Reporting/"
-token_url = "{api.url}/common/oauth2/v2.0/token"
-lookback_days = 2
-{options}""", encoding="utf-8")
-        return load_settings(path)
-    return write
-
-
-def rows(settings, sql):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
-def assert_no_secret_anywhere(settings, record):
-    values = list(SECRETS.values()) + ["ms-access-1", "ms-access-2", "Zm9vYmFyc2lnbmF0dXJl"]
-    texts = [record.error or ""]
-    texts += [p.read_bytes().decode("latin-1") for p in settings.raw_dir.rglob("*.parquet")]
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        for schema, table in con.execute("SELECT table_schema, table_name FROM information_schema.tables "
-                                         "WHERE table_schema IN ('core', 'ops')").fetchall():
-            texts.append(str(con.execute(f"SELECT * FROM {schema}.{table}").fetchall()))
-    for text in texts:
-        for value in values:
-            assert value not in text
-
-
-def test_campaign_report_is_submitted_polled_downloaded_and_loaded(configure, server, waits):
-    settings = configure(server.api)
+def test_campaign_report_is_submitted_polled_downloaded_and_loaded(make_settings, server, waits):
+    settings = make_settings()
     record = run_window(settings, settings.source("ms"), RUN_DATE)
     assert record.status == "succeeded", record.error
     assert (record.rows_in, record.rows_loaded, record.rows_quarantined) == (4, 4, 0)
-    got = rows(settings, "SELECT date_start, date_end, account_id, account_name, campaign_id, campaign_name, "
-                         "ad_group_id, ad_id, currency, impressions, clicks, spend, conversions, conversion_value "
-                         "FROM core.ad_performance ORDER BY date_start, campaign_id")
+    got = query(settings, "SELECT date_start, date_end, account_id, account_name, campaign_id, campaign_name, "
+                          "ad_group_id, ad_id, currency, impressions, clicks, spend, conversions, conversion_value "
+                          "FROM core.ad_performance ORDER BY date_start, campaign_id")
     assert got == [
         (D(2026, 6, 1), D(2026, 6, 1), "9001", "Acme IT", "501", "Brand - Exact", "", "", "EUR", 1234, 56,
          Decimal("30.80"), 3.0, Decimal("150.00")),
@@ -214,7 +159,7 @@ def test_campaign_report_is_submitted_polled_downloaded_and_loaded(configure, se
         (D(2026, 6, 3), D(2026, 6, 3), "9001", "Acme IT", "502", "Generic, broad", "", "", "EUR", 450, 9,
          Decimal("8.05"), 1.0, Decimal("40.00")),
     ]
-    assert rows(settings, "SELECT sum(spend), sum(conversions), sum(conversion_value) FROM core.ad_performance")[0] \
+    assert query(settings, "SELECT sum(spend), sum(conversions), sum(conversion_value) FROM core.ad_performance")[0] \
         == (Decimal("83.77"), 8.5, Decimal("402.40"))
     # one report per account, each pending once, then ready; 9002's is ready without a file (no data)
     assert server.api.count("POST", r".*/Submit") == 2 and server.api.count("POST", r".*/Poll") == 4
@@ -230,16 +175,16 @@ def test_campaign_report_is_submitted_polled_downloaded_and_loaded(configure, se
     import polars as pl
     assert pl.read_parquet(raw)["ReportTimeZone"].unique().to_list() == [
         "(GMT+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"]
-    assert_no_secret_anywhere(settings, record)
+    assert_no_secret_anywhere(settings, record, *NEVER_STORED)
 
 
-def test_ad_group_level_keeps_ad_groups(configure, server, waits):
-    settings = configure(server.api, accounts=("9001",), level="ad_group")
+def test_ad_group_level_keeps_ad_groups(make_settings, server, waits):
+    settings = make_settings(account_ids=["9001"], level="ad_group")
     record = run_window(settings, settings.source("ms"), RUN_DATE)
     assert record.status == "succeeded", record.error
     assert next(iter(server.jobs.values()))["report"]["Type"] == "AdGroupPerformanceReportRequest"
-    got = rows(settings, "SELECT date_start, campaign_id, ad_group_id, ad_group_name, spend FROM core.ad_performance "
-                         "ORDER BY date_start, ad_group_id")
+    got = query(settings, "SELECT date_start, campaign_id, ad_group_id, ad_group_name, spend FROM core.ad_performance "
+                          "ORDER BY date_start, ad_group_id")
     assert got == [(D(2026, 6, 1), "501", "7001", "Exact brand", Decimal("25.30")),
                    (D(2026, 6, 1), "501", "7002", "Phrase brand", Decimal("5.50")),
                    (D(2026, 6, 1), "502", "7003", "Broad", Decimal("13.20")),
@@ -247,8 +192,8 @@ def test_ad_group_level_keeps_ad_groups(configure, server, waits):
                    (D(2026, 6, 3), "502", "7003", "Broad", Decimal("8.05"))]
 
 
-def test_throttling_and_5xx_are_retried(configure, server, waits):
-    settings = configure(server.api, accounts=("9001",))
+def test_throttling_and_5xx_are_retried(make_settings, server, waits):
+    settings = make_settings(account_ids=["9001"])
     rate = {"Code": 117, "ErrorCode": "CallRateExceeded", "Message": "You have exceeded the number of calls that "
             "you are allowed to make in a minute. Please reduce the number of calls that you make per minute."}
     server.api.fail_next("POST", "/Reporting/v13/GenerateReport/Submit",
@@ -261,61 +206,61 @@ def test_throttling_and_5xx_are_retried(configure, server, waits):
     # Retry-After; CallRateExceeded with no header: the minute Microsoft asks for; the 500: a backoff;
     # then the report was pending once
     assert waits[:2] == [3.0, 60.0] and 0 < waits[2] <= 1 and waits[3:] == [microsoft.POLL_DELAYS[0]]
-    assert rows(settings, "SELECT count(*), sum(spend) FROM core.ad_performance")[0] == (4, Decimal("83.77"))
+    assert query(settings, "SELECT count(*), sum(spend) FROM core.ad_performance")[0] == (4, Decimal("83.77"))
 
 
-def test_persistent_5xx_fails_in_one_line_and_keeps_the_previous_load(configure, server, waits):
-    settings = configure(server.api, accounts=("9001",))
+def test_persistent_5xx_fails_in_one_line_and_keeps_the_previous_load(make_settings, server, waits):
+    settings = make_settings(account_ids=["9001"])
     assert run_window(settings, settings.source("ms"), RUN_DATE).status == "succeeded"
-    before = rows(settings, "SELECT * FROM core.ad_performance ORDER BY ALL")
+    before = query(settings, "SELECT * FROM core.ad_performance ORDER BY ALL")
     server.api.route("POST", r"/Reporting/v13/GenerateReport/Submit", lambda req, m: Reply(503, "Service Unavailable"))
     record = run_window(settings, settings.source("ms"), RUN_DATE)
     assert record.status == "failed" and "\n" not in record.error
     assert "GenerateReport/Submit" in record.error and "next time" in record.error
-    assert rows(settings, "SELECT * FROM core.ad_performance ORDER BY ALL") == before
+    assert query(settings, "SELECT * FROM core.ad_performance ORDER BY ALL") == before
 
 
-def test_a_failed_report_job_fails_the_load_in_one_line(configure, server, waits):
+def test_a_failed_report_job_fails_the_load_in_one_line(make_settings, server, waits):
     server.final_status = "Error"
-    settings = configure(server.api, accounts=("9001",))
+    settings = make_settings(account_ids=["9001"])
     record = run_window(settings, settings.source("ms"), RUN_DATE)
     assert record.status == "failed"
     assert "9001" in record.error and "status Error" in record.error and "\n" not in record.error
 
 
-def test_an_expired_access_token_is_refreshed_once_and_the_call_retried(configure, server, waits):
+def test_an_expired_access_token_is_refreshed_once_and_the_call_retried(make_settings, server, waits):
     server.expire_first = True
-    settings = configure(server.api, accounts=("9001",))
+    settings = make_settings(account_ids=["9001"])
     record = run_window(settings, settings.source("ms"), RUN_DATE)
     assert record.status == "succeeded", record.error
     assert server.issued == 2
-    assert rows(settings, "SELECT count(*) FROM core.ad_performance")[0] == (4,)
-    assert_no_secret_anywhere(settings, record)
+    assert query(settings, "SELECT count(*) FROM core.ad_performance")[0] == (4,)
+    assert_no_secret_anywhere(settings, record, *NEVER_STORED)
 
 
-def test_refused_developer_token_fails_naming_the_secrets(configure, server, waits):
+def test_refused_developer_token_fails_naming_the_secrets(make_settings, server, waits):
     secrets = {**SECRETS, "DEVELOPER_TOKEN": "ms-wrong-developer-token"}
-    settings = configure(server.api, secrets=secrets, accounts=("9001",))
+    settings = make_settings(secrets=secrets, account_ids=["9001"])
     record = run_window(settings, settings.source("ms"), RUN_DATE)
     assert record.status == "failed" and "\n" not in record.error
     assert "ROI_MS__DEVELOPER_TOKEN" in record.error and "ms-wrong-developer-token" not in record.error
     assert "InvalidCredentials" in record.error and "account 9001 of customer_id 1500100" in record.error
     assert server.api.count("POST", r".*/Submit") == 1 and waits == []      # a new token would not help
-    assert_no_secret_anywhere(settings, record)
+    assert_no_secret_anywhere(settings, record, *NEVER_STORED)
 
 
-def test_a_retired_api_version_names_api_version(configure, server, waits):
-    settings = configure(server.api, accounts=("9001",), api_version="v12")
+def test_a_retired_api_version_names_api_version(make_settings, server, waits):
+    settings = make_settings(account_ids=["9001"], api_version="v12")
     record = run_window(settings, settings.source("ms"), RUN_DATE)
     assert record.status == "failed" and "\n" not in record.error
     assert "api_version" in record.error and "v12" in record.error
     assert waits == []
 
 
-def test_missing_secret_is_named_at_start_up(configure, server):
+def test_missing_secret_is_named_at_start_up(make_settings, server):
     from roi.contracts.errors import ConfigError
     with pytest.raises(ConfigError, match="ROI_MS__DEVELOPER_TOKEN"):
-        configure(server.api, secrets={k: v for k, v in SECRETS.items() if k != "DEVELOPER_TOKEN"})
+        make_settings(secrets={k: v for k, v in SECRETS.items() if k != "DEVELOPER_TOKEN"})
 
 
 def test_report_reader_takes_the_api_csv_shape():

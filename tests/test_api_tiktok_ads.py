@@ -2,17 +2,14 @@
 /open_api/v1.3: the {code, message, data} envelope, 30-day spans, page/page_size paging, codes in 200 bodies."""
 import datetime as dt
 import json
-import shutil
 from decimal import Decimal
 
-import duckdb
 import polars as pl
 import pytest
 
 import roi.sources.tiktok_ads as tiktok
 from roi.pipeline.runs import run_window
-from roi.pipeline.config import load_settings
-from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi import FakeApi, Reply, assert_no_secret_anywhere, query
 
 D = dt.date
 RUN_DATE = D(2026, 6, 3)          # lookback 40 -> window 24 April .. 3 June 2026: two slices of <= 30 days
@@ -105,69 +102,28 @@ class TikTok:
                                                  "total_page": total_page}})
 
 
-@pytest.fixture(scope="module")
-def api():
-    with FakeApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-def server(api, monkeypatch):
-    api.log.clear()
-    api.faults.clear()
+@pytest.fixture(autouse=True)
+def small_pages(monkeypatch):
     monkeypatch.setattr(tiktok, "PAGE_SIZE", 2)     # small pages so that the data spans several
-    return TikTok(api)
 
 
-@pytest.fixture
-def configure(tmp_path, monkeypatch, empty_warehouse):
-    def write(api: FakeApi, token=TOKEN, **extra):
-        (tmp_path / "data").mkdir(exist_ok=True)
-        shutil.copyfile(empty_warehouse, tmp_path / "data" / "roi.duckdb")
-        monkeypatch.setenv("ROI_TT__ACCESS_TOKEN", token)
-        options = "".join(f'{k} = "{v}"\n' for k, v in extra.items())
-        path = tmp_path / "roi.toml"
-        path.write_text(f"""
-[warehouse]
-path = "data/roi.duckdb"
-
-[[sources]]
-name = "tt"
-kind = "tiktok_ads"
-mode = "api"
-account_ids = ["{ADVERTISER}"]
-base_url = "{api.url}/open_api/"
-lookback_days = 40
-{options}""", encoding="utf-8")
-        return load_settings(path)
-    return write
+# What conftest.py's `server` and `make_settings` fixtures play and write for these tests
+FAKE = TikTok
+SOURCES = [{"name": "tt", "kind": "tiktok_ads", "account_ids": [ADVERTISER], "base_url": "{api}/open_api/",
+            "lookback_days": 40}]
+SECRETS = {"ACCESS_TOKEN": TOKEN}
 
 
-def rows(settings, sql):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
-def assert_no_secret_anywhere(settings, record, secret=TOKEN):
-    texts = [record.error or ""]
-    texts += [p.read_bytes().decode("latin-1") for p in settings.raw_dir.rglob("*.parquet")]
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        for schema, table in con.execute("SELECT table_schema, table_name FROM information_schema.tables "
-                                         "WHERE table_schema IN ('core', 'ops')").fetchall():
-            texts.append(str(con.execute(f"SELECT * FROM {schema}.{table}").fetchall()))
-    assert not any(secret in text for text in texts)
-
-
-def test_campaign_level_pulls_30_day_slices_page_by_page_once(configure, server, waits):
-    settings = configure(server.api)
+def test_campaign_level_pulls_30_day_slices_page_by_page_once(make_settings, server, waits):
+    settings = make_settings()
     record = run_window(settings, settings.source("tt"), RUN_DATE)
     assert record.status == "succeeded", record.error
     # 5 rows in pages of 2, then 2 rows in one page
     assert server.spans == [("2026-04-24", "2026-05-23")] * 3 + [("2026-05-24", "2026-06-03")]
     assert (record.rows_in, record.rows_loaded, record.rows_quarantined) == (7, 7, 0)
-    got = rows(settings, "SELECT date_start, account_id, account_name, campaign_id, campaign_name, ad_group_id, ad_id, "
-                         "currency, impressions, clicks, spend, conversions, conversion_value, reach, video_views, "
-                         "engagements FROM core.ad_performance ORDER BY date_start, campaign_id")
+    got = query(settings, "SELECT date_start, account_id, account_name, campaign_id, campaign_name, ad_group_id, "
+                          "ad_id, currency, impressions, clicks, spend, conversions, conversion_value, reach, "
+                          "video_views, engagements FROM core.ad_performance ORDER BY date_start, campaign_id")
     assert got[0] == (D(2026, 4, 25), ADVERTISER, "Acme TikTok", "1790000000000000001", "Summer Drop 🌞", "", "",
                       "EUR", 4696, 51, Decimal("20.00"), 2.0, Decimal("59.80"), 3822, 4179, 19)
     assert [(r[0], r[3]) for r in got] == [
@@ -177,28 +133,28 @@ def test_campaign_level_pulls_30_day_slices_page_by_page_once(configure, server,
         (D(2026, 6, 2), "1790000000000000001")]
     assert got[5][8:11] == (0, 0, Decimal("0"))          # a zero-spend day is a row of zeros, not missing
     # engagements = likes + comments + shares + follows: 19 + 0 + 10 + 50 + 1 + 0 + 13
-    assert rows(settings, "SELECT sum(spend), sum(conversions), sum(conversion_value), sum(engagements) "
-                          "FROM core.ad_performance")[0] == (Decimal("90.00"), 13.0, Decimal("564.75"), 93)
+    assert query(settings, "SELECT sum(spend), sum(conversions), sum(conversion_value), sum(engagements) "
+                           "FROM core.ad_performance")[0] == (Decimal("90.00"), 13.0, Decimal("564.75"), 93)
     assert waits == []
-    assert_no_secret_anywhere(settings, record)
+    assert_no_secret_anywhere(settings, record, TOKEN)
 
 
-def test_ad_level_names_every_level(configure, server, waits):
-    settings = configure(server.api, level="ad")
+def test_ad_level_names_every_level(make_settings, server, waits):
+    settings = make_settings(level="ad")
     record = run_window(settings, settings.source("tt"), RUN_DATE)
     assert record.status == "succeeded", record.error
     assert (record.rows_in, record.rows_loaded) == (7, 7)
-    got = rows(settings, "SELECT campaign_id, campaign_name, ad_group_id, ad_group_name, ad_id, ad_name, spend "
-                         "FROM core.ad_performance WHERE date_start = DATE '2026-05-23' ORDER BY ad_id")
+    got = query(settings, "SELECT campaign_id, campaign_name, ad_group_id, ad_group_name, ad_id, ad_name, spend "
+                          "FROM core.ad_performance WHERE date_start = DATE '2026-05-23' ORDER BY ad_id")
     assert got == [("1790000000000000001", "Summer Drop 🌞", "1790000000000000101", "UGC 18-24",
                     "1790000000000001001", "Hook v1", Decimal("31.05")),
                    ("1790000000000000002", "Always-on, retargeting", "1790000000000000201", "Visitors 30d",
                     "1790000000000002001", "Catalog carousel", Decimal("7.70"))]
-    assert rows(settings, "SELECT sum(spend) FROM core.ad_performance")[0] == (Decimal("90.00"),)
+    assert query(settings, "SELECT sum(spend) FROM core.ad_performance")[0] == (Decimal("90.00"),)
 
 
-def test_throttling_in_headers_and_in_200_bodies_and_5xx_are_retried(configure, server, waits):
-    settings = configure(server.api)
+def test_throttling_in_headers_and_in_200_bodies_and_5xx_are_retried(make_settings, server, waits):
+    settings = make_settings()
     server.api.fail_next("GET", "/open_api/v1.3/advertiser/info/", Reply(502, "Bad Gateway"))
     server.api.fail_next("GET", "/open_api/v1.3/report/integrated/get/",
                          Reply(429, "Too Many Requests", {"Retry-After": "2"}),
@@ -208,23 +164,23 @@ def test_throttling_in_headers_and_in_200_bodies_and_5xx_are_retried(configure, 
     assert record.status == "succeeded", record.error
     assert len(waits) == 3 and 0 < waits[0] <= 1       # the 502: backoff with jitter
     assert waits[1:] == [2.0, 5.0]                      # Retry-After, then TikTok's code 40100 in a 200 body
-    assert rows(settings, "SELECT count(*), sum(spend) FROM core.ad_performance")[0] == (7, Decimal("90.00"))
+    assert query(settings, "SELECT count(*), sum(spend) FROM core.ad_performance")[0] == (7, Decimal("90.00"))
 
 
-def test_persistent_internal_error_fails_in_one_line_and_keeps_the_previous_load(configure, server, waits):
-    settings = configure(server.api)
+def test_persistent_internal_error_fails_in_one_line_and_keeps_the_previous_load(make_settings, server, waits):
+    settings = make_settings()
     assert run_window(settings, settings.source("tt"), RUN_DATE).status == "succeeded"
-    before = rows(settings, "SELECT * FROM core.ad_performance ORDER BY ALL")
+    before = query(settings, "SELECT * FROM core.ad_performance ORDER BY ALL")
     server.api.route("GET", r"/open_api/v1\.3/report/integrated/get/", lambda req, m: TikTok.envelope(
         51001, "Internal service error, please try again later."))
     record = run_window(settings, settings.source("tt"), RUN_DATE)
     assert record.status == "failed" and "\n" not in record.error
     assert "still throttled or failing" in record.error
-    assert rows(settings, "SELECT * FROM core.ad_performance ORDER BY ALL") == before
+    assert query(settings, "SELECT * FROM core.ad_performance ORDER BY ALL") == before
 
 
-def test_revoked_token_fails_fast_naming_the_secret(configure, server, waits):
-    settings = configure(server.api, token="tt-revoked-token-9z9z9z")
+def test_revoked_token_fails_fast_naming_the_secret(make_settings, server, waits):
+    settings = make_settings(secrets={"ACCESS_TOKEN": "tt-revoked-token-9z9z9z"})
     record = run_window(settings, settings.source("tt"), RUN_DATE)
     assert record.status == "failed" and "\n" not in record.error
     assert "ROI_TT__ACCESS_TOKEN" in record.error and "40105" in record.error
@@ -233,15 +189,15 @@ def test_revoked_token_fails_fast_naming_the_secret(configure, server, waits):
     assert_no_secret_anywhere(settings, record, "tt-revoked-token-9z9z9z")
 
 
-def test_a_retired_api_version_names_api_version(configure, server, waits):
-    settings = configure(server.api, api_version="v1.2")
+def test_a_retired_api_version_names_api_version(make_settings, server, waits):
+    settings = make_settings(api_version="v1.2")
     record = run_window(settings, settings.source("tt"), RUN_DATE)
     assert record.status == "failed" and "\n" not in record.error
     assert "api_version" in record.error and "v1.2" in record.error
 
 
-def test_unknown_level_is_a_clear_error(configure, server, waits):
-    settings = configure(server.api, level="keyword")
+def test_unknown_level_is_a_clear_error(make_settings, server, waits):
+    settings = make_settings(level="keyword")
     record = run_window(settings, settings.source("tt"), RUN_DATE)
     assert record.status == "failed" and "level" in record.error and "keyword" in record.error
 
