@@ -86,10 +86,11 @@ TEXT = _by_language({
     "s_time": ("Spesa e ricavi nel tempo", "Spend and revenue over time"),
     "s_time_lead": ("Spesa media e ricavi attribuiti per canale, per {grain}.",
                     "Media spend and attributed revenue by channel, per {grain}."),
-    # the grain in "per {grain}"; "month" is also the wasted search terms' column header, hence its capital
+    # the grain in "per {grain}"
     "day": ("giorno", "day"),
     "week": ("settimana", "week"),
-    "month": ("Mese", "Month"),
+    "month": ("mese", "month"),
+    "month_column": ("Mese", "Month"),   # the wasted search terms' column header
     "c_spend": ("Spesa per canale", "Spend by channel"),
     "c_revenue": ("Ricavi per canale", "Revenue by channel"),
     "s_channels": ("Rendimento per canale", "Performance by channel"),

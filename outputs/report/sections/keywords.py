@@ -46,7 +46,7 @@ def wasted(page: Page) -> str:
     columns = [("search_term", page.t["search_term"], "text"), ("keywords", page.t["matched"], "text"),
                ("campaign_name", page.t["campaign"], "text"), ("ad_group_name", page.t["ad_group"], "text")]
     if len({r["month"] for r in rows}) > 1:
-        columns.append(("month", page.t["month"], "html"))
+        columns.append(("month", page.t["month_column"], "html"))
     columns += [("clicks", page.t["clicks"], "int"), ("spend", page.t["ad_spend"], "money"),
                 ("cpc", "CPC", "money")]
     table_rows = [{**r, "month": (esc(page.f.month(r["month"])), r["month"].isoformat())} for r in shown]
