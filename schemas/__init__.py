@@ -46,8 +46,6 @@ ADDITIVE = {
     "search_term_performance": _AD_METRICS,
     "email_campaigns": ["recipients", "delivered", "hard_bounces", "soft_bounces", "unique_opens", "total_opens",
                         "unique_clicks", "total_clicks", "unsubscribes", "complaints", "orders", "revenue"],
-    "keyword_performance": _AD_METRICS,
-    "search_term_performance": _AD_METRICS,
 }
 # Metrics that never add up (people reached on two days or two devices overlap): kept where one row
 # of a key carries them, null where several rows were summed.

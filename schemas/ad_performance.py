@@ -3,12 +3,12 @@ import datetime as dt
 from typing import Optional
 
 import pandera.polars as pa
-import polars as pl
 
-from roi.schemas.checks import AdRowChecks, count, currency, money
+from roi.schemas.checks import AdMetrics, AdRowChecks, count
 
 
-class AdPerformance(AdRowChecks):
+class AdRowKey(AdRowChecks):
+    """The key columns of an ad row: source, period, account, campaign, ad group and ad (names beside ids)."""
     source: str
     platform: str
     date_start: dt.date
@@ -21,12 +21,10 @@ class AdPerformance(AdRowChecks):
     ad_group_name: Optional[str] = pa.Field(nullable=True)
     ad_id: str
     ad_name: Optional[str] = pa.Field(nullable=True)
-    currency: str = currency()
-    impressions: Optional[int] = count()
-    clicks: Optional[int] = count()
-    spend: Optional[float] = money()
-    conversions: Optional[float] = count()
-    conversion_value: Optional[float] = money()
+
+
+class AdPerformance(AdMetrics, AdRowKey):
+    """AdRowKey's columns, then AdMetrics' (currency and metrics), then these."""
     reach: Optional[int] = count()
     video_views: Optional[int] = count()
     engagements: Optional[int] = count()

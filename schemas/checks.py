@@ -1,4 +1,6 @@
 """Shared field definitions and checks for the canonical pandera models."""
+from typing import Optional
+
 import polars as pl
 import pandera.polars as pa
 
@@ -66,3 +68,16 @@ class AdRowChecks(pa.DataFrameModel):
             pl.col("clicks").is_null() | pl.col("impressions").is_null()
             | (pl.col("impressions") == 0) | (pl.col("clicks") <= pl.col("impressions"))
         )
+
+
+class AdMetrics(pa.DataFrameModel):
+    """The currency and metrics every ad-metrics table has after its key (ad_performance, keyword and
+    search-term rows: schemas.ADDITIVE's ad metrics). pandera orders a model's columns from its last
+    base to itself, so a model lists this class first, before the class of its key columns:
+    `class KeywordPerformance(AdMetrics, KeywordKey)` has the key's columns, these, then its own."""
+    currency: str = currency()
+    impressions: Optional[int] = count()
+    clicks: Optional[int] = count()
+    spend: Optional[float] = money()
+    conversions: Optional[float] = count()
+    conversion_value: Optional[float] = money()

@@ -42,17 +42,7 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
     end = f"{window[1] + dt.timedelta(days=1)}T23:59:59.999Z"
     params = {"status": "sent", "statistics": "globalStats", "startDate": start, "endDate": end,
               "limit": PAGE_SIZE, "sort": "asc", "excludeHtmlContent": "true"}
-    campaigns: dict[str, dict] = {}
-    offset = 0
-    while True:
-        page = client.get_json(f"/{version}/emailCampaigns", params={**params, "offset": offset})
-        batch = page.get("campaigns") or []
-        for campaign in batch:
-            if campaign.get("id") is not None:
-                campaigns[str(campaign["id"])] = campaign
-        offset += len(batch)
-        if not batch or offset >= int(page.get("count") or 0):
-            break
+    campaigns = client.offset_pages(f"/{version}/emailCampaigns", params, items="campaigns", total="count")
     lists = set(source.account_ids)
     rows = []
     for campaign_id, campaign in campaigns.items():

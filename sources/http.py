@@ -150,6 +150,22 @@ class ApiClient:
     def post_json(self, path: str, **kwargs) -> dict:
         return self.json(self.request("POST", path, **kwargs))
 
+    def offset_pages(self, path: str, params: dict, *, items: str, total: str) -> dict[str, dict]:
+        """Every item of an offset-paged list (`params` set the page size), by id: the page's `items`
+        list is read from offset 0 on until a page comes back empty or the `total` count is reached.
+        An item seen on two pages (the list shifted while paging) counts once."""
+        found: dict[str, dict] = {}
+        offset = 0
+        while True:
+            page = self.get_json(path, params={**params, "offset": offset})
+            batch = page.get(items) or []
+            for item in batch:
+                if item.get("id") is not None:
+                    found[str(item["id"])] = item
+            offset += len(batch)
+            if not batch or offset >= int(page.get(total) or 0):
+                return found
+
     def json(self, resp: requests.Response) -> dict:
         try:
             return resp.json()

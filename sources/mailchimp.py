@@ -54,18 +54,7 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
         "count": PAGE_SIZE, "since_send_time": since.isoformat(), "before_send_time": before.isoformat(),
         "fields": ",".join(["total_items"] + [f"reports.{f.split('.')[0]}" for f in dict.fromkeys(FIELDS)]),
     }
-    reports: dict[str, dict] = {}
-    offset = 0
-    while True:
-        page = client.get_json(f"/{version}/reports", params={**params, "offset": offset})
-        batch = page.get("reports") or []
-        for report in batch:
-            if report.get("id") is not None:
-                reports[str(report["id"])] = report   # a campaign seen twice (pages shifted) counts once
-        offset += len(batch)
-        total = int(page.get("total_items") or 0)
-        if not batch or offset >= total:
-            break
+    reports = client.offset_pages(f"/{version}/reports", params, items="reports", total="total_items")
     lists = set(source.account_ids)
     rows = []
     for report in reports.values():

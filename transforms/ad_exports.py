@@ -1,6 +1,8 @@
 """Mapping an ad platform's export columns (ids, names, currency, metrics) onto ad_performance columns."""
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import polars as pl
 
 from roi import schemas
@@ -69,6 +71,35 @@ def map_export_columns(frame: pl.DataFrame, col: dict[str, str | None], metrics,
     )
     levels = {level for level in ("campaign", "ad_group", "ad") if col[level] or col[f"{level}_id"]}
     return frame, levels
+
+
+def period_dates(frame: pl.DataFrame, period: tuple | None, errors: list[pl.Expr], missing: str) -> pl.DataFrame:
+    """date_start and date_end of rows without a date column: the report's own period (from its header
+    lines), else null dates and the reason `missing` added to `errors` (never a guessed date)."""
+    if period:
+        return frame.with_columns(pl.lit(period[0]).alias("date_start"), pl.lit(period[1]).alias("date_end"))
+    errors.append(pl.lit(missing))
+    return frame.with_columns(pl.lit(None, dtype=pl.Date).alias("date_start"),
+                              pl.lit(None, dtype=pl.Date).alias("date_end"))
+
+
+# The metrics read from an export's totals row: those roi.transforms.totals reconciles the rows with.
+TOTALS_METRICS = ("impressions", "clicks", "spend", "conversions", "conversion_value")
+
+
+def metric_totals(totals: pl.DataFrame, col: dict[str, str | None], decimal: str, *,
+                  whole: Collection[str] = ()) -> dict[str, float]:
+    """TOTALS_METRICS of a one-row totals frame, read as the rows' cells are: `col` holds each metric's
+    header, `whole` the metrics read as whole numbers. A metric the export lacks, or whose total cell
+    is empty or unreadable, is left out (nothing to reconcile it with)."""
+    values: dict[str, float] = {}
+    for metric in TOTALS_METRICS:
+        if col.get(metric) and col[metric] in totals.columns:
+            value, _ = number(col[metric], decimal, label=metric, integer=metric in whole)
+            v = totals.select(value).item()
+            if v is not None:
+                values[metric] = float(v)
+    return values
 
 
 class ApiRecords:

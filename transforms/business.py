@@ -230,6 +230,30 @@ def channel_label(name: str, ctx: SourceContext) -> tuple[pl.Expr, pl.Expr]:
     return value.alias(name), error.alias(err(name))
 
 
+def export_channel(frame: pl.DataFrame, ctx: SourceContext, known, rules, hint: pl.Expr) -> pl.DataFrame:
+    """`channel` of a lead or order export's rows, the first of: the export's channel column (a name
+    that is no channel is a reason), the row's UTM through the channel `rules`, `hint` (the kind's own
+    clue: a lead's HubSpot original source, an order's referrer), the row's lead source, the source's
+    `channel` option, and last the rules' answer for a row without UTM. utm_source and utm_medium
+    must be set already."""
+    explicit, explicit_err = channels.channel_from_column("channel", known, ctx.options.get("channel_aliases"))
+    default = pl.lit(ctx.options.get("channel"), pl.Utf8)
+    has_utm = pl.col("utm_source").is_not_null() | pl.col("utm_medium").is_not_null()
+    frame = frame.with_columns(channels.channel_expr("utm_source", "utm_medium", rules, known).alias("_by_rules"))
+    by_rules = pl.col("_by_rules")
+    return frame.with_columns(
+        pl.coalesce(
+            explicit,
+            pl.when(has_utm).then(by_rules),
+            hint,
+            channels.lead_source_channel("lead_source", known),
+            default,
+            by_rules,
+        ).alias("channel"),
+        explicit_err.alias(err("channel")),
+    )
+
+
 def finish(frame: pl.DataFrame, table: str, ctx: SourceContext) -> pl.DataFrame:
     """The canonical columns of `table` in order (cast to the model's types; `source` from the
     context) + `_row` + `_errors` gathered from every '<name>__error' column (canonical column

@@ -8,7 +8,7 @@ import polars as pl
 from roi import schemas
 from roi.contracts.raw import RawTable
 from roi.transforms import keywords
-from roi.transforms.ad_exports import export_currency, find_export_columns, finish_ad_rows
+from roi.transforms.ad_exports import find_export_columns, finish_ad_rows, map_export_columns, metric_totals
 from roi.transforms.context import Normalised, SourceContext
 from roi.transforms.dates import date, infer_date_order, parse_report_period
 from roi.transforms.headers import Aliases, decimal_hint, language
@@ -142,18 +142,6 @@ def columns_used(header: list[str], ctx: SourceContext) -> list[str]:
     return header[:3] + [c for c in col.values() if c]
 
 
-def _metric_values(frame: pl.DataFrame, col: dict[str, str | None], decimal: str) -> dict[str, float]:
-    """Metrics of a one-row totals frame, read like the rows."""
-    values: dict[str, float] = {}
-    for metric, integer in METRICS:
-        if col[metric] and metric in ("impressions", "clicks", "spend", "conversions", "conversion_value"):
-            value, _ = number(col[metric], decimal, label=metric, integer=integer)
-            v = frame.select(value).item()
-            if v is not None:
-                values[metric] = float(v)
-    return values
-
-
 def choices(raw: RawTable, ctx: SourceContext) -> dict[str, str]:
     """What normalise decides from the whole export, not row by row: the decimal mark (from the
     totals and the first SAMPLE_ROWS rows) and the date order (from every distinct date cell),
@@ -199,37 +187,16 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
             pl.when(s.str.contains(r"^\D+\s*\d{4}$")).then(pl.concat_str([pl.lit("1 "), s])).otherwise(s)
             .alias("_segment"))
     start, end, errors = _dates(raw, col, order, period)
-    currency, currency_error = export_currency(col, ctx, header=header_currency)
-    errors.append(currency_error)
-
-    def name(field: str) -> pl.Expr:
-        return text(col[field]) if col[field] else pl.lit(None, dtype=pl.Utf8)
-
-    values = {}
-    for metric, integer in METRICS:
-        if col[metric]:
-            value, error = number(col[metric], decimal, label=metric, integer=integer)
-            values[metric] = value
-            errors.append(error)
-        else:
-            values[metric] = pl.lit(None, dtype=pl.Int64 if integer else pl.Float64)
-    frame = frame.with_columns(
-        start.alias("date_start"), end.alias("date_end"),
-        name("account").alias("account_name"), name("account_id").alias("_account_id"),
-        name("campaign").alias("campaign_name"), name("campaign_id").alias("_campaign_id"),
-        name("ad_group").alias("ad_group_name"), name("ad_group_id").alias("_ad_group_id"),
-        name("ad").alias("ad_name"), name("ad_id").alias("_ad_id"),
-        currency.alias("currency"),
-        *[v.alias(m) for m, v in values.items()],
-    )
-    levels = {level for level in ("campaign", "ad_group", "ad") if col[level] or col[f"{level}_id"]}
+    frame = frame.with_columns(start.alias("date_start"), end.alias("date_end"))
+    frame, levels = map_export_columns(frame, col, METRICS, decimal, errors, ctx, header=header_currency)
     frame = finish_ad_rows(frame, ctx, levels, errors)
     extra = keywords.extra_tables(frame, raw.rows, col)
 
     totals, totals_label = None, None
     chosen = pick(raw.totals, header, FILTERED_TOTALS)
     if chosen:
-        totals, totals_label = _metric_values(chosen[0], col, decimal), chosen[1]
+        whole = {metric for metric, integer in METRICS if integer}
+        totals, totals_label = metric_totals(chosen[0], col, decimal, whole=whole), chosen[1]
     return Normalised(frame=frame, totals=totals or None, totals_label=totals_label, extra=extra)
 
 

@@ -107,23 +107,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                          pl.coalesce("utm_medium", url_med).alias("utm_medium"),
                          pl.coalesce("utm_campaign", url_cmp).alias("utm_campaign"))
 
-    explicit, explicit_err = channels.channel_from_column("channel", known,
-                                                          ctx.options.get("channel_aliases"))
-    default = pl.lit(ctx.options.get("channel"), pl.Utf8)
-    has_utm = pl.col("utm_source").is_not_null() | pl.col("utm_medium").is_not_null()
-    df = df.with_columns(channels.channel_expr("utm_source", "utm_medium", rules, known).alias("_by_rules"))
-    by_rules = pl.col("_by_rules")
-    df = df.with_columns(
-        pl.coalesce(
-            explicit,
-            pl.when(has_utm).then(by_rules),
-            channels.hubspot_channel("original_source", "original_drill"),
-            channels.lead_source_channel("lead_source", known),
-            default,
-            by_rules,
-        ).alias("channel"),
-        explicit_err.alias(err("channel")),
-    )
+    df = business.export_channel(df, ctx, known, rules, channels.hubspot_channel("original_source", "original_drill"))
     df = business.required(df, ["lead_id", "created_date"])
     return Normalised(business.finish(df, TABLE, ctx), warnings=warnings)
 

@@ -6,7 +6,8 @@ import datetime as dt
 import polars as pl
 
 from roi.contracts.raw import RawTable
-from roi.transforms.ad_exports import export_currency, find_export_columns, finish_ad_rows
+from roi.transforms.ad_exports import (find_export_columns, finish_ad_rows, map_export_columns, metric_totals,
+                                      period_dates)
 from roi.transforms.context import Normalised, SourceContext
 from roi.transforms.dates import date, infer_date_order, parse_report_period
 from roi.transforms.headers import Aliases, decimal_hint, language
@@ -85,7 +86,6 @@ CANONICAL = {"date_start": "day", "date": "day", "date_end": "end_day", "account
 METRICS = [("impressions", True), ("clicks", True), ("spend", False), ("conversions", False),
            ("conversion_value", False), ("reach", True), ("video_views", True), ("engagements", True)]
 TOTALS_LABELS = ["Total", "Totale", "Totals", "Totales", "Totaux", "Gesamt", "Insgesamt", "Summe"]
-_TOTALS_METRICS = ("impressions", "clicks", "spend", "conversions", "conversion_value")
 
 
 # ---------------------------------------------------------------- files
@@ -124,52 +124,21 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         else:
             frame, note = _breakdown(frame, period)
             warnings += [note] if note else []
-    elif period:
-        frame = frame.with_columns(pl.lit(period[0]).alias("date_start"), pl.lit(period[1]).alias("date_end"))
     else:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Date).alias("date_start"),
-                                   pl.lit(None, dtype=pl.Date).alias("date_end"))
-        errors.append(pl.lit("no dates: the export has no Start Date column and no Report Start/End lines — "
-                             "export it again from Campaign Manager with a time breakdown"))
+        frame = period_dates(frame, period, errors, "no dates: the export has no Start Date column and no Report "
+                             "Start/End lines — export it again from Campaign Manager with a time breakdown")
 
-    currency, currency_error = export_currency(col, ctx, header=header_currency)
-    errors.append(currency_error)
-    values = {}
-    for metric, integer in METRICS:
-        if col[metric]:
-            value, error = number(col[metric], decimal, label=metric, integer=integer)
-            values[metric] = value
-            errors.append(error)
-        else:
-            values[metric] = pl.lit(None, dtype=pl.Int64 if integer else pl.Float64)
-
-    def name(field: str) -> pl.Expr:
-        return text(col[field]) if col[field] else pl.lit(None, dtype=pl.Utf8)
-
+    # LinkedIn has no ad groups; a report by campaign group names its groups where campaigns would be.
     campaign_field = "campaign" if col["campaign"] or col["campaign_id"] else "campaign_group"
-    frame = frame.with_columns(
-        name("account").alias("account_name"), name("account_id").alias("_account_id"),
-        name(campaign_field).alias("campaign_name"), name(f"{campaign_field}_id").alias("_campaign_id"),
-        pl.lit(None, dtype=pl.Utf8).alias("ad_group_name"), pl.lit(None, dtype=pl.Utf8).alias("_ad_group_id"),
-        name("ad").alias("ad_name"), name("ad_id").alias("_ad_id"),
-        currency.alias("currency"), *[v.alias(m) for m, v in values.items()],
-    )
-    levels = {"campaign"} if col[campaign_field] or col[f"{campaign_field}_id"] else set()
-    if col["ad"] or col["ad_id"]:
-        levels.add("ad")
+    mapped = {**col, "campaign": col[campaign_field], "campaign_id": col[f"{campaign_field}_id"],
+              "ad_group": None, "ad_group_id": None}
+    frame, levels = map_export_columns(frame, mapped, METRICS, decimal, errors, ctx, header=header_currency)
     out = finish_ad_rows(frame, ctx, levels, errors)
 
     totals, label = None, None
     chosen = pick(raw.totals, header, TOTALS_LABELS)
     if chosen:
-        totals = {}
-        for metric in _TOTALS_METRICS:
-            if col[metric]:
-                value, _ = number(col[metric], decimal, label=metric)
-                v = chosen[0].select(value).item()
-                if v is not None:
-                    totals[metric] = float(v)
-        label = chosen[1]
+        totals, label = metric_totals(chosen[0], col, decimal), chosen[1]
     return Normalised(frame=out, totals=totals or None, totals_label=label if totals else None, warnings=warnings)
 
 

@@ -7,7 +7,7 @@ import polars as pl
 
 from roi import schemas
 from roi.contracts.raw import RawTable
-from roi.transforms.ad_exports import export_currency, finish_ad_rows
+from roi.transforms.ad_exports import finish_ad_rows, map_export_columns, metric_totals
 from roi.transforms.context import Normalised, SourceContext
 from roi.transforms.dates import date, infer_date_order, parse_report_period
 from roi.transforms.headers import (Aliases, configured, decimal_hint, find, find_field, find_with_currency, language,
@@ -258,44 +258,17 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
             errors.append(pl.lit("no dates: the export has neither a Day column nor Reporting starts/ends — "
                                  "export it again with the Day breakdown or the reporting dates"))
 
-    currency, currency_error = export_currency(
-        col, ctx, header=header_currency,
-        money={m: sources[m] for m in ("spend", "conversion_value") if sources[m]})
-    errors.append(currency_error)
-
-    values = {}
-    for metric, source_col in sources.items():
-        if source_col:
-            value, error = number(source_col, decimal, label=metric, integer=_INTEGER[metric])
-            values[metric] = value
-            errors.append(error)
-        else:
-            values[metric] = pl.lit(None, dtype=pl.Int64 if _INTEGER[metric] else pl.Float64)
-
-    def name(field: str) -> pl.Expr:
-        return text(col[field]) if col[field] else pl.lit(None, dtype=pl.Utf8)
-
-    frame = rows.with_columns(
-        start.alias("date_start"), end.alias("date_end"),
-        name("account").alias("account_name"), name("account_id").alias("_account_id"),
-        name("campaign").alias("campaign_name"), name("campaign_id").alias("_campaign_id"),
-        name("ad_group").alias("ad_group_name"), name("ad_group_id").alias("_ad_group_id"),
-        name("ad").alias("ad_name"), name("ad_id").alias("_ad_id"),
-        currency.alias("currency"),
-        *[v.alias(m) for m, v in values.items()],
-    )
-    levels = {level for level in ("campaign", "ad_group", "ad") if col[level] or col[f"{level}_id"]}
+    frame = rows.with_columns(start.alias("date_start"), end.alias("date_end"))
+    # Metrics are read from `sources`, not from the fields' own columns (clicks: link clicks, else all
+    # clicks; conversions and their value: the export's result type).
+    metrics = [(metric, _INTEGER[metric]) for metric in sources]
+    frame, levels = map_export_columns(frame, {**col, **sources}, metrics, decimal, errors, ctx,
+                                       header=header_currency)
     frame = finish_ad_rows(frame, ctx, levels, errors)
 
     totals = None
     if totals_frame is not None and totals_frame.height:
-        totals = {}
-        for metric in ("impressions", "clicks", "spend", "conversions", "conversion_value"):
-            if sources[metric]:
-                value, _ = number(sources[metric], decimal, label=metric, integer=_INTEGER[metric])
-                v = totals_frame.select(value).item()
-                if v is not None:
-                    totals[metric] = float(v)
+        totals = metric_totals(totals_frame, sources, decimal, whole={m for m, integer in _INTEGER.items() if integer})
     return Normalised(frame=frame, totals=totals or None, totals_label=totals_label if totals else None)
 
 

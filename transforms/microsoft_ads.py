@@ -9,11 +9,12 @@ import polars as pl
 
 from roi.contracts.raw import RawTable
 from roi.transforms import keywords
-from roi.transforms.ad_exports import ApiRecords, find_export_columns, finish_ad_rows, map_export_columns
+from roi.transforms.ad_exports import (ApiRecords, find_export_columns, finish_ad_rows, map_export_columns,
+                                      metric_totals, period_dates)
 from roi.transforms.context import Normalised, SourceContext
 from roi.transforms.dates import date, infer_date_order, parse_date_range, parse_one
 from roi.transforms.headers import Aliases, decimal_hint, language
-from roi.transforms.numbers import currency_code, infer_decimal, number
+from roi.transforms.numbers import currency_code, infer_decimal
 from roi.transforms.totals import pick
 
 TABLE = "ad_performance"
@@ -107,13 +108,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         errors += time_errors
         warnings += [note] if note else []
     else:
-        if period:
-            frame = frame.with_columns(pl.lit(period[0]).alias("date_start"), pl.lit(period[1]).alias("date_end"))
-        else:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.Date).alias("date_start"),
-                                       pl.lit(None, dtype=pl.Date).alias("date_end"))
-            errors.append(pl.lit("no dates: the report has no Time period column and no Report Time line — "
-                                 "download it again with Time: Day (or keep the report header lines)"))
+        frame = period_dates(frame, period, errors, "no dates: the report has no Time period column and no Report "
+                             "Time line — download it again with Time: Day (or keep the report header lines)")
     frame, levels = map_export_columns(frame, col, METRICS, decimal, errors, ctx,
                                        header=header_currency)
     out = finish_ad_rows(frame, ctx, levels, errors)
@@ -121,14 +117,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     totals, label = None, None
     chosen = pick(raw.totals, header, TOTALS_LABELS)
     if chosen:
-        totals = {}
-        for metric, integer in METRICS:
-            if col[metric]:
-                value, _ = number(col[metric], decimal, label=metric)
-                v = chosen[0].select(value).item()
-                if v is not None:
-                    totals[metric] = float(v)
-        label = chosen[1]
+        totals, label = metric_totals(chosen[0], col, decimal), chosen[1]
     return Normalised(frame=out, totals=totals or None, totals_label=label if totals else None, extra=extra,
                       warnings=warnings)
 

@@ -243,25 +243,9 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     df = df.with_columns(pl.when(direct.fill_null(False)).then(None).otherwise(pl.col(c)).alias(c)
                          for c in ("utm_source", "utm_medium", "utm_campaign"))
 
-    explicit, explicit_err = channels.channel_from_column("channel", known,
-                                                          ctx.options.get("channel_aliases"))
-    default = pl.lit(ctx.options.get("channel"), pl.Utf8)
-    has_utm = pl.col("utm_source").is_not_null() | pl.col("utm_medium").is_not_null()
-    df = df.with_columns(channels.channel_expr("utm_source", "utm_medium", rules, known).alias("_by_rules"))
-    by_rules = pl.col("_by_rules")
     host = channels.host_of("referrer")
-    by_referrer = channels.channel_expr(host, pl.lit("referral"), rules, known)
-    df = df.with_columns(
-        pl.coalesce(
-            explicit,
-            pl.when(has_utm).then(by_rules),
-            pl.when(host.is_not_null()).then(by_referrer),
-            channels.lead_source_channel("lead_source", known),
-            default,
-            by_rules,
-        ).alias("channel"),
-        explicit_err.alias(err("channel")),
-    )
+    by_referrer = pl.when(host.is_not_null()).then(channels.channel_expr(host, pl.lit("referral"), rules, known))
+    df = business.export_channel(df, ctx, known, rules, by_referrer)
     df = business.required(df, ["order_id", "order_date", "amount"])
     return Normalised(business.finish(df, TABLE, ctx), warnings=warnings)
 

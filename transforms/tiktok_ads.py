@@ -4,11 +4,12 @@ from __future__ import annotations
 import polars as pl
 
 from roi.contracts.raw import RawTable
-from roi.transforms.ad_exports import ApiRecords, find_export_columns, finish_ad_rows, map_export_columns
+from roi.transforms.ad_exports import (ApiRecords, find_export_columns, finish_ad_rows, map_export_columns,
+                                      metric_totals, period_dates)
 from roi.transforms.context import Normalised, SourceContext
 from roi.transforms.dates import date, infer_date_order, parse_report_period
 from roi.transforms.headers import Aliases, decimal_hint, language
-from roi.transforms.numbers import infer_decimal, number, text
+from roi.transforms.numbers import infer_decimal, text
 from roi.transforms.totals import label_of
 
 TABLE = "ad_performance"
@@ -70,7 +71,6 @@ METRICS = [("impressions", True), ("clicks", True), ("spend", False), ("conversi
 # Ads Manager adds a summary row ("Total of 12 results", "Totale di 12 risultati"): not a campaign.
 _TOTAL_ROW = (r"(?i)^\s*(?:total|totale|totals|totales|totaux|gesamt|insgesamt|summe)\s*"
               r"(?:$|:|\(|\d|of\b|di\b|de\b|des\b|der\b|von\b)")
-_TOTALS_METRICS = ("impressions", "clicks", "spend", "conversions", "conversion_value")
 # The API's purchase-value metric, despite its name (the payment *rate* is complete_payment_rate).
 API_CONVERSION_VALUE = "total_complete_payment_rate"
 # Paid interactions summed into engagements (API mode).
@@ -107,27 +107,15 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         errors += [error, pl.when(day.is_null() & error.is_null()).then(pl.lit("date: missing date"))]
         frame = frame.with_columns(day.alias("date_start"), day.alias("date_end"))
     else:
-        period = parse_report_period(raw.preamble)
-        if period:
-            frame = frame.with_columns(pl.lit(period[0]).alias("date_start"), pl.lit(period[1]).alias("date_end"))
-        else:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.Date).alias("date_start"),
-                                       pl.lit(None, dtype=pl.Date).alias("date_end"))
-            errors.append(pl.lit("no dates: the export has no Date column — in Ads Manager choose the 'Day' "
-                                 "time breakdown (By Day) before exporting"))
+        frame = period_dates(frame, parse_report_period(raw.preamble), errors, "no dates: the export has no Date "
+                             "column — in Ads Manager choose the 'Day' time breakdown (By Day) before exporting")
     frame, levels = map_export_columns(frame, col, METRICS, decimal, errors, ctx,
                                        header=header_currency)
     out = finish_ad_rows(frame, ctx, levels, errors)
     totals, label = None, None
     if totals_frame.height:
         first = totals_frame.head(1)
-        totals = {}
-        for metric in _TOTALS_METRICS:
-            if col[metric] and col[metric] in first.columns:
-                value, _ = number(col[metric], decimal, label=metric)
-                v = first.select(value).item()
-                if v is not None:
-                    totals[metric] = float(v)
+        totals = metric_totals(first, col, decimal)
         label = label_of(first, header)[0] if header else None
     return Normalised(frame=out, totals=totals or None, totals_label=label if totals else None)
 

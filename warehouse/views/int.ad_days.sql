@@ -27,10 +27,9 @@ periods AS (
         channel,
         date_start,
         date_end,
-        (date_end - date_start + 1) AS days_in_row,
         upper(trim(currency)) AS currency,
-        coalesce(sum(spend), 0) AS spend,
-        coalesce(sum(conversion_value), 0) AS conversion_value,
+        sum(spend) AS spend,
+        sum(conversion_value) AS conversion_value,
         sum(impressions) AS impressions,
         sum(clicks) AS clicks,
         sum(conversions) AS conversions,
@@ -38,30 +37,16 @@ periods AS (
         sum(video_views) AS video_views
     FROM rows_summed
     GROUP BY channel, date_start, date_end, upper(trim(currency))
-),
-daily AS (
-    SELECT
-        unnest(generate_series(date_start, date_end, INTERVAL 1 DAY))::DATE AS date,
-        *
-    FROM periods
-),
-converted AS (
-    SELECT
-        daily.*,
-        fx.units_per_reporting AS fx_rate
-    FROM daily
-    ASOF LEFT JOIN stg.fx_rates AS fx
-        ON fx.currency = daily.currency AND daily.date >= fx.rate_date
 )
 SELECT
     date,
     channel,
     currency,
-    spend / days_in_row / fx_rate AS spend,
-    conversion_value / days_in_row / fx_rate AS conversion_value,
-    impressions / days_in_row AS impressions,
-    clicks / days_in_row AS clicks,
-    conversions / days_in_row AS conversions,
+    spend,
+    conversion_value,
+    impressions,
+    clicks,
+    conversions,
     engagements / days_in_row AS engagements,
     video_views / days_in_row AS video_views
-FROM converted
+FROM stg.ad_metric_days(periods)   -- each row once per day it covers, its ad metrics spread and converted

@@ -6,39 +6,18 @@
 -- with a customer_date); lead_to_customer_rate = converted_leads / leads (never above 1).
 -- customers = new customers (first orders) by the order's attributed channel and order_date: the
 -- denominator of cac, not of the close rate.
+-- int.channel_kpis at the day grain: a day's sums are its one row of int.channel_day_facts, the counts
+-- cast back to that view's BIGINT.
 CREATE OR REPLACE VIEW marts.channel_daily AS
-WITH facts AS (
-    SELECT * FROM int.channel_day_facts
-),
-final AS (
-    SELECT
-        facts.date,
-        facts.channel,
-        coalesce(channels.kind, 'custom') AS channel_kind,
-        reporting.reporting_currency AS currency,
-        facts.spend,
-        facts.impressions,
-        facts.clicks,
-        facts.conversions,
-        facts.conversion_value,
-        facts.engagements,
-        facts.video_views,
-        facts.other_costs,
-        facts.total_cost,
-        facts.leads,
-        facts.converted_leads,
-        facts.customers,
-        facts.orders,
-        facts.revenue,
-        facts.email_delivered,
-        facts.email_unique_opens,
-        facts.email_unique_clicks,
-        unnest(int.kpi_ratios(facts.spend, facts.impressions, facts.clicks, facts.conversions, facts.conversion_value,
-                              facts.total_cost, facts.leads, facts.customers, facts.revenue, facts.engagements,
-                              facts.email_delivered, facts.email_unique_opens, facts.email_unique_clicks,
-                              converted_leads := facts.converted_leads))
-    FROM facts
-    CROSS JOIN stg.reporting_currency AS reporting
-    LEFT JOIN stg.channels AS channels ON channels.channel = facts.channel
-)
-SELECT * FROM final
+SELECT * EXCLUDE (days, first_date, last_date)
+    REPLACE (
+        leads::BIGINT AS leads,
+        converted_leads::BIGINT AS converted_leads,
+        customers::BIGINT AS customers,
+        orders::BIGINT AS orders,
+        email_delivered::BIGINT AS email_delivered,
+        email_unique_opens::BIGINT AS email_unique_opens,
+        email_unique_clicks::BIGINT AS email_unique_clicks
+    )
+    RENAME (period_start AS date)
+FROM int.channel_kpis('day')

@@ -5,7 +5,7 @@
 CREATE OR REPLACE VIEW marts.fx_missing AS
 WITH first_rates AS (
     -- the first day each currency has a rate: every earlier day has none, every later day has one
-    -- (the ASOF join of the stg views finds the rate of the day or the latest earlier one)
+    -- (stg.period_days finds the rate of the day or the latest earlier one)
     SELECT currency, min(rate_date) AS first_rate
     FROM stg.fx_rates
     GROUP BY currency

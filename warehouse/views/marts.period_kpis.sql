@@ -50,24 +50,26 @@ summed AS (
         sum(customers) AS customers,
         coalesce(sum(channel_days), 0) AS channel_days
     FROM flagged
+),
+rated AS (   -- the headline's ratios (int.kpi_ratios); impressions, clicks and email are not in it
+    SELECT *, int.kpi_ratios(spend, NULL, NULL, NULL, conversion_value, total_cost, leads, customers, revenue,
+                             NULL, NULL, NULL, NULL) AS ratios
+    FROM summed
 )
 SELECT
-    summed.spend,
-    summed.total_cost,
-    CASE WHEN revenue_source.has_revenue_source THEN summed.revenue END AS revenue,
-    CASE WHEN revenue_source.has_revenue_source THEN summed.free_revenue END AS free_revenue,
-    summed.free_revenue_channels,
-    CASE
-        WHEN revenue_source.has_revenue_source
-            THEN (summed.revenue - summed.total_cost) * 100 / nullif(summed.total_cost, 0)
-    END AS roi_pct,
-    summed.conversion_value / nullif(summed.spend, 0) AS roas,
-    summed.total_cost / nullif(summed.leads, 0) AS cpl,
-    summed.total_cost / nullif(summed.customers, 0) AS cac,
-    summed.leads,
-    summed.customers,
-    summed.channel_days,
+    rated.spend,
+    rated.total_cost,
+    CASE WHEN revenue_source.has_revenue_source THEN rated.revenue END AS revenue,
+    CASE WHEN revenue_source.has_revenue_source THEN rated.free_revenue END AS free_revenue,
+    rated.free_revenue_channels,
+    CASE WHEN revenue_source.has_revenue_source THEN rated.ratios.roi_pct END AS roi_pct,
+    rated.ratios.roas,
+    rated.ratios.cpl,
+    rated.ratios.cac,
+    rated.leads,
+    rated.customers,
+    rated.channel_days,
     revenue_source.has_revenue_source,
     (SELECT headline_revenue FROM settings) AS headline_revenue
-FROM summed
+FROM rated
 CROSS JOIN revenue_source

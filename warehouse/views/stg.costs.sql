@@ -12,9 +12,8 @@ renamed AS (
             hours, hourly_rate, amount, currency
         ) AS row_key,
         source,
-        cost_date,
-        period_end,
-        (period_end - cost_date + 1) AS days_in_row,
+        cost_date AS date_start,   -- the period stg.period_days spreads over
+        period_end AS date_end,
         channel,
         campaign_name,
         cost_type,
@@ -24,27 +23,13 @@ renamed AS (
         amount,
         upper(trim(currency)) AS currency
     FROM source
-),
-daily AS (
-    SELECT
-        unnest(generate_series(cost_date, period_end, INTERVAL 1 DAY))::DATE AS date,
-        *
-    FROM renamed
-),
-converted AS (
-    SELECT
-        daily.*,
-        fx.units_per_reporting AS fx_rate
-    FROM daily
-    ASOF LEFT JOIN stg.fx_rates AS fx
-        ON fx.currency = daily.currency AND daily.date >= fx.rate_date
 )
 SELECT
     date,
     row_key,
     source,
-    cost_date,
-    period_end,
+    date_start AS cost_date,
+    date_end AS period_end,
     days_in_row,
     channel,
     campaign_name,
@@ -56,4 +41,4 @@ SELECT
     fx_rate,
     amount / days_in_row AS amount_original,
     amount / days_in_row / fx_rate AS amount
-FROM converted
+FROM stg.period_days(renamed)   -- each row once per day it covers, with that day's rate

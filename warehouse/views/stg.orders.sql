@@ -10,7 +10,8 @@
 -- amount_original is that same amount in the order's own currency (amount = amount_original / fx_rate).
 -- total_original, tax_original, shipping_original, refunded_original: the export's values (NULL as
 -- 0), own currency.
--- Rate of order_date or the latest earlier one; with none every converted amount is NULL (marts.fx_missing).
+-- Rate of order_date or the latest earlier one (stg.period_days, an order being a one-day row); with
+-- none every converted amount is NULL (marts.fx_missing).
 -- An empty customer_id is NULL.
 CREATE OR REPLACE VIEW stg.orders AS
 WITH source AS (
@@ -46,16 +47,15 @@ valued AS (
         END AS net_original
     FROM renamed
 ),
-converted AS (
+based AS (
     SELECT
         valued.*,
         CASE WHEN settings.revenue_basis = 'gross' THEN gross_original ELSE net_original END
             AS amount_original,
-        fx.units_per_reporting AS fx_rate
+        order_date AS date_start,   -- the one day stg.period_days finds the rate of
+        order_date AS date_end
     FROM valued
     CROSS JOIN stg.settings AS settings
-    ASOF LEFT JOIN stg.fx_rates AS fx
-        ON fx.currency = valued.currency AND valued.order_date >= fx.rate_date
 )
 SELECT
     source,
@@ -78,4 +78,4 @@ SELECT
     gross_original / fx_rate AS amount_gross,
     net_original / fx_rate AS amount_net,
     amount_original / fx_rate AS amount
-FROM converted
+FROM stg.period_days(based)   -- the order on its order_date, with that day's rate

@@ -23,7 +23,6 @@ renamed AS (
         platform AS channel,
         date_start,
         date_end,
-        (date_end - date_start + 1) AS days_in_row,
         account_id,
         campaign_id,
         campaign_name,
@@ -35,24 +34,10 @@ renamed AS (
         upper(trim(currency)) AS currency,
         impressions,
         clicks,
-        coalesce(spend, 0) AS spend,
+        spend,
         conversions,
-        coalesce(conversion_value, 0) AS conversion_value
+        conversion_value
     FROM source
-),
-daily AS (
-    SELECT
-        unnest(generate_series(date_start, date_end, INTERVAL 1 DAY))::DATE AS date,
-        *
-    FROM renamed
-),
-converted AS (
-    SELECT
-        daily.*,
-        fx.units_per_reporting AS fx_rate
-    FROM daily
-    ASOF LEFT JOIN stg.fx_rates AS fx
-        ON fx.currency = daily.currency AND daily.date >= fx.rate_date
 )
 SELECT
     date,
@@ -73,9 +58,9 @@ SELECT
     match_type,
     currency,
     fx_rate,
-    spend / days_in_row / fx_rate AS spend,
-    conversion_value / days_in_row / fx_rate AS conversion_value,
-    impressions / days_in_row AS impressions,
-    clicks / days_in_row AS clicks,
-    conversions / days_in_row AS conversions
-FROM converted
+    spend,
+    conversion_value,
+    impressions,
+    clicks,
+    conversions
+FROM stg.ad_metric_days(renamed)   -- each row once per day it covers, its ad metrics spread and converted
