@@ -251,10 +251,10 @@ def backfill(folder: str, files: str, start: str, end: str) -> dict:
     t = time.perf_counter()
     records = run_backfill(settings, list(settings.sources), dt.date.fromisoformat(start), dt.date.fromisoformat(end),
                            30, True)
-    failed = [r.error for r in records if r.status != "succeeded"]
+    failed = [r["error"] for r in records if r["status"] != "succeeded"]   # runs.backfill reports dicts
     if failed:
         raise RuntimeError(f"backfill failed: {failed[0]}")
-    return {"seconds": time.perf_counter() - t, "rows": sum(r.rows_loaded for r in records), "chunks": len(records)}
+    return {"seconds": time.perf_counter() - t, "rows": sum(r["rows_loaded"] for r in records), "chunks": len(records)}
 
 
 TASKS = {f.__name__: f for f in (duckdb_csv, duckdb_canonical, roi_ingest, restatement, dlt_merge, pandas_to_sql, views, backfill)}

@@ -54,6 +54,18 @@ def test_json_output(tmp_path):
     assert not benchmarks.exists() or "Rows: 2,000 ·" not in benchmarks.read_text()   # --json leaves it alone
 
 
+def test_the_backfill_measurement_runs_the_pipeline_backfill(tmp_path):
+    # the bench calls roi.pipeline.runs.backfill directly: a change of what it returns must not break `make bench`
+    out = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, "-m", "bench", "--rows", "2000", "--runs", "1", "--only", "rss_backfill",
+                           "--json", str(out), "--data", str(tmp_path / "data")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    tasks = json.loads(out.read_text())["tasks"]
+    assert tasks["backfill:36"]["samples"][0]["chunks"] > tasks["backfill:3"]["samples"][0]["chunks"] > 0
+    assert tasks["backfill:3"]["samples"][0]["rows"] > 0
+
+
 def test_duckdb_alone_loads_the_same_rows_into_our_table(tmp_path):
     """The floor measurement stores every row of the English export in core.ad_performance."""
     from bench.tasks import duckdb_canonical
