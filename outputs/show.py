@@ -121,9 +121,8 @@ ORDER BY is_total, month, total_cost DESC NULLS LAST, revenue DESC NULLS LAST, c
 
 
 # Orders (or a CRM's deals) loaded, or an email platform that reports revenue: else revenue and ROI %
-# are "–", never 0 and -100 % (as marts.period_kpis' has_revenue_source).
-REVENUE_SOURCE_SQL = """SELECT EXISTS (SELECT 1 FROM core.orders)
-    OR EXISTS (SELECT 1 FROM core.email_campaigns WHERE revenue IS NOT NULL)"""
+# are "–", never 0 and -100 % (the flag marts.period_kpis reads too).
+REVENUE_SOURCE_SQL = "SELECT has_revenue_source FROM int.revenue_source"
 
 
 def _key(expr: str) -> str:

@@ -11,9 +11,7 @@ WITH settings AS (
     SELECT headline_revenue FROM stg.settings
 ),
 revenue_source AS (
-    SELECT
-        EXISTS (SELECT 1 FROM core.orders)
-            OR EXISTS (SELECT 1 FROM core.email_campaigns WHERE revenue IS NOT NULL) AS has_revenue_source
+    SELECT has_revenue_source FROM int.revenue_source
 ),
 by_channel AS (
     SELECT
