@@ -1,4 +1,4 @@
-"""Google Ads API client: daily campaign / ad group / ad metrics of each customer via GAQL searchStream."""
+"""Google Ads API client: daily campaign, ad group, ad, keyword or search-term metrics per customer via searchStream."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,19 +18,32 @@ OPTIONS = ("level", "login_customer_id")
 DEFAULT_BASE_URL = "https://googleads.googleapis.com"
 DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"
 DEFAULT_API_VERSION = "v26"
-LEVELS = ("campaign", "ad_group", "ad")
+LEVELS = ("campaign", "ad_group", "ad", "keyword", "search_term")
 
-# GAQL resource and entity fields per level (the ad level also names its ad group).
-_RESOURCE = {"campaign": "campaign", "ad_group": "ad_group", "ad": "ad_group_ad"}
+# GAQL resource and entity fields per level (the ad, keyword and search-term levels also name the ad group).
+_RESOURCE = {"campaign": "campaign", "ad_group": "ad_group", "ad": "ad_group_ad", "keyword": "keyword_view",
+             "search_term": "search_term_view"}
+_AD_GROUP_FIELDS = ["campaign.id", "campaign.name", "ad_group.id", "ad_group.name"]
 _ENTITY_FIELDS = {
     "campaign": ["campaign.id", "campaign.name"],
-    "ad_group": ["campaign.id", "campaign.name", "ad_group.id", "ad_group.name"],
-    "ad": ["campaign.id", "campaign.name", "ad_group.id", "ad_group.name", "ad_group_ad.ad.id",
-           "ad_group_ad.ad.name"],
+    "ad_group": _AD_GROUP_FIELDS,
+    "ad": _AD_GROUP_FIELDS + ["ad_group_ad.ad.id", "ad_group_ad.ad.name"],
+    "keyword": _AD_GROUP_FIELDS + ["ad_group_criterion.criterion_id", "ad_group_criterion.keyword.text",
+                                   "ad_group_criterion.keyword.match_type"],
+    # the keyword that matched the term: absent from the row where none did (e.g. dynamic search ads)
+    "search_term": _AD_GROUP_FIELDS + ["search_term_view.search_term", "segments.keyword.info.text",
+                                       "segments.keyword.info.match_type"],
 }
 _CUSTOMER_FIELDS = ["customer.id", "customer.descriptive_name", "customer.currency_code", "customer.time_zone"]
-_METRICS = ["metrics.impressions", "metrics.clicks", "metrics.cost_micros", "metrics.conversions",
-            "metrics.conversions_value", "metrics.engagements"]
+# Keyword and search-term views are asked for the metrics a keyword report has, not video views or
+# engagements (left null in their rows).
+_SEARCH_METRICS = ["metrics.impressions", "metrics.clicks", "metrics.cost_micros", "metrics.conversions",
+                   "metrics.conversions_value"]
+_METRICS = _SEARCH_METRICS + ["metrics.engagements"]
+# What makes a stream row one record: its ids, keyword, search term and day.
+_KEY = ("customer.id", "campaign.id", "adGroup.id", "adGroupAd.ad.id", "adGroupCriterion.criterionId",
+        "searchTermView.searchTerm", "segments.keyword.info.text", "segments.keyword.info.matchType",
+        "segments.date")
 # Statuses of a failed stream that are worth another try.
 _TRANSIENT = {"RESOURCE_EXHAUSTED", "INTERNAL", "UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED"}
 _REFRESHABLE = {None, "OAUTH_TOKEN_EXPIRED", "OAUTH_TOKEN_INVALID", "OAUTH_TOKEN_REVOKED", "OAUTH_TOKEN_DISABLED",
@@ -43,10 +56,15 @@ def video_field(version: str) -> str:
     return "metrics.video_trueview_views" if not m or int(m.group(1)) >= 22 else "metrics.video_views"
 
 
+def fields(level: str, version: str) -> list[str]:
+    """The GAQL fields of one level, in the order the stream's columns take."""
+    metrics = _SEARCH_METRICS if level in ("keyword", "search_term") else _METRICS + [video_field(version)]
+    return _CUSTOMER_FIELDS + _ENTITY_FIELDS[level] + ["segments.date"] + metrics
+
+
 def query(level: str, window: tuple[dt.date, dt.date], version: str) -> str:
-    """The GAQL of one level: one row per entity per day of the window."""
-    fields = _CUSTOMER_FIELDS + _ENTITY_FIELDS[level] + ["segments.date"] + _METRICS + [video_field(version)]
-    return (f"SELECT {', '.join(fields)} FROM {_RESOURCE[level]} "
+    """The GAQL of one level: one row per entity (keyword; search term and matched keyword) per day of the window."""
+    return (f"SELECT {', '.join(fields(level, version))} FROM {_RESOURCE[level]} "
             f"WHERE segments.date BETWEEN '{window[0].isoformat()}' AND '{window[1].isoformat()}'")
 
 
@@ -54,8 +72,7 @@ def api_columns(level: str, version: str) -> list[str]:
     """The columns a stream row flattens to (REST names: dotted, camelCase), present even when empty."""
     def camel(name: str) -> str:
         return ".".join(re.sub(r"_([a-z])", lambda m: m.group(1).upper(), part) for part in name.split("."))
-    fields = _CUSTOMER_FIELDS + _ENTITY_FIELDS[level] + ["segments.date"] + _METRICS + [video_field(version)]
-    return [camel(f) for f in fields]
+    return [camel(f) for f in fields(level, version)]
 
 
 def customer_id(value: str, what: str, source: SourceConfig) -> str:
@@ -69,7 +86,7 @@ def customer_id(value: str, what: str, source: SourceConfig) -> str:
 
 def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date, dt.date],
           secret: Callable[[str], str | None]) -> pl.DataFrame:
-    """Every ad_performance record of the window for every customer id, one row per stream row."""
+    """Every record of the window at the source's level for every customer id, one row per stream row."""
     version = source.api_version or DEFAULT_API_VERSION
     level = str(source.options.get("level", "campaign"))
     if level not in LEVELS:
@@ -106,8 +123,7 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
         for batch in _body(resp, client):
             for result in batch.get("results", []) if isinstance(batch, dict) else []:
                 row = flatten(result)
-                key = tuple(row.get(c) for c in ("customer.id", "campaign.id", "adGroup.id", "adGroupAd.ad.id",
-                                                 "segments.date"))
+                key = tuple(row.get(c) for c in _KEY)
                 rows.setdefault(key, row)   # a row seen twice (never expected) counts once
     names = columns + sorted({k for r in rows.values() for k in r} - set(columns))
     return pl.DataFrame([[r.get(c) for c in names] for r in rows.values()],

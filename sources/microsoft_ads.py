@@ -26,11 +26,18 @@ DEFAULT_TOKEN_URL = "https://login.microsoftonline.com/common/oauth2/v2.0/token"
 SCOPE = "https://ads.microsoft.com/msads.manage offline_access"
 
 _COMMON = ["TimePeriod", "AccountId", "AccountName", "CampaignId", "CampaignName"]
+_AD_GROUP = ["AdGroupId", "AdGroupName"]
 _METRICS = ["CurrencyCode", "Impressions", "Clicks", "Spend", "Conversions", "Revenue"]
 REPORTS = {   # level -> (report request type, columns)
     "campaign": ("CampaignPerformanceReportRequest", _COMMON + _METRICS),
-    "ad_group": ("AdGroupPerformanceReportRequest", _COMMON + ["AdGroupId", "AdGroupName"] + _METRICS),
-    "ad": ("AdPerformanceReportRequest", _COMMON + ["AdGroupId", "AdGroupName", "AdId", "AdTitle"] + _METRICS),
+    "ad_group": ("AdGroupPerformanceReportRequest", _COMMON + _AD_GROUP + _METRICS),
+    "ad": ("AdPerformanceReportRequest", _COMMON + _AD_GROUP + ["AdId", "AdTitle"] + _METRICS),
+    # the keyword's own (bid) match type; rows are not split by the delivered one
+    "keyword": ("KeywordPerformanceReportRequest", _COMMON + _AD_GROUP + ["KeywordId", "Keyword", "BidMatchType"]
+                + _METRICS),
+    # SearchQueryPerformanceReportColumn has no CurrencyCode: the rows take the source's `currency`
+    "search_term": ("SearchQueryPerformanceReportRequest", _COMMON + _AD_GROUP + [
+        "SearchQuery", "KeywordId", "Keyword", "BidMatchType"] + _METRICS[1:]),
 }
 POLL_DELAYS = [2, 3, 5, 10, 15, 30]     # seconds between polls; the last repeats
 MAX_POLL_SECONDS = 30 * 60
@@ -41,7 +48,8 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
     """One daily report per account for the window: submitted, polled until ready, downloaded and read."""
     level = str(source.options.get("level", "campaign")).lower()
     if level not in REPORTS:
-        raise ConfigError(f"{source.name}: level must be \"campaign\", \"ad_group\" or \"ad\", not {level!r}")
+        raise ConfigError(f"{source.name}: level must be one of {', '.join(repr(x) for x in REPORTS)}, not "
+                          f"{level!r} — fix it in roi.toml")
     report_type, columns = REPORTS[level]
     version = str(source.api_version or DEFAULT_API_VERSION)
     client, download = _clients(session, source, secret, version)

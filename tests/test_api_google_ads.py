@@ -105,6 +105,10 @@ class GoogleAdsServer:
     def expire(self):
         self.valid.clear()
 
+    def rows(self, query, customer_id):
+        """The rows of the queried resource for one customer, before the date filter."""
+        return (AD_ROWS if "FROM ad_group_ad" in query else CAMPAIGN_ROWS).get(customer_id, [])
+
     def stream(self, req, m):
         bearer = req.headers.get("authorization", "").removeprefix("Bearer ")
         if bearer not in self.valid:
@@ -117,8 +121,7 @@ class GoogleAdsServer:
         query = req.json()["query"]
         self.queries.append(query)
         since, until = re.search(r"segments\.date BETWEEN '([\d-]+)' AND '([\d-]+)'", query).groups()
-        source = AD_ROWS if "FROM ad_group_ad" in query else CAMPAIGN_ROWS
-        rows = [r for r in source.get(m.group(1), []) if since <= r["segments"]["date"] <= until]
+        rows = [r for r in self.rows(query, m.group(1)) if since <= r["segments"]["date"] <= until]
         batches = [rows[i:i + self.batch_size] for i in range(0, len(rows), self.batch_size)] or [[]]
         mask = ",".join(re.sub(r"_([a-z])", lambda x: x.group(1).upper(), f)
                         for f in re.search(r"SELECT (.*) FROM", query).group(1).split(", "))
@@ -297,9 +300,10 @@ def test_manager_account_and_bad_query_errors_are_one_clear_line(make_settings, 
 
 
 def test_level_option_is_checked(make_settings, server, waits):
-    settings = make_settings(level="keyword")
+    settings = make_settings(level="keywords")
     record = run(settings)
-    assert record.status == "failed" and "level" in record.error and "'ad_group'" in record.error
+    assert record.status == "failed" and "level" in record.error and "'search_term'" in record.error
+    assert server.api.count("POST", STREAM) == 0
 
 
 def test_secrets_never_reach_errors_raw_files_or_the_warehouse(make_settings, server, waits):

@@ -101,8 +101,23 @@ class Microsoft:
     def download(self, req, m):
         assert "authorization" not in req.headers and "developertoken" not in req.headers   # pre-signed URL
         job = self.jobs[m.group(1)]
-        report, columns = job["report"], job["report"]["Columns"]
-        by_campaign = report["Type"] == "CampaignPerformanceReportRequest"
+        columns = job["report"]["Columns"]
+        lines = ['"Report Name: roi"', f'"Report Time: {job["start"]:%-m/%-d/%Y},{job["end"]:%-m/%-d/%Y}"',
+                 '"Time Zone: (GMT+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"',
+                 '"Last Completed Available Day: 6/4/2026 10:20:00 AM (GMT)"', '"Potential Incomplete Data: false"',
+                 "", ",".join(f'"{c}"' for c in columns)]
+        for row in self.report_rows(job):
+            cells = ["" if row.get(c) is None else str(row[c]) for c in columns]
+            lines.append(",".join(f'"{c}"' for c in cells))
+        lines += ["", '"©2026 Microsoft Corporation. All rights reserved. "']
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{m.group(1)}.csv", ("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+        return Reply(200, buffer.getvalue(), {"Content-Type": "application/x-zip-compressed"})
+
+    def report_rows(self, job) -> list[dict]:
+        """The report's rows in the job's days, by column name: AD_GROUPS summed to the report's level."""
+        by_campaign = job["report"]["Type"] == "CampaignPerformanceReportRequest"
         merged: dict[tuple, dict] = {}
         for day, cid, cname, agid, agname, impr, clicks, spend, conv, rev in AD_GROUPS:
             if not job["start"] <= day <= job["end"]:
@@ -119,18 +134,7 @@ class Microsoft:
             for name, value in (("Conversions", conv), ("Revenue", rev)):
                 if value:
                     row[name] = (row[name] or Decimal(0)) + Decimal(value)
-        lines = ['"Report Name: roi"', f'"Report Time: {job["start"]:%-m/%-d/%Y},{job["end"]:%-m/%-d/%Y}"',
-                 '"Time Zone: (GMT+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"',
-                 '"Last Completed Available Day: 6/4/2026 10:20:00 AM (GMT)"', '"Potential Incomplete Data: false"',
-                 "", ",".join(f'"{c}"' for c in columns)]
-        for row in merged.values():
-            cells = ["" if row.get(c) is None else str(row[c]) for c in columns]
-            lines.append(",".join(f'"{c}"' for c in cells))
-        lines += ["", '"©2026 Microsoft Corporation. All rights reserved. "']
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(f"{m.group(1)}.csv", ("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
-        return Reply(200, buffer.getvalue(), {"Content-Type": "application/x-zip-compressed"})
+        return list(merged.values())
 
 
 # What conftest.py's `server` and `make_settings` fixtures play and write for these tests

@@ -220,12 +220,21 @@ API_NAMES = {
     "day": "segments.date",
 }
 API_LEVELS = ("campaign", "ad_group", "ad")   # the report's level: the deepest id column it has
+# Stream columns of keyword_view and search_term_view rows -> keywords.extra_tables' fields. A search
+# term's match type is its keyword's (segments.keyword.info.matchType), as the notation is in an export.
+API_KEYWORD_COLUMNS = {"keyword": "adGroupCriterion.keyword.text",
+                       "keyword_match_type": "adGroupCriterion.keyword.matchType"}
+API_SEARCH_TERM_COLUMNS = {"search_term": "searchTermView.searchTerm", "keyword": "segments.keyword.info.text",
+                           "keyword_match_type": "segments.keyword.info.matchType"}
 
 
 def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
-    """Canonical ad_performance rows of Google Ads API stream rows (pure, no I/O)."""
-    columns = [c for c in list(API_NAMES.values()) + [m for m, _ in API_METRICS.values() if isinstance(m, str)]
-               + ["metrics.videoTrueviewViews", "metrics.videoViews"] if c not in records.columns]
+    """Canonical ad_performance rows of Google Ads API stream rows (pure, no I/O); keyword_view and
+    search_term_view rows also give their keyword_performance or search_term_performance rows in `extra`
+    (the ad-group rows are summed to ad group x day at load, as a keyword export's are)."""
+    searched = API_SEARCH_TERM_COLUMNS if API_SEARCH_TERM_COLUMNS["search_term"] in records.columns else (
+        API_KEYWORD_COLUMNS if API_KEYWORD_COLUMNS["keyword"] in records.columns else {})
+    columns = [c for c in list(API_NAMES.values()) + list(searched.values()) if c not in records.columns]
     frame = records.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in dict.fromkeys(columns))
     level = "ad" if "adGroupAd.ad.id" in records.columns else (
         "ad_group" if "adGroup.id" in records.columns else "campaign")
@@ -238,9 +247,12 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     currency, currency_error = currency_code(API_NAMES["currency"], ctx.default_currency)
     errors.append(currency_error)
     values = {}
-    for metric, (col, integer) in API_METRICS.items():
-        if not isinstance(col, str):   # video views: whichever name the API version used
-            col = next((c for c in col if c in records.columns), col[0])
+    for metric, (names, integer) in API_METRICS.items():
+        # video views: whichever name the API version used; none: a metric the level's query does not ask for
+        col = next((c for c in ((names,) if isinstance(names, str) else names) if c in records.columns), None)
+        if col is None:
+            values[metric] = pl.lit(None, dtype=pl.Float64 if metric == "spend" or not integer else pl.Int64)
+            continue
         value, error = number(col, ".", label=metric, integer=integer)
         value = pl.when(text(col).is_null()).then(0).otherwise(value)
         if metric == "spend":   # micros -> currency units
@@ -265,5 +277,5 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     )
     missing_ids = [pl.when(pl.col(c).is_null()).then(pl.lit(f"{c}: missing")) for c in ("account_id", *ids)]
     frame = frame.with_columns(error_list([pl.col(f"_e{i}") for i in range(len(errors))] + missing_ids))
-    frame = frame.select(*schemas.columns(TABLE), pl.col("_row").cast(pl.Int64), "_errors")
-    return Normalised(frame=frame)
+    out = frame.select(*schemas.columns(TABLE), pl.col("_row").cast(pl.Int64), "_errors")
+    return Normalised(frame=out, extra=keywords.extra_tables(out, frame, searched))

@@ -45,6 +45,9 @@ MATCH_WORDS = [
 # Cells that mean "no keyword" (dynamic search ads, Performance Max terms): fewer than numbers.MISSING,
 # so that a search for "none" or "na" stays a search term.
 _NO_TEXT = ["", "--", "-", "—", "–"]
+# Match-type cells that say nothing: the APIs' enum values for it (Google's UNSPECIFIED / UNKNOWN,
+# Microsoft's Unknown), read as '' rather than as a cell that names no match type.
+_NOT_SAID = ["unknown", "unspecified"]
 
 
 def aliases(extra: Aliases) -> Aliases:
@@ -66,8 +69,9 @@ def _cell(col: str | None) -> pl.Expr:
 
 
 def match_type(cell: pl.Expr, label: str = "match type") -> tuple[pl.Expr, pl.Expr]:
-    """(exact | phrase | broad, or null where the cell is empty; the error of a cell that names none)
-    from "Exact match", "Phrase match (close variant)", "Corrispondenza esatta", "EXACT", "Broad" …"""
+    """(exact | phrase | broad, or null where the cell is empty or "Unknown"; the error of a cell that names
+    none) from "Exact match", "Phrase match (close variant)", "Corrispondenza esatta", "EXACT", "Broad" …"""
+    cell = pl.when(cell.str.to_lowercase().is_in(_NOT_SAID)).then(None).otherwise(cell)
     words = cell.str.to_lowercase()
     found = pl.lit(None, dtype=pl.Utf8)
     for canonical, pattern in reversed(MATCH_WORDS):

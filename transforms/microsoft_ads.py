@@ -221,8 +221,15 @@ def report_period(preamble: list[str], order: str = "mdy") -> tuple[dt.date, dt.
 
 # ---------------------------------------------------------------- API rows
 
+# Keyword and search query report columns -> keywords.extra_tables' fields (a file's aliases name the same).
+API_KEYWORD_COLUMNS = {"keyword": "Keyword", "keyword_match_type": "BidMatchType", "match_type": "DeliveredMatchType",
+                       "search_term": "SearchQuery"}
+
+
 def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
-    """Canonical rows of the Reporting API's CSV rows as roi.sources.microsoft_ads.fetch returns them (pure)."""
+    """Canonical rows of the Reporting API's CSV rows as roi.sources.microsoft_ads.fetch returns them (pure):
+    ad_performance rows, and a keyword or search query report's keyword_performance or
+    search_term_performance rows in `extra` (its ad-group rows are summed to ad group x day at load)."""
     cells = ApiRecords(records)
     raw, read, errors = cells.text, cells.number, cells.errors
     frame = records.with_columns(raw("TimePeriod").str.split("|").list.first().alias("_day"))
@@ -248,4 +255,6 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     )
     levels = {level for level, column in (("campaign", "CampaignId"), ("ad_group", "AdGroupId"), ("ad", "AdId"))
               if column in records.columns}
-    return Normalised(frame=finish_ad_rows(frame, ctx, levels, errors))
+    out = finish_ad_rows(frame, ctx, levels, errors)
+    searched = {field: column for field, column in API_KEYWORD_COLUMNS.items() if column in records.columns}
+    return Normalised(frame=out, extra=keywords.extra_tables(out, records, searched))
