@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,8 +23,9 @@ import polars as pl
 from roi import schemas
 from roi.contracts.errors import LoadError, RoiError
 from roi.contracts.settings import Settings, SourceConfig
+from roi.pipeline import coverage
 from roi.pipeline.config import source_files
-from roi.schemas.validate import split
+from roi.schemas.validate import check_rows, split, split_scan
 from roi.sources.files import ReadWhole, read_export, read_export_batches
 from roi.contracts.raw import RawTable
 from roi.sources.registry import transform
@@ -40,7 +42,7 @@ from roi.warehouse.load import LoadRecord, insert_load, keep_rejected, replace_w
 log = logging.getLogger("roi")
 KEEP_CELLS_ROWS = 200_000   # a file's raw cells are kept in memory up to this many rows
 PRUNE_BYTES = 32 << 20      # a bigger export is read in the columns its transform uses only ...
-BATCH_ROWS = 500_000        # ... and, where its transform allows, this many records at a time
+BATCH_ROWS = 250_000        # ... and, where its transform allows, this many records at a time
 
 
 @dataclass
@@ -86,8 +88,10 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
     spilled: Spilled | None = None
     # Other tables the same exports fill (keyword and search-term rows beside their ad-group rows):
-    # table -> canonical + _row + _errors + _file + _superseded.
-    extras: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # table -> canonical + _row + _errors + _n + _file + _superseded; a big export's are a scan of the
+    # checked batches kept on disk (in `kept`) that the load streams into the warehouse.
+    extras: dict[str, pl.DataFrame | pl.LazyFrame] = field(default_factory=dict)
+    kept: list[tempfile.TemporaryDirectory] = field(default_factory=list)
 
     def rows(self, window: tuple[dt.date, dt.date] | None) -> pl.DataFrame:
         """The rows inside `window` (and those without a date, which belong to every window)."""
@@ -124,8 +128,8 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
     module = transform(source.kind)
     ctx = context(settings, source)
     paths = files if files is not None else source_files(source)
-    frames, file_data, warnings = [], [], []
-    extras: dict[str, list[pl.DataFrame]] = {}
+    frames, file_data, warnings, kept = [], [], [], []
+    extras: dict[str, list[pl.DataFrame | pl.LazyFrame]] = {}
     table = module.TABLE
     spill = _spillable(table) and len(paths) > 1
     spilled: Spilled | None = None
@@ -138,13 +142,15 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
         with ThreadPoolExecutor(1) as pool:   # hashed (and archived) while it is parsed
             digest = pool.submit(_archive, settings, source, path) if settings.archive_raw else \
                 pool.submit(_digest, path)
-            batched = _normalise_in_batches(module, ctx, path, keep) if pruned and hasattr(module, "choices") \
-                else None
+            batched = _normalise_in_batches(module, ctx, path, keep, on_disk=len(paths) == 1) \
+                if pruned and hasattr(module, "choices") else None
             if batched is not None:
-                result, shape, cells = *batched, None
+                result, shape, folder, cells = *batched, None
+                kept += [folder] if folder is not None else []
             else:
                 raw = read_export(path, keep=keep)
-                result, shape = module.normalise(raw, ctx), replace(raw, rows=raw.rows.head(SAMPLE_ROWS))
+                result = checked(table, module.normalise(raw, ctx), ctx.today)
+                shape = replace(raw, rows=raw.rows.head(SAMPLE_ROWS))
                 cells = raw.rows if not pruned and raw.rows.height <= KEEP_CELLS_ROWS else None
                 del raw   # the cells go before the frame gets its column (polars may copy it then)
         warnings += [f"{path.name}: {w}" for w in result.warnings]
@@ -172,8 +178,21 @@ def extract(settings: Settings, source: SourceConfig, files: list[Path] | None =
                          spilled=spilled)
     frame = pl.concat(frames, how="vertical") if frames else _empty(table)
     frame = _mark_superseded(table, frame)
-    return Extracted(source=source, table=table, frame=frame, files=file_data, warnings=warnings,
-                     extras={t: _mark_superseded(t, pl.concat(parts, how="vertical")) for t, parts in extras.items()})
+    return Extracted(source=source, table=table, frame=frame, files=file_data, warnings=warnings, kept=kept,
+                     extras={t: parts[0].with_columns(pl.lit(False).alias("_superseded"))   # one file's, on disk
+                             if isinstance(parts[0], pl.LazyFrame) else
+                             _mark_superseded(t, pl.concat(parts, how="vertical")) for t, parts in extras.items()})
+
+
+def checked(table: str, result: Normalised, today: dt.date) -> Normalised:
+    """A transform's rows checked one by one where they are read, a batch at a time, and summed to
+    their grain where an export repeats it (schemas.validate.check_rows). The other tables' rows of
+    a line that failed (its keyword row beside its ad-group row) stay out with it."""
+    frame = check_rows(table, result.frame, today)
+    failing = frame.filter(pl.col("_errors").list.len() > 0).select("_row")
+    extra = {other: check_rows(other, rows.join(failing, on="_row", how="anti") if failing.height else rows, today)
+             for other, rows in result.extra.items()}
+    return replace(result, frame=frame, extra=extra)
 
 
 def _refuse_without_spend(source: SourceConfig, header: list[str], frame: pl.DataFrame) -> None:
@@ -189,16 +208,20 @@ def _refuse_without_spend(source: SourceConfig, header: list[str], frame: pl.Dat
                                      f"column with columns = {{ spend = \"…\" }} for source {source.name}"))
 
 
-def _normalise_in_batches(module, ctx: SourceContext, path: Path,
-                          keep: Callable[[list[str]], list[str]]) -> tuple[Normalised, RawTable] | None:
-    """A big export read and normalised BATCH_ROWS records at a time, so that its cells are never
-    all in memory: its rows and totals (as one Normalised) and its shape (preamble, header, first rows). What the transform
+def _normalise_in_batches(module, ctx: SourceContext, path: Path, keep: Callable[[list[str]], list[str]],
+                          on_disk: bool = False
+                          ) -> tuple[Normalised, RawTable, tempfile.TemporaryDirectory | None] | None:
+    """A big export read, normalised and checked BATCH_ROWS records at a time, so that its cells are
+    never all in memory: its rows and totals (as one Normalised), its shape (preamble, header, first
+    rows) and, with `on_disk`, the folder keeping its other tables' rows (keyword, search term: as
+    many as the export's lines) as Parquet files, one per batch, which `extra` scans. What the transform
     decides from the whole export (`module.choices`: decimal mark, date order) is decided on the
     first batch and checked at the end on the rows that decide it. None (read it whole) when the
     file cannot be read in batches, the transform's `batchable` says its first batch cannot decide
     for the whole, or that check finds another choice."""
     frames, heads, decisive, totals, warnings = [], [], [], [], []
     extras: dict[str, list[pl.DataFrame]] = {}
+    folder = tempfile.TemporaryDirectory(prefix="roi-extras-") if on_disk else None
     shape: RawTable | None = None   # the first batch without its rows: preamble, header ...
     batchable = getattr(module, "batchable", None)
     try:
@@ -216,11 +239,16 @@ def _normalise_in_batches(module, ctx: SourceContext, path: Path,
                     heads.append(_detached(raw.rows.head(SAMPLE_ROWS - seen)))
                 decisive.append(_detached(module.choice_rows(raw, ctx)))
                 totals.append(raw.totals)
-                result = module.normalise(raw, pinned)
+                result = checked(module.TABLE, module.normalise(raw, pinned), ctx.today)
                 warnings += [w for w in result.warnings if w not in warnings]
                 frames.append(result.frame.rechunk())   # aligned chunks: adding _file copies nothing
                 for other, rows in result.extra.items():
-                    extras.setdefault(other, []).append(rows.rechunk())
+                    if folder is not None:
+                        part = Path(folder.name) / f"{other}-{len(extras.get(other, [])):05d}.parquet"
+                        rows.write_parquet(part, compression="lz4", row_group_size=122_880)
+                        extras.setdefault(other, []).append(part)
+                    else:
+                        extras.setdefault(other, []).append(rows.rechunk())
                 del raw, result
     except ReadWhole:
         return None
@@ -231,9 +259,10 @@ def _normalise_in_batches(module, ctx: SourceContext, path: Path,
         log.debug("%s: the first batch's choices differ from the whole export's: read whole", path)
         return None
     own = module.normalise(replace(whole, rows=shape.rows), pinned)   # the export's own totals row
+    extra = {t: pl.scan_parquet(parts) if folder is not None else pl.concat(parts) for t, parts in extras.items()}
     return Normalised(frame=pl.concat(frames), totals=own.totals, totals_label=own.totals_label,
-                      warnings=warnings, extra={t: pl.concat(parts) for t, parts in extras.items()}), \
-        replace(shape, rows=pl.concat(heads, how="diagonal") if heads else shape.rows)
+                      warnings=warnings, extra=extra), \
+        replace(shape, rows=pl.concat(heads, how="diagonal") if heads else shape.rows), folder
 
 
 def _detached(frame: pl.DataFrame) -> pl.DataFrame:
@@ -271,7 +300,8 @@ def extract_api(settings: Settings, source: SourceConfig, window: tuple[dt.date,
     with requests.Session() as session:
         records = client(source.kind).fetch(session, source, window, lambda key: settings.secret(source, key))
     records = records.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
-    raw_path = settings.raw_dir / source.name / f"{window[0]}_{window[1]}.parquet"
+    account = "".join(c if c.isalnum() or c in "-_" else "_" for c in source.account or "")   # one account's pull
+    raw_path = settings.raw_dir / source.name / f"{window[0]}_{window[1]}{'_' + account if account else ''}.parquet"
     raw_path.parent.mkdir(parents=True, exist_ok=True)
     records.write_parquet(raw_path)
     result = transform(source.kind).normalise_api(records, context(settings, source))
@@ -281,12 +311,16 @@ def extract_api(settings: Settings, source: SourceConfig, window: tuple[dt.date,
         raise LoadError(f"{source.name}: none of the {records.height} records pulled could be read "
                         f"({unreadable['_errors'][0][0]}) — the API's answer changed; the window was left as it "
                         "was (check api_version)")
+    result = checked(transform(source.kind).TABLE, result, today(settings))
     frame = _mark_superseded(transform(source.kind).TABLE,
                              result.frame.with_columns(pl.lit(0, pl.Int32).alias("_file")))
+    # keyword and search-term rows beside their ad-group rows, as extract carries a file's
+    extras = {table: _mark_superseded(table, rows.with_columns(pl.lit(0, pl.Int32).alias("_file")))
+              for table, rows in result.extra.items()}
     data = FileData(path=raw_path, digest=_digest(raw_path), raw_rows=records, period=window, totals=None,
                     totals_label=None)
     return Extracted(source=source, table=transform(source.kind).TABLE, frame=frame, files=[data],
-                     warnings=result.warnings)
+                     warnings=result.warnings, extras=extras)
 
 
 def file_window(extracted: Extracted) -> tuple[dt.date, dt.date] | None:
@@ -314,15 +348,15 @@ def load(settings: Settings, extracted: Extracted, window: tuple[dt.date, dt.dat
         load_id=_load_id(source, window, extracted), source=source.name, kind=source.kind,
         window_start=window[0] if window else None, window_end=window[1] if window else None,
         started_at=started, trigger=trigger, files=";".join(str(f.path) for f in extracted.files) or None,
-        digests=";".join(f.digest for f in extracted.files) or None)
+        digests=";".join(f.digest for f in extracted.files) or None, account=source.account)
     record.totals_check = _totals_check(extracted, frame)
     if record.totals_check and source.strict_totals:
         raise LoadError(f"{source.name}: {record.totals_check} — the export does not add up "
                         "(strict_totals = true); re-export the report")
     current = _current(frame)
-    result = split(table, current.with_columns(_row_key()).drop("_file", "_superseded"), today(settings))
-    record.rows_in = current.height
-    record.rows_superseded = frame.height - current.height
+    result = split(table, current.with_columns(_row_key()).drop("_file", "_superseded"))
+    record.rows_in = _source_rows(current)
+    record.rows_superseded = _source_rows(frame) - record.rows_in
     record.rows_combined = result.combined
     record.combined_by = _combined_by(extracted, result.good) if result.combined else None
     record.rows_quarantined = result.bad.height
@@ -331,7 +365,7 @@ def load(settings: Settings, extracted: Extracted, window: tuple[dt.date, dt.dat
     extras, extra_bad = _extra_tables(settings, extracted, window, result.bad)
     if extra_bad.height:
         quarantine = pl.concat([quarantine, _quarantine_rows(extracted, extra_bad)])
-    with db.connect(settings.warehouse_path) as con:
+    with db.connect(settings.warehouse) as con:
         prepare(con, settings)
         if record.rows_in and not record.rows_loaded:
             # Replacing the window with nothing would lose what it holds: the window stays, the rows
@@ -339,8 +373,27 @@ def load(settings: Settings, extracted: Extracted, window: tuple[dt.date, dt.dat
             record.error = _nothing_loaded(extracted, result.bad)
             keep_rejected(con, record, quarantine)
             raise NothingLoaded(record)
-        replace_window(con, table, record, result.good, quarantine, extras)
+        good = _uncovered(con, record, result.good) if coverage.is_detail(extracted.extras) else result.good
+        replace_window(con, table, record, good, quarantine, extras)
     return record
+
+
+def _uncovered(con, record: LoadRecord, good: pl.DataFrame) -> pl.DataFrame:
+    """A keyword or search-term export's ad-group rows without those whose account and day a campaign
+    report already holds (roi.pipeline.coverage): those rows' lines count as superseded, not loaded."""
+    held = good.filter(pl.col("_row").is_in(coverage.covered(con, good).implode()))
+    if held.is_empty():
+        return good
+    lines = int(held["_n"].sum())
+    record.rows_in -= lines
+    record.rows_superseded += lines
+    record.rows_loaded -= held.height
+    record.rows_combined -= lines - held.height
+    days = held.select("date_start", "date_end").unique().height
+    record.note = (f"{record.source}: {held.height:,} ad-group rows on {days:,} day(s) are already held by a campaign "
+                   "report of the same account: its keyword / search-term rows were loaded, its spend not counted "
+                   "again (roi status)")
+    return good.join(held.select("_row"), on="_row", how="anti")
 
 
 class NothingLoaded(LoadError):
@@ -349,6 +402,11 @@ class NothingLoaded(LoadError):
     def __init__(self, record: LoadRecord):
         super().__init__(record.error)
         self.record = record
+
+
+def _source_rows(frame: pl.DataFrame) -> int:
+    """The export lines (or API records) `frame` stands for: a row summed from segments counts each."""
+    return int(frame["_n"].sum()) if frame.height else 0
 
 
 def _current(frame: pl.DataFrame) -> pl.DataFrame:
@@ -366,9 +424,12 @@ def _extra_tables(settings: Settings, extracted: Extracted, window, bad: pl.Data
         col = schemas.WINDOW_COLUMN[table]
         if window is not None:
             frame = frame.filter(pl.col(col).is_between(*window) | pl.col(col).is_null())
-        rows = _current(frame).with_columns(_row_key()).drop("_file", "_superseded")
-        rows = rows.join(bad.select("_row"), on="_row", how="anti")
-        result = split(table, rows, today(settings))
+        rows = (frame if isinstance(frame, pl.LazyFrame) else _current(frame)) \
+            .with_columns(_row_key()).drop("_file", "_superseded")
+        if bad.height:
+            rows = rows.join(bad.select("_row").lazy() if isinstance(rows, pl.LazyFrame) else bad.select("_row"),
+                             on="_row", how="anti")
+        result = split_scan(table, rows) if isinstance(rows, pl.LazyFrame) else split(table, rows)
         good[table] = result.good
         rejected.append(result.bad.with_columns(pl.format("{}: {}", pl.lit(table), pl.col("reasons")).alias("reasons")))
     empty = pl.DataFrame(schema={"_row": pl.Int64, "reasons": pl.Utf8})
@@ -382,7 +443,9 @@ def _combined_by(extracted: Extracted, good: pl.DataFrame) -> str:
     if segments:
         return ", ".join(segments)
     if extracted.source.mode == "api":
-        return "records of one key (breakdowns)"
+        finer = {"keyword_performance": "keyword", "search_term_performance": "search term"}
+        named = [finer[t] for t in extracted.extras if t in finer]
+        return ", ".join(named) if named else "records of one key (breakdowns)"
     if extracted.table == "ad_performance" and any(
             good[f"{level}_id"].str.starts_with(prefix).any() for level, prefix, _ in ID_LEVELS):
         return "same name without ids"
@@ -430,31 +493,41 @@ def record_failure(settings: Settings, source: SourceConfig, window, trigger: st
         load_id="F" + hashlib.sha1(f"{source.name}|{now.isoformat()}".encode()).hexdigest()[:15],
         source=source.name, kind=source.kind, window_start=window[0] if window else None,
         window_end=window[1] if window else None, started_at=now, finished_at=now, status="failed",
-        error=error, trigger=trigger)
-    with db.connect(settings.warehouse_path) as con:
+        error=error, trigger=trigger, account=source.account)
+    with db.connect(settings.warehouse) as con:
         prepare(con, settings)
         insert_load(con, record)
     return record
 
 
 def run_source(settings: Settings, source: SourceConfig, window: tuple[dt.date, dt.date] | None,
-               trigger: str, extracted: Extracted | None = None) -> LoadRecord:
-    """Load one source's window; a failure is recorded in ops.loads and returned, never raised."""
+               trigger: str, extracted: Extracted | None = None, *,
+               pulling: Callable[[], AbstractContextManager] = nullcontext,
+               writing: Callable[[], AbstractContextManager] = nullcontext) -> LoadRecord:
+    """Load one source's window; a failure is recorded in ops.loads and returned, never raised.
+    An API pull runs inside `pulling()` (a platform's concurrency limit), every write inside
+    `writing()` (the writer lock): pulls of several tasks overlap, their writes take turns."""
     try:
-        if extracted is None:
-            extracted = extract_api(settings, source, window) if source.mode == "api" else extract(settings, source)
-        return load(settings, extracted, window, trigger)
+        if extracted is None and source.mode == "api":
+            with pulling():
+                extracted = extract_api(settings, source, window)
+        elif extracted is None:
+            extracted = extract(settings, source)
+        with writing():
+            return load(settings, extracted, window, trigger)
     except NothingLoaded as exc:
         return exc.record
     except (RoiError, ValueError, OSError) as exc:
         message = str(exc) if isinstance(exc, RoiError) else f"{source.name}: {exc}"
-        return record_failure(settings, source, window, trigger, message.splitlines()[0])
+        with writing():
+            return record_failure(settings, source, window, trigger, message.splitlines()[0])
     except Exception as exc:  # noqa: BLE001 — one source's bug must not stop the others
         log.debug("%s failed", source.name, exc_info=True)
         detail = str(exc).splitlines()[0][:200] if str(exc) else ""
-        return record_failure(settings, source, window, trigger,
-                              f"{source.name}: unexpected {type(exc).__name__}: {detail} (run with --debug "
-                              "for the traceback, and report it)")
+        with writing():
+            return record_failure(settings, source, window, trigger,
+                                  f"{source.name}: unexpected {type(exc).__name__}: {detail} (run with --debug "
+                                  "for the traceback, and report it)")
 
 
 def _inside(frame: pl.DataFrame, col: str, window: tuple[dt.date, dt.date]) -> bool:
@@ -514,7 +587,8 @@ def _totals_check(extracted: Extracted, frame: pl.DataFrame) -> str | None:
 
 def _load_id(source: SourceConfig, window, extracted: Extracted) -> str:
     """Deterministic: the same source, window and input files give the same load_id (idempotent reruns)."""
-    parts = [source.name, source.kind, str(window)] + sorted(f.digest for f in extracted.files)
+    parts = [source.name, source.kind, str(window)] + sorted(f.digest for f in extracted.files) + \
+        ([source.account] if source.account else [])
     return "L" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:15]
 
 
@@ -541,5 +615,6 @@ def _archive(settings: Settings, source: SourceConfig, path: Path) -> str:
 def _empty(table: str) -> pl.DataFrame:
     model = schemas.MODELS[table].to_schema()
     schema = {c: model.columns[c].dtype.type for c in schemas.columns(table)}
-    return pl.DataFrame(schema=schema | {"_row": pl.Int64, "_errors": pl.List(pl.Utf8), "_file": pl.Int32,
-                                         "_superseded": pl.Boolean})
+    carriers = {f"_carriers_{m}": pl.UInt32 for m in schemas.NOT_ADDITIVE.get(table, [])}
+    return pl.DataFrame(schema=schema | {"_row": pl.Int64, "_errors": pl.List(pl.Utf8), "_n": pl.UInt32}
+                        | carriers | {"_file": pl.Int32, "_superseded": pl.Boolean})

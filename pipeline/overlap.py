@@ -9,9 +9,9 @@ import polars as pl
 
 from roi import schemas
 from roi.contracts.errors import ConfigError
+from roi.pipeline.coverage import same_account
 from roi.pipeline.ingest import _load_id
 from roi.contracts.settings import Settings, SourceConfig
-from roi.transforms.ids import stable_key
 from roi.warehouse import db
 
 
@@ -27,9 +27,9 @@ class AlreadyLoaded(ConfigError):
 def others_hold(settings: Settings, table: str, kind: str, name: str) -> bool:
     """Whether another source of this kind than `name` has rows in core.<table>: only then is an
     export compared (a platform's rows carry the kind's name, so other kinds' rows never match)."""
-    if not settings.warehouse_path.is_file():
+    if not db.exists(settings.warehouse):
         return False
-    with db.connect_read_only(settings.warehouse_path, note_old_views=False) as con:
+    with db.connect_read_only(settings.warehouse, note_old_views=False) as con:
         if not _exists(con, "core", table) or not _exists(con, "ops", "loads"):
             return False
         return con.execute(
@@ -44,11 +44,11 @@ def holder(settings: Settings, extracted, name: str) -> tuple[str, str] | None:
     Same file: a load of another source, whose rows for that load's days are still there, read a
     file with this digest (known from the load's id for a one-file load, or from ops.loads.digests
     where loads record it). Same account and days (the ad platforms' tables): another source has
-    rows of the same platform and account on days this export covers. Accounts an export does not
-    name (their id falls back to one derived from the source name) are compared by the file only."""
+    rows of the same platform and account on days this export covers; where an export names no
+    account (its id falls back to one derived from the source name), the same campaign names."""
     table, kind = extracted.table, extracted.source.kind
     digests = [f.digest for f in extracted.files]
-    with db.connect_read_only(settings.warehouse_path, note_old_views=False) as con:
+    with db.connect_read_only(settings.warehouse, note_old_views=False) as con:
         if not _exists(con, "ops", "loads") or not _exists(con, "core", table):
             return None
         stored = _has_column(con, "ops", "loads", "digests")   # the files' digests, where loads record them
@@ -64,9 +64,7 @@ def holder(settings: Settings, extracted, name: str) -> tuple[str, str] | None:
                        for d in digests)
             if same and _holds(con, table, source, window):
                 return source, "same file"
-        source = _same_account_days(con, extracted, name)
-        if source is not None:
-            return source, "same account and days"
+        return _same_account_days(con, extracted, name)
     return None
 
 
@@ -78,26 +76,36 @@ def refusal(path, source: str, why: str) -> str:
 ACCOUNT_DAYS = ["platform", "account_id", "date_start", "date_end"]   # ad platforms' tables have them
 
 
-def _same_account_days(con: duckdb.DuckDBPyConnection, extracted, name: str) -> str | None:
-    """The other source with the most rows of this export's platform-accounts on its days."""
+def _same_account_days(con: duckdb.DuckDBPyConnection, extracted, name: str) -> tuple[str, str] | None:
+    """The other source with the most rows of this export's platform-accounts on its days, and why:
+    the same account ids; or, where either side's export named no account (a keyword report and a
+    campaign report of one account, downloaded without the Customer ID column), the same campaign
+    names of the platform on the same days."""
     frame = extracted.frame if extracted.frame is not None else extracted.rows(None)
-    if not set(ACCOUNT_DAYS) <= set(frame.columns):
+    if not set(ACCOUNT_DAYS + ["campaign_name"]) <= set(frame.columns):
         return None
-    spans = (frame.select(ACCOUNT_DAYS).drop_nulls()
-             .filter(pl.col("account_id") != stable_key(name, prefix="acc_")).unique())
+    spans = frame.select(*ACCOUNT_DAYS, "campaign_name").drop_nulls(ACCOUNT_DAYS).unique()
     if spans.is_empty():
         return None
     con.register("_roi_spans", spans.to_arrow())
     try:
         row = con.execute(
-            f"""SELECT a.source FROM core.{extracted.table} a JOIN _roi_spans s
-                 ON a.platform = s.platform AND a.account_id = s.account_id
-                AND a.date_start <= s.date_end AND a.date_end >= s.date_start
-               WHERE a.source <> ? GROUP BY a.source ORDER BY count(*) DESC, a.source LIMIT 1""",
+            f"""WITH matched AS (
+                    SELECT a.source, a.account_id = s.account_id AS same_account
+                    FROM core.{extracted.table} a JOIN _roi_spans s
+                      ON a.platform = s.platform AND a.date_start <= s.date_end AND a.date_end >= s.date_start
+                     AND {same_account("a", "s")}
+                    WHERE a.source <> ?)
+                SELECT source, bool_or(same_account) FROM matched
+                GROUP BY source ORDER BY count(*) DESC, source LIMIT 1""",
             [name]).fetchall()
     finally:
         con.unregister("_roi_spans")
-    return row[0][0] if row else None
+    if not row:
+        return None
+    source, by_id = row[0]
+    return source, "same account and days" if by_id else \
+        "same campaigns on the same days; an export without the account's id is compared by campaign names"
 
 
 def _holds(con: duckdb.DuckDBPyConnection, table: str, source: str,

@@ -135,7 +135,7 @@ def test_hostile_file(base, tmp_path, name, kind, content, outcome, needle):
                        "report.xlsx" if "xlsx" in name else "export.csv")
     path.write_bytes(content)
     source = "case_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower())[:40]
-    [record] = ingest_files(base, [path], kind, source)
+    [record] = ingest_files(base, [path], kind, source, force_new_source=True)   # the same campaigns, on purpose
     assert snapshot(base) == before, "another source's rows changed"
     if outcome == "fail":
         assert record.status == "failed"
@@ -173,7 +173,7 @@ def test_rows_sharing_a_key_are_segments_summed_never_dropped(base, tmp_path):
     # Two rows of one campaign-day with equal figures are two segments (two hours, two devices).
     path = tmp_path / "d.csv"
     path.write_bytes(g(ROW1, ROW1, ROW2, ROW2.replace("1200,60,120.00", "300,6,30.50")))
-    [record] = ingest_files(base, [path], "google_ads", "dupes")
+    [record] = ingest_files(base, [path], "google_ads", "dupes", force_new_source=True)
     assert (record.rows_in, record.rows_loaded, record.rows_combined, record.rows_quarantined) == (4, 2, 2, 0)
     assert record.combined_by == "rows of one key"
     with duckdb.connect(str(base.warehouse_path), read_only=True) as con:

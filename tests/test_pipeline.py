@@ -87,8 +87,8 @@ def _spy_batches(monkeypatch) -> list:
     """What each batched read of roi.pipeline.ingest returned (None: the export was read whole instead)."""
     import roi.pipeline.ingest
     results, normalise_in_batches = [], roi.pipeline.ingest._normalise_in_batches
-    monkeypatch.setattr(roi.pipeline.ingest, "_normalise_in_batches", lambda *args: results.append(
-        normalise_in_batches(*args)) or results[-1])
+    monkeypatch.setattr(roi.pipeline.ingest, "_normalise_in_batches", lambda *args, **kwargs: results.append(
+        normalise_in_batches(*args, **kwargs)) or results[-1])
     return results
 
 
@@ -270,3 +270,67 @@ def test_each_loaded_export_is_archived_once_by_content(settings, tmp_path):
     assert {p.read_bytes() for p in archived} == {original, export.read_bytes()}
     [(load_ids,)] = query(settings, "SELECT count(DISTINCT load_id) FROM ops.loads")
     assert load_ids == 2   # the same file twice is one load id; its new content another
+
+
+def _segmented_export(path: Path, devices: bool) -> Path:
+    """A keyword report (30 keywords per ad group and day; with `devices`, each keyword row twice, for
+    two devices) with one row whose cost cannot be read and one with more clicks than impressions."""
+    import polars as pl
+
+    from bench import generate
+    generate.google_segmented(path, 1_800)
+    rows = pl.read_csv(path, infer_schema=False)
+    if devices:
+        rows = pl.concat([rows.with_columns(pl.lit(d).alias("Device")) for d in ("Mobile", "Computers")]) \
+            .sort("Day", "Ad group ID", "Keyword", "Device", maintain_order=True)
+    rows = rows.with_columns(
+        pl.when(pl.int_range(pl.len()) == 1_000).then(pl.lit("12x")).otherwise(pl.col("Cost")).alias("Cost"),
+        pl.when(pl.int_range(pl.len()) == 1_201).then(pl.lit("1")).otherwise(pl.col("Impr.")).alias("Impr."))
+    rows.write_csv(path)
+    return path
+
+
+@pytest.mark.parametrize("devices", [False, True], ids=["keywords", "keywords-by-device"])
+def test_a_segmented_export_read_in_batches_is_summed_batch_by_batch_like_a_whole_read(
+        settings, tmp_path, monkeypatch, devices):
+    """A keyword report read in batches (whose ad-group days, and by device whose keyword days, run
+    across batch ends) loads the same ad-group and keyword rows, quarantine and counts as read whole:
+    its rows are checked and summed a batch at a time, its keyword rows kept on disk until the load."""
+    import roi.pipeline.ingest
+    export = _segmented_export(tmp_path / "keywords.csv", devices)
+    lines = 1_800 * (2 if devices else 1)
+    seen, scans = [], []
+    extract = roi.pipeline.ingest.extract
+    monkeypatch.setattr(roi.pipeline.ingest, "extract", lambda *a, **k: scans.append(
+        extract(*a, **k)) or scans[-1])
+    for prune_bytes, batch_rows in ((1 << 40, 1 << 30), (0, 701)):   # whole, then in batches of 701
+        monkeypatch.setattr(roi.pipeline.ingest, "PRUNE_BYTES", prune_bytes)
+        monkeypatch.setattr(roi.pipeline.ingest, "BATCH_ROWS", batch_rows)
+        from roi.pipeline import runs
+        monkeypatch.setattr(runs, "extract", roi.pipeline.ingest.extract)
+        [record] = ingest_files(settings, [export], "google_ads", "g")
+        assert record.status == "succeeded", record.error
+        # (conversions are doubles: summed batch by batch, they may differ in the 15th digit)
+        seen.append((record.rows_in, record.rows_loaded, record.rows_combined, record.rows_quarantined,
+                     *[query(settings, f"SELECT * EXCLUDE (load_id, conversions), round(conversions, 9) "
+                                       f"FROM core.{table} ORDER BY ALL")
+                       for table in ("ad_performance", "keyword_performance")],
+                     query(settings, "SELECT row_number, reasons FROM ops.quarantine ORDER BY 1")))
+    import polars as pl
+    assert isinstance(scans[1].extras["keyword_performance"], pl.LazyFrame)   # on disk until the load
+    assert seen[0] == seen[1]
+    rows_in, loaded, combined, quarantined, *_ = seen[1]
+    keyword_rows = 1_800 if devices else 1_800 - 2   # by device, each bad line's other device is loaded
+    assert len(seen[1][5]) == keyword_rows
+    assert rows_in == lines and quarantined == 2 and rows_in == loaded + combined + quarantined
+    assert loaded == 1_800 // 30   # 60 ad-group days
+    [(reason_a,), (reason_b,)] = [(r,) for _, r in seen[1][-1]]
+    assert "cost" in reason_a.lower() or "spend" in reason_a.lower()
+    assert "clicks exceed impressions" in reason_b
+    # The spend loaded is the export's, less the two quarantined rows': in both tables.
+    cells = pl.read_csv(export, infer_schema=False)
+    good = cells.with_row_index().filter(~pl.col("index").is_in([1_000, 1_201]))
+    expected = round(good["Cost"].cast(pl.Float64).sum(), 2)
+    assert [round(float(v), 2) for v in query(settings, "SELECT sum(spend) FROM core.ad_performance")[0]] == [expected]
+    assert [round(float(v), 2) for v in query(settings, "SELECT sum(spend) FROM core.keyword_performance")[0]] \
+        == [expected]

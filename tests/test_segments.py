@@ -138,7 +138,7 @@ def test_an_api_pull_sharing_keys_counts_what_it_combined(settings, tmp_path):
     """Segments summed by the API path too (Meta breakdowns): rows in = loaded + combined."""
     import polars as pl
 
-    from roi.schemas.validate import split
+    from roi.schemas.validate import check_rows, split
     frame = pl.DataFrame({
         "source": ["m"] * 3, "platform": ["meta_ads"] * 3, "date_start": [dt.date(2026, 6, 2)] * 3,
         "date_end": [dt.date(2026, 6, 2)] * 3, "account_id": ["1"] * 3, "account_name": [None] * 3,
@@ -150,7 +150,7 @@ def test_an_api_pull_sharing_keys_counts_what_it_combined(settings, tmp_path):
         "_row": [1, 2, 3], "_errors": [[], [], []]},
         schema_overrides={"account_name": pl.Utf8, "video_views": pl.Int64, "engagements": pl.Int64,
                           "_errors": pl.List(pl.Utf8)})
-    result = split("ad_performance", frame, dt.date(2026, 12, 1))
+    result = split("ad_performance", check_rows("ad_performance", frame, dt.date(2026, 12, 1)))
     assert result.combined == 1 and result.bad.height == 0
     got = result.good.sort("ad_id").select("ad_id", "impressions", "clicks", "spend", "conversions",
                                            "conversion_value", "reach", "video_views", "_row").rows()
@@ -164,7 +164,7 @@ def test_every_ad_metrics_table_gives_its_row_checks_readable_reasons(table):
     import polars as pl
 
     from roi import schemas
-    from roi.schemas.validate import split
+    from roi.schemas.validate import check_rows, split
     texts = {"source": "s", "platform": "google_ads", "account_id": "1", "campaign_id": "c", "ad_group_id": "g",
              "ad_id": "a", "keyword": "shoes", "match_type": "exact", "search_term": "red shoes", "currency": "EUR"}
     row = {c: texts.get(c) for c in schemas.columns(table)}
@@ -172,5 +172,5 @@ def test_every_ad_metrics_table_gives_its_row_checks_readable_reasons(table):
     frame = pl.DataFrame([row]).with_columns(pl.lit(1, pl.Int64).alias("_row"),
                                              pl.lit([], pl.List(pl.Utf8)).alias("_errors"))
     frame = frame.with_columns(pl.col(c).cast(pl.Utf8) for c in frame.columns if frame[c].dtype == pl.Null)
-    [reasons] = split(table, frame, dt.date(2026, 12, 1)).bad["reasons"].to_list()
+    [reasons] = split(table, check_rows(table, frame, dt.date(2026, 12, 1))).bad["reasons"].to_list()
     assert "date_start is after date_end" in reasons and "clicks exceed impressions" in reasons

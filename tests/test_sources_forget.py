@@ -208,3 +208,53 @@ def test_the_files_before_a_refused_one_stay_loaded_and_are_shown(project, capsy
     assert code == 2 and len(err.splitlines()) == 1 and "already loaded as source google_ads_it" in err
     assert cells(out, "google_ads")[:4] == ["google_ads", "2026-07-01 … 2026-07-01", "1", "1"]
     assert spend_by_source(project) == [("google_ads", 1, Decimal("70.00")), ("google_ads_it", 5, Decimal("137.65"))]
+
+
+NO_ID = "Campaign report\nJune 1, 2026 - June 2, 2026\nDay,Campaign,Currency code,Impr.,Clicks,Cost\n"
+KEYWORDS = ("Search keyword report\nJune 1, 2026 - June 2, 2026\n"
+            "Day,Campaign,Ad group,Keyword,Match type,Currency code,Impr.,Clicks,Cost\n"
+            "2026-06-01,Brand,Shoes,red shoes,Exact match,EUR,600,30,60.00\n"
+            "2026-06-01,Brand,Shoes,shoes,Phrase match,EUR,400,20,40.00\n"
+            "2026-06-02,Brand,Shoes,red shoes,Exact match,EUR,1100,55,110.00\n")   # 10.00 without keywords
+
+
+@pytest.mark.parametrize("campaign_head", [NO_ID, HEAD], ids=["no-account-id", "campaign-report-with-id"])
+def test_a_keyword_report_of_campaigns_another_source_holds_is_refused_without_account_ids(
+        project, capsys, campaign_head):
+    """A campaign report and a keyword report of one account, downloaded without the Customer ID
+    column, get account ids derived from their sources' names: they are compared by campaign names
+    on the same days, so that the channel's spend is not counted twice."""
+    from clikit import roi as run
+    campaigns = project / "campaigns.csv"
+    rows = (["2026-06-01,Brand,EUR,1000,50,100.00", "2026-06-02,Brand,EUR,1200,60,120.00"] if campaign_head == NO_ID
+            else ["2026-06-01,123-456-7890,Brand,111,EUR,1000,50,100.00,0,0",
+                  "2026-06-02,123-456-7890,Brand,111,EUR,1200,60,120.00,0,0"])
+    campaigns.write_text(campaign_head + "\n".join(rows) + "\n")
+    assert run(capsys, "ingest", str(campaigns), "--kind", "google_ads", "--source", "gads_campaigns")[0] == 0
+    keywords = project / "keywords.csv"
+    keywords.write_text(KEYWORDS)
+    code, _, err = run(capsys, "ingest", str(keywords), "--kind", "google_ads", "--source", "gads_keywords")
+    assert code == 2 and err.splitlines() == [
+        f"roi: error: {keywords}: these rows are already loaded as source gads_campaigns (same campaigns on the "
+        "same days; an export without the account's id is compared by campaign names): use --source "
+        "gads_campaigns to replace them, or --force-new-source"]
+    assert query(project, "SELECT sum(spend) FROM marts.channel_daily") == [(Decimal("220.00"),)]
+    # Loaded anyway — under the campaign report's source, or as a new one — its keywords fill their table,
+    # and its ad-group days, which the campaign report holds in full, are not counted again.
+    for source in ("gads_campaigns", "gads_keywords"):
+        args = ("--source", source) + (("--force-new-source",) if source == "gads_keywords" else ())
+        code, out, err = run(capsys, "ingest", str(keywords), "--kind", "google_ads", *args)
+        assert code == 0, err
+        assert f"note: {source}: 2 ad-group rows on 2 day(s) are already held by a campaign report" in out
+        assert query(project, "SELECT sum(spend) FROM marts.channel_daily") == [(Decimal("220.00"),)]
+        assert query(project, "SELECT sum(spend) FROM core.keyword_performance WHERE source = ?", [source]) == \
+            [(Decimal("210.00"),)]
+        assert query(project, "SELECT rows_in, rows_loaded, rows_combined, rows_superseded FROM ops.loads "
+                              "WHERE source = ? ORDER BY started_at DESC LIMIT 1", [source]) == [(0, 0, 0, 3)]
+    # A campaign report again (the same days): its rows replace the source's, keywords stay.
+    assert run(capsys, "ingest", str(campaigns), "--kind", "google_ads", "--source", "gads_campaigns")[0] == 0
+    assert query(project, "SELECT sum(spend) FROM marts.channel_daily") == [(Decimal("220.00"),)]
+    # Another campaign name on those days, named by no account id either, is other money.
+    other = project / "other.csv"
+    other.write_text(NO_ID + "2026-06-01,Generic,EUR,100,5,10.00\n")
+    assert run(capsys, "ingest", str(other), "--kind", "google_ads", "--source", "gads_other")[0] == 0

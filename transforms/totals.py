@@ -67,7 +67,8 @@ def reconcile(frame: pl.DataFrame, totals: dict[str, float] | None, label: str |
     """
     if not totals:
         return None
-    rows = frame.height + 1   # each row and the totals row are rounded to the cent
+    # each export line and the totals row are rounded to the cent (a row summed from segments counts each)
+    rows = (int(frame["_n"].sum()) if "_n" in frame.columns else frame.height) + 1
     differences: list[tuple[str, str, str]] = []
     for metric, rounded in _METRICS:
         expected = totals.get(metric)
