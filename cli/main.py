@@ -122,9 +122,10 @@ def run(args):
     """Nightly load: each source's window [date − lookback_days, date], then the KPI views."""
     settings = _settings(args.config)
     day = _date(args.date, "--date")
-    from roi.pipeline.runs import check_run_date, select_sources
+    from roi.pipeline.runs import check_engine, check_run_date, select_sources
     check_run_date(settings, day)           # a future --date and an unknown --source are named before Prefect starts
     select_sources(settings, args.source)
+    check_engine(settings)
     _prefect_env()
     from roi.flows.nightly import nightly
     records = nightly(config=_config_arg(args.config), run_date=day, sources=args.source or None)
@@ -135,9 +136,10 @@ def backfill(args):
     """Load history in chunks; chunks already loaded are skipped, so an interrupted backfill resumes."""
     settings = _settings(args.config)
     lo, hi = _date(args.start, "--start"), _date(args.end, "--end")
-    from roi.pipeline.runs import chunks, select_sources
+    from roi.pipeline.runs import check_engine, chunks, select_sources
     chunks(lo, hi, args.chunk_days)  # the range and the sources are checked before Prefect starts
     select_sources(settings, args.source)
+    check_engine(settings)
     _prefect_env()
     from roi.flows.backfill import backfill as backfill_flow
     records = backfill_flow(start=lo, end=hi, config=_config_arg(args.config), sources=args.source or None,
@@ -156,7 +158,7 @@ def ingest(args):
     from roi.pipeline.runs import ingest_files
     from roi.warehouse.db import WriterLock
     try:
-        with WriterLock(settings.warehouse_path, settings.lock_timeout_seconds):
+        with WriterLock(settings.warehouse, settings.lock_timeout_seconds):
             records = ingest_files(settings, args.paths, args.kind, args.source, args.force_new_source)
     except AlreadyLoaded as exc:
         if exc.records:   # the files before the refused one, loaded
@@ -171,12 +173,12 @@ def forget(args):
     settings = _settings(args.config, check_secrets=False)   # the writer lock's timeout, the sources of roi.toml
     from roi.outputs import show
     from roi.contracts.errors import ConfigError
-    from roi.warehouse.db import WriterLock, connect
+    from roi.warehouse.db import WriterLock, connect, exists
     from roi.warehouse.source_rows import forget as forget_rows
-    if not settings.warehouse_path.is_file():
-        raise ConfigError(f"unknown source '{args.source}' (no warehouse yet at {settings.warehouse_path})")
-    with WriterLock(settings.warehouse_path, settings.lock_timeout_seconds):
-        with connect(settings.warehouse_path) as con:
+    if not exists(settings.warehouse):
+        raise ConfigError(f"unknown source '{args.source}' (no warehouse yet at {settings.warehouse.label})")
+    with WriterLock(settings.warehouse, settings.lock_timeout_seconds):
+        with connect(settings.warehouse) as con:
             forgotten = forget_rows(con, args.source)
     show.forgotten(settings, forgotten)
 
@@ -260,7 +262,7 @@ def report(args):
     """One self-contained HTML report (opens offline): KPIs vs the previous period, channels, funnel, email, budget, goals, alerts."""
     from roi.outputs.report import write_report
     settings = _reader_settings(args.config)
-    path = write_report(settings.warehouse_path, args.out, _date(args.date_from, "--from"),
+    path = write_report(settings.warehouse, args.out, _date(args.date_from, "--from"),
                         _date(args.date_to, "--to"), args.lang or settings.report_lang)
     print(f"wrote {path} — open it in any browser; it needs no network")
 
@@ -269,14 +271,14 @@ def export(args):
     """Write every marts view to a Parquet or CSV file each, or to one Excel workbook with a sheet per view."""
     from roi.outputs.export import export as export_views, show_export
     settings = _reader_settings(args.config)
-    show_export(export_views(settings.warehouse_path, args.format,
+    show_export(export_views(settings.warehouse, args.format,
                              args.out or settings.warehouse_path.parent / "export", args.excel_it))
 
 
 def alerts(args):
     """KPI alerts: metrics outside their usual range, budgets off plan, goals at risk or missed."""
     from roi.outputs.alerts import show_alerts
-    show_alerts(_reader_settings(args.config).warehouse_path, _date(args.date_from, "--from"), _date(args.date_to, "--to"))
+    show_alerts(_reader_settings(args.config).warehouse, _date(args.date_from, "--from"), _date(args.date_to, "--to"))
 
 
 # ---------------------------------------------------------------- the parser ----------------------

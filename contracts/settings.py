@@ -26,6 +26,7 @@ class SourceConfig:
     currency: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     account_ids: tuple[str, ...] = ()
+    account: str | None = None         # set on one account of a source the flows load account by account
     api_version: str | None = None
     base_url: str | None = None
     token_url: str | None = None
@@ -37,10 +38,44 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class Engine:
+    """[engine]: where the flows' tasks run — threads of the flow's process, or a Dask cluster's workers —
+    and how many API pulls of each platform may run at once across all of them."""
+    task_runner: str = "threads"                            # threads | dask
+    max_workers: int = 8                                    # threads: tasks at once in the flow's process
+    dask_address: str | None = None                         # dask: the scheduler, tcp://host:8786
+    api_concurrency: dict[str, int] = field(default_factory=dict)   # kind -> pulls at once (Prefect limit)
+
+    def limit_name(self, kind: str) -> str:
+        """The Prefect global concurrency limit that holds `kind`'s pulls to api_concurrency[kind]."""
+        return f"roi-api-{kind}"
+
+
+@dataclass(frozen=True)
+class WarehouseTarget:
+    """[warehouse] backend: where the tables live — one DuckDB file (backend "duckdb", `path`), or a DuckLake:
+    a catalog database (PostgreSQL or SQLite) and a folder or object-store URL for its Parquet files, which
+    many roi processes load at once. A PostgreSQL password comes from libpq's PGPASSWORD or ~/.pgpass."""
+    backend: str = "duckdb"                 # duckdb | ducklake
+    path: Path | None = None                # duckdb: the warehouse file
+    catalog: str | None = None              # ducklake: "postgres:<libpq conninfo>" or "sqlite:<path>"
+    data_path: str | None = None            # ducklake: where the Parquet files go (a folder, s3://…)
+
+    @property
+    def is_lake(self) -> bool:
+        return self.backend == "ducklake"
+
+    @property
+    def label(self) -> str:
+        """How messages name the warehouse: its file, or the DuckLake catalog (never a password)."""
+        return f"DuckLake {self.catalog}" if self.is_lake else str(self.path)
+
+
+@dataclass(frozen=True)
 class Settings:
     config_path: Path | None
     base_dir: Path
-    warehouse_path: Path
+    warehouse_path: Path                                    # the duckdb backend's file; its folder holds raw/
     reporting_currency: str = "EUR"
     timezone: str = "Europe/Rome"
     lock_timeout_seconds: float = 600.0
@@ -61,6 +96,13 @@ class Settings:
     report_lang: str = "it"                                 # [report] lang: it | en
     alert_k: float = 3.5                                    # [alerts] k, written to ops.settings 'alert_k'
     alerts: dict = field(default_factory=dict, repr=False)  # [alerts] notifiers, for roi.outputs.alerts.notify
+    engine: Engine = field(default_factory=Engine)         # [engine]: threads or a Dask cluster, API limits
+    lake: WarehouseTarget | None = None                     # [warehouse] backend = "ducklake"; None: the file
+
+    @property
+    def warehouse(self) -> WarehouseTarget:
+        """The warehouse every connection opens (roi.warehouse.db.connect): the DuckLake, or the file."""
+        return self.lake or WarehouseTarget(backend="duckdb", path=self.warehouse_path)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:

@@ -13,6 +13,7 @@ from prefect.workers.process import ProcessWorker
 from pydantic import ValidationError
 
 from roi.flows.backfill import backfill
+from roi.flows.fanout import ensure_limits
 from roi.contracts.errors import ConfigError, RoiError
 from roi.flows.nightly import nightly
 from roi.contracts.settings import Settings
@@ -51,6 +52,7 @@ def register(settings: Settings, pool: str | None = None) -> list[str]:
     try:
         if pool is not None:
             _ensure_process_pool(pool)
+        ensure_limits(settings.engine)   # [engine] api_concurrency, before a run needs them
         return [str(d.apply()) for d in deployments(settings, pool)]
     except httpx.TransportError as exc:
         raise RoiError(f"cannot reach the Prefect server at {prefect_api_url()} ({exc}): start it with "

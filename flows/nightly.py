@@ -1,4 +1,4 @@
-"""The nightly Prefect flow: every source's window [D − lookback, D], one task per source, under the writer lock."""
+"""The nightly Prefect flow: every source's window [D − lookback, D], one task per source × account side by side."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,15 +6,10 @@ import datetime as dt
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from roi.pipeline.runs import default_run_date, nightly_load, select_sources
+from roi.flows.fanout import run_items
 from roi.pipeline.config import load_settings
-from roi.warehouse.db import WriterLock
-
-
-@task(name="load-source", cache_policy=NO_CACHE)
-def load_source(config: str | None, source: str, run_date: dt.date) -> dict:
-    settings = load_settings(config)
-    return nightly_load(settings, settings.source(source), run_date, config)
+from roi.pipeline.plan import nightly_items
+from roi.pipeline.runs import default_run_date, select_sources, writer_lock
 
 
 @task(name="send-alerts", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60])
@@ -23,7 +18,7 @@ def send_alerts(config: str | None) -> int:
     from roi.outputs.alerts import notify
     from roi.warehouse import db
     settings = load_settings(config)
-    with db.connect(settings.warehouse_path) as con:
+    with writer_lock(settings), db.connect(settings.warehouse) as con:
         return notify(settings.alerts, con)
 
 
@@ -32,9 +27,8 @@ def nightly(config: str | None = None, run_date: dt.date | None = None,
             sources: list[str] | None = None) -> list[dict]:
     settings = load_settings(config)
     day = run_date or default_run_date(settings)
-    selected = select_sources(settings, sources)
-    with WriterLock(settings.warehouse_path, settings.lock_timeout_seconds):
-        records = [load_source(config, s.name, day) for s in selected]
-        if settings.alerts:
-            send_alerts(config)
+    items = nightly_items(select_sources(settings, sources), day)
+    records = run_items(settings, items, "run", config)
+    if settings.alerts:
+        send_alerts(config)
     return records

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import duckdb
 
 from roi.contracts.errors import ConfigError, RoiError
+from roi.contracts.settings import WarehouseTarget
 
 COLUMNS = ("alert_date", "channel", "kind", "metric", "value", "expected", "lower", "upper", "severity",
            "message", "subject", "alert_id", "score")
@@ -99,11 +100,13 @@ def mark_sent(con: duckdb.DuckDBPyConnection, notifier: str, alerts: list[dict])
     """Records the alerts as delivered by notifier (a re-send of the same id is ignored)."""
     now = dt.datetime.now(dt.timezone.utc)
     for a in alerts:
+        # Where absent, not ON CONFLICT: a DuckLake's ops.alerts_sent has no primary key (warehouse/build.py).
         con.execute(
             "INSERT INTO ops.alerts_sent (alert_id, notifier, sent_at, alert_date, kind, channel, metric, severity, "
-            "message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "message) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM ops.alerts_sent "
+            "WHERE alert_id = ? AND notifier = ?)",
             [a["alert_id"], notifier, now, a["alert_date"], a["kind"], a["channel"], a["metric"], a["severity"],
-             a["message"]])
+             a["message"], a["alert_id"], notifier])
 
 
 # ------------------------------------------------------------------ messages ---------------------
@@ -246,7 +249,7 @@ def notify(settings_like: dict, con: duckdb.DuckDBPyConnection) -> int:
 
 # ------------------------------------------------------------------ printing ---------------------
 
-def show_alerts(warehouse: Path, date_from: dt.date | None = None, date_to: dt.date | None = None) -> None:
+def show_alerts(warehouse: WarehouseTarget | Path, date_from: dt.date | None = None, date_to: dt.date | None = None) -> None:
     """`roi alerts`: the alerts of the period as a table (read-only, no Prefect)."""
     from rich.markup import escape
     from rich.table import Table

@@ -12,11 +12,12 @@ from pathlib import Path
 import duckdb
 
 from roi.contracts.errors import ConfigError, RoiError
+from roi.contracts.settings import WarehouseTarget
 
 FORMATS = ("parquet", "csv", "xlsx")
 VIEWS_SQL = """
 SELECT view_name FROM duckdb_views()
-WHERE NOT internal AND database_name = current_database() AND schema_name = 'marts'
+WHERE NOT internal AND database_name IN (current_database(), 'memory') AND schema_name = 'marts'   -- memory: a DuckLake session's
 ORDER BY view_name
 """
 WORKBOOK = "marts.xlsx"
@@ -55,7 +56,7 @@ def export_views(con: duckdb.DuckDBPyConnection, fmt: str, out_dir: Path, excel_
     return done
 
 
-def export(warehouse: Path, fmt: str, out_dir: Path, excel_it: bool = False) -> list[Exported]:
+def export(warehouse: WarehouseTarget | Path, fmt: str, out_dir: Path, excel_it: bool = False) -> list[Exported]:
     """Opens the warehouse read-only and exports every marts view."""
     if fmt not in FORMATS:
         raise ConfigError(f"--format {fmt}: choose parquet, csv or xlsx")

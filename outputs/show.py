@@ -21,7 +21,8 @@ LOAD_COLUMNS = [Col("source", "text", 0, least=16), Col("window", "text", 6), Co
 
 def load_table(records: list[dict], lang: str = "en") -> None:
     """One row per load, then the summary line; the combined and notes columns only when a load has some."""
-    rows = [{"source": r["source"], "window": _window(r["window_start"], r["window_end"]),
+    rows = [{"source": " ".join(p for p in (r["source"], r.get("account")) if p),   # one account's load: both
+             "window": _window(r["window_start"], r["window_end"]),
              "rows in": r["rows_in"], "loaded": r["rows_loaded"], "combined": r["rows_combined"],
              "quarantined": r["rows_quarantined"], "status": r["status"], "notes": _notes(r)} for r in records]
     columns = [c for c in LOAD_COLUMNS if c.name not in ("combined", "notes") or any(r[c.name] for r in rows)]
@@ -237,7 +238,7 @@ def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date
     lo, hi = date_from or FIRST, date_to or LAST
     if hi < lo:
         raise ConfigError(f"--to {hi} is before --from {lo}")
-    with db.connect_read_only(settings.warehouse_path) as con:
+    with db.connect_read_only(settings.warehouse) as con:
         has_revenue = con.execute(REVENUE_SOURCE_SQL).fetchone()[0]
         if by == "campaign":
             return _campaigns(con, settings, lo, hi, has_revenue, as_csv)
@@ -336,7 +337,7 @@ QUARANTINE_COLUMNS = [Col("source", least=16), Col("file"), Col("row", "count"),
 
 
 def quarantine(settings: Settings, source: str | None, limit: int) -> None:
-    with db.connect_read_only(settings.warehouse_path) as con:
+    with db.connect_read_only(settings.warehouse) as con:
         rows = con.execute(
             """SELECT source, regexp_replace(coalesce(file, ''), '^.*/', '') AS file, row_number AS "row",
                       reasons, left(raw_row::VARCHAR, 120) AS raw_row
@@ -363,7 +364,7 @@ SOURCES_COLUMNS = [Col("source", "text", 0, least=16), Col("kind", "text", 4, le
 def sources(settings: Settings) -> None:
     """`roi sources`: each source in the warehouse, its kind, tables, rows, the days they cover, its last load."""
     from roi.warehouse.source_rows import core_tables, per_table
-    with db.connect_read_only(settings.warehouse_path) as con:
+    with db.connect_read_only(settings.warehouse) as con:
         rows = con.execute(f"""
             WITH t AS ({per_table(core_tables(con))}),
             s AS (SELECT source, string_agg(table_name, ', ' ORDER BY table_name) AS tables,
@@ -391,7 +392,7 @@ def sources(settings: Settings) -> None:
 def query(settings: Settings, sql: str, as_csv: bool, raw: bool = False) -> None:
     """Read-only SQL: rows in the order DuckDB returns them; DuckDB's error text whole, every line."""
     import duckdb
-    with db.connect_read_only(settings.warehouse_path, sandbox=True) as con:
+    with db.connect_read_only(settings.warehouse, sandbox=True) as con:
         try:
             relation = con.sql(sql)
             if relation is None:

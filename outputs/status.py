@@ -37,7 +37,7 @@ BACKFILL = [Col("source", "text", 0, least=16), Col("ran", "fixed", 6), Col("chu
 
 @dataclass
 class Backfill:
-    """The chunks of one source's latest backfill, in the order they ran."""
+    """The chunks of one source's latest backfill, in date order."""
     source: str
     ran: str                                   # when its first chunk started, in the configured time zone
     chunks: list[Chunk] = field(default_factory=list)
@@ -49,7 +49,7 @@ class Backfill:
 
 def status(settings: Settings) -> None:
     from roi.warehouse.source_rows import core_tables, per_table
-    with db.connect_read_only(settings.warehouse_path) as con:
+    with db.connect_read_only(settings.warehouse) as con:
         covered = con.execute(f"""
             WITH t AS ({per_table(core_tables(con))}),
             s AS (SELECT source, sum(n_rows)::BIGINT AS n_rows, min(first) AS first, max(last) AS last
@@ -79,24 +79,33 @@ def status(settings: Settings) -> None:
 
 
 def latest_backfills(con, timezone: str) -> list[Backfill]:
-    """Each source's latest backfill: its run of consecutive backfill loads with ascending windows.
+    """Each source's latest backfill: its run of consecutive backfill loads, each chunk (of each account)
+    once, in date order.
 
-    ops.loads has no backfill id; a backfill holds the writer lock and loads a source's chunks in
-    date order, so another trigger (a run, an ingest) or a window that starts again ends one."""
-    rows = con.execute("""
-        SELECT source, trigger, strftime(timezone($tz, started_at), '%Y-%m-%d %H:%M'), window_start, window_end,
+    ops.loads has no backfill id; a backfill loads each chunk of a source (of each of its accounts) once,
+    side by side in any order, so another trigger (a run, an ingest) or a chunk loaded again ends one."""
+    has_account = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'ops' "
+                              "AND table_name = 'loads' AND column_name = 'account'").fetchone()[0]
+    rows = con.execute(f"""
+        SELECT source, trigger, strftime(timezone($tz, started_at), '%Y-%m-%d %H:%M'),
+               {'account' if has_account else 'NULL'}, window_start, window_end,
                status, rows_loaded, rows_quarantined, error
         FROM ops.loads ORDER BY source, started_at""", {"tz": timezone}).fetchall()
     latest: dict[str, Backfill] = {}
     current: Backfill | None = None
-    for source, trigger, started, *values in rows:
+    seen: set = set()
+    for source, trigger, started, account, *values in rows:
         chunk = Chunk(*values)
         if trigger != "backfill":
             current = None
             continue
-        if current is None or current.source != source or chunk.start <= current.chunks[-1].start:
+        if current is None or current.source != source or (account, chunk.start) in seen:
             current = latest[source] = Backfill(source, started)
+            seen = set()
+        seen.add((account, chunk.start))
         current.chunks.append(chunk)
+    for backfill in latest.values():
+        backfill.chunks.sort(key=lambda c: c.start)
     return list(latest.values())
 
 

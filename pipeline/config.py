@@ -8,15 +8,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from roi.contracts.errors import ConfigError
-from roi.contracts.settings import DEFAULT_LOOKBACK_DAYS, Settings, SourceConfig
+from roi.contracts.settings import DEFAULT_LOOKBACK_DAYS, Engine, Settings, SourceConfig, WarehouseTarget
 
 DEMO_CONFIG = Path(__file__).resolve().parent.parent / "samples" / "demo" / "roi.toml"
 
-TOP_KEYS = {"warehouse", "sources", "channels", "kpi", "schedule", "report", "alerts"}
+TOP_KEYS = {"warehouse", "sources", "channels", "kpi", "schedule", "report", "alerts", "engine"}
+ENGINE_KEYS = {"task_runner", "max_workers", "dask_address", "api_concurrency"}
 REPORT_KEYS = {"lang"}
 ALERTS_KEYS = {"k", "webhook_url", "smtp_host", "smtp_port", "smtp_from", "smtp_to", "smtp_user", "smtp_security",
                "prefect_block", "min_severity", "since_days"}
-WAREHOUSE_KEYS = {"path", "reporting_currency", "timezone", "lock_timeout_seconds", "archive_raw"}
+WAREHOUSE_KEYS = {"path", "reporting_currency", "timezone", "lock_timeout_seconds", "archive_raw",
+                  "backend", "catalog", "data_path"}
 KPI_KEYS = {"attribution", "pacing_tolerance", "wasted_spend_min", "revenue", "cac_trailing_days", "headline_revenue"}
 SCHEDULE_KEYS = {"cron", "timezone"}
 CHANNELS_KEYS = {"custom", "rules"}
@@ -92,6 +94,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
     if not wh_path.is_absolute():
         # The demo writes into the current folder; a user's config is relative to its own folder.
         wh_path = (Path.cwd() if is_demo else base_dir) / wh_path
+    lake = _lake(wh, base_dir, where)
     currency = str(wh.get("reporting_currency", "EUR")).upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise ConfigError(f"{where}: [warehouse] reporting_currency '{currency}' is not a 3-letter ISO code like EUR")
@@ -132,7 +135,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
         return Settings(config_path=path, base_dir=base_dir, warehouse_path=wh_path,
                         reporting_currency=currency, timezone=timezone, attribution=attribution,
                         is_demo=is_demo, report_lang=report_lang, alert_k=float(alert_k),
-                        wasted_spend_min=float(wasted_spend_min), **kpi_choices)
+                        wasted_spend_min=float(wasted_spend_min), lake=lake, **kpi_choices)
 
     from roi.transforms.channels import BUILTIN_CHANNELS, parse_rules
     custom = tuple(str(c).strip().lower() for c in channels.get("custom", []))
@@ -161,6 +164,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
     if dupes:
         raise ConfigError(f"{where}: source name '{dupes[0]}' is used twice — every [[sources]] name must be unique")
     _check_paths(sources, base_dir, where)
+    engine = _engine(_table(data, "engine", where), where)
 
     settings = Settings(
         config_path=path, base_dir=base_dir, warehouse_path=wh_path,
@@ -172,7 +176,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
         cron=str(schedule.get("cron", "0 4 * * *")),
         schedule_timezone=_timezone(schedule.get("timezone", timezone), where, "[schedule] timezone"),
         custom_channels=custom, channel_rules=rules, sources=sources, env=env, is_demo=is_demo,
-        report_lang=report_lang, alert_k=float(alert_k), alerts=alerts,
+        report_lang=report_lang, alert_k=float(alert_k), alerts=alerts, engine=engine, lake=lake,
     )
     if check_secrets:
         from roi.sources.registry import client
@@ -201,6 +205,75 @@ def _unknown(section: dict, allowed: set[str], where: str, label: str) -> None:
         if key not in allowed:
             hint = ", ".join(sorted(allowed))
             raise ConfigError(f"{where}: unknown key '{key}' in {label} (known: {hint})")
+
+
+def _engine(raw: dict, where: str) -> Engine:
+    """[engine]: task_runner = "threads" (max_workers) or "dask" (dask_address), api_concurrency per kind."""
+    _unknown(raw, ENGINE_KEYS, where, "[engine]")
+    runner = raw.get("task_runner", "threads")
+    if runner not in ("threads", "dask"):
+        raise ConfigError(f"{where}: [engine] task_runner must be \"threads\" or \"dask\", not {runner!r}")
+    workers = raw.get("max_workers", Engine.max_workers)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ConfigError(f"{where}: [engine] max_workers must be a whole number >= 1, like 8 (tasks at once)")
+    address = raw.get("dask_address")
+    if runner == "dask":
+        if not isinstance(address, str) or not re.fullmatch(r"(tcp|tls)://[^\s/:]+:\d+", address):
+            raise ConfigError(f"{where}: [engine] task_runner = \"dask\" needs dask_address = \"tcp://host:8786\" "
+                              "(the address `dask scheduler` prints)")
+        import importlib.util
+        if importlib.util.find_spec("prefect_dask") is None:
+            raise ConfigError(f"{where}: [engine] task_runner = \"dask\" needs prefect-dask: install it with "
+                              "`pip install 'roi[dask]'`, or set task_runner = \"threads\"")
+    elif address is not None:
+        raise ConfigError(f"{where}: [engine] dask_address is read with task_runner = \"dask\" only — "
+                          "set task_runner = \"dask\" or remove dask_address")
+    limits = raw.get("api_concurrency", {})
+    if not isinstance(limits, dict):
+        raise ConfigError(f"{where}: [engine] api_concurrency must be a table like {{ google_ads = 2, meta_ads = 4 }}")
+    from roi.sources.registry import api_kinds
+    for kind, limit in limits.items():
+        if kind not in api_kinds():
+            raise ConfigError(f"{where}: [engine] api_concurrency names unknown API kind '{kind}' "
+                              f"(kinds: {', '.join(sorted(api_kinds()))})")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ConfigError(f"{where}: [engine] api_concurrency {kind} = {limit!r}: give a whole number >= 1 "
+                              "(pulls of that platform at once)")
+    return Engine(task_runner=runner, max_workers=workers, dask_address=address,
+                  api_concurrency={str(k): int(v) for k, v in limits.items()})
+
+
+def _lake(wh: dict, base_dir: Path, where: str) -> WarehouseTarget | None:
+    """[warehouse] backend = "ducklake" with its catalog and data_path; None for the default one-file backend."""
+    backend = wh.get("backend", "duckdb")
+    if backend not in ("duckdb", "ducklake"):
+        raise ConfigError(f"{where}: [warehouse] backend must be \"duckdb\" (one file, `path`) or \"ducklake\" "
+                          f"(catalog + data_path, many writers), not {backend!r}")
+    if backend == "duckdb":
+        extra = [k for k in ("catalog", "data_path") if k in wh]
+        if extra:
+            raise ConfigError(f"{where}: [warehouse] {extra[0]} is read with backend = \"ducklake\" only — "
+                              "set backend = \"ducklake\" or remove it")
+        return None
+    catalog = wh.get("catalog")
+    if not isinstance(catalog, str) or not catalog.startswith(("postgres:", "sqlite:")):
+        raise ConfigError(f"{where}: [warehouse] backend = \"ducklake\" needs catalog = \"postgres:dbname=roi "
+                          "host=… user=…\" or \"sqlite:/path/catalog.sqlite\"")
+    if catalog.startswith("postgres:") and re.search(r"(^|\s|:)password\s*=", catalog):
+        raise ConfigError(f"{where}: [warehouse] catalog holds a password — remove it from roi.toml and give it "
+                          "in the environment as PGPASSWORD (or in ~/.pgpass)")
+    if catalog.startswith("sqlite:"):
+        file = Path(catalog[len("sqlite:"):])
+        catalog = f"sqlite:{file if file.is_absolute() else base_dir / file}"
+    data_path = wh.get("data_path")
+    if not isinstance(data_path, str) or not data_path.strip():
+        raise ConfigError(f"{where}: [warehouse] backend = \"ducklake\" needs data_path = \"/srv/roi/lake/\" "
+                          "(a folder, or an s3:// URL) where the Parquet files go")
+    if "://" not in data_path and not Path(data_path).is_absolute():
+        data_path = str(base_dir / data_path)
+    if "://" not in data_path and not data_path.endswith("/"):
+        data_path += "/"
+    return WarehouseTarget(backend="ducklake", catalog=catalog, data_path=data_path)
 
 
 def _timezone(name: str, where: str, label: str) -> str:

@@ -1,18 +1,23 @@
-"""Which windows a nightly run, a backfill or an ingest loads, and the loop over sources (plain functions)."""
+"""A nightly run's, a backfill's and an ingest's loads: each work item of pipeline/plan.py run, and `roi ingest`
+(plain functions: the flows run the items side by side, `backfill` here one after another)."""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from roi.pipeline import overlap
 from roi.contracts.errors import ConfigError
 from roi.pipeline.ingest import Extracted, _archive, extract, file_window, run_source, today
 from roi.contracts.settings import Settings, SourceConfig
-from roi.sources.records import date_slices
+from roi.pipeline.plan import (WorkItem, backfill_items, chunks, completed_windows, nightly_window, source_of,
+                              waves)
 from roi.warehouse import db
 from roi.warehouse.load import LoadRecord
+
+__all__ = ["chunks", "completed_windows", "nightly_window"]   # kept here for their callers; defined in plan.py
 
 
 def default_run_date(settings: Settings) -> dt.date:
@@ -28,9 +33,14 @@ def check_run_date(settings: Settings, run_date: dt.date | None) -> None:
                           "in the future — leave --date out to load up to yesterday")
 
 
-def nightly_window(source: SourceConfig, run_date: dt.date) -> tuple[dt.date, dt.date]:
-    """[D − lookback_days, D]: platforms restate past days, so the nightly run re-pulls them."""
-    return run_date - dt.timedelta(days=source.lookback_days), run_date
+def check_engine(settings: Settings) -> None:
+    """[engine] task_runner = "dask": the flow and its Dask workers share one Prefect server (its
+    concurrency limits, its task runs); without one each worker would start a temporary server of its own."""
+    from roi.pipeline.config import prefect_api_url
+    if settings.engine.task_runner == "dask" and not prefect_api_url():
+        raise ConfigError("[engine] task_runner = \"dask\" needs a Prefect server that the flow and every Dask "
+                          "worker reach: set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api after "
+                          "`prefect server start`) here and on the workers")
 
 
 def select_sources(settings: Settings, names: Iterable[str] | None) -> list[SourceConfig]:
@@ -47,12 +57,23 @@ def run_window(settings: Settings, source: SourceConfig, run_date: dt.date, trig
     return run_source(settings, source, nightly_window(source, run_date), trigger, extracted)
 
 
-def nightly_load(settings: Settings, source: SourceConfig, run_date: dt.date, config: str | None = None) -> dict:
-    """One source's nightly window as the flow reports it: its load, with a note when the source's
-    files hold none of the window's days (a first run on older exports loads nothing)."""
+def writer_lock(settings: Settings) -> AbstractContextManager:
+    """The warehouse's writer lock, held for one load step at a time (a fresh one each time: a lock
+    object is not shared between the threads that take turns)."""
+    return db.WriterLock(settings.warehouse, settings.lock_timeout_seconds)
+
+
+def run_item(settings: Settings, item: WorkItem, trigger: str, config: str | None = None, *,
+             pulling: Callable[[], AbstractContextManager] = nullcontext,
+             writing: Callable[[], AbstractContextManager] = nullcontext) -> list[dict]:
+    """One work item's loads as the flows report them (`reported`): a files source's files read once for all
+    its windows, or one account's window pulled from its API (inside `pulling()`); each load inside
+    `writing()`, so that other items pull and read while this one writes."""
+    source = source_of(settings, item)
     extracted = read_files(settings, source)
-    record = run_window(settings, source, run_date, extracted=extracted)
-    return reported([record], extracted, config)[0]
+    records = [run_source(settings, source, window, trigger, extracted, pulling=pulling, writing=writing)
+               for window in item.windows]
+    return reported(records, extracted, config)
 
 
 def read_files(settings: Settings, source: SourceConfig) -> Extracted | None:
@@ -72,7 +93,7 @@ def reported(records: list[LoadRecord], extracted: Extracted | None, config: str
     out = [dataclasses.asdict(r) for r in records]
     span = file_window(extracted) if extracted is not None else None
     if out and span is not None:
-        out[-1]["note"] = outside_files_note(records, span, config)
+        out[-1]["note"] = outside_files_note(records, span, config) or out[-1]["note"]
     return out
 
 
@@ -150,52 +171,20 @@ def export_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def chunks(start: dt.date, end: dt.date, days: int) -> list[tuple[dt.date, dt.date]]:
-    if end < start:
-        raise ConfigError(f"--end {end} is before --start {start}")
-    if days < 1:
-        raise ConfigError("--chunk-days must be at least 1")
-    return date_slices((start, end), days)
-
-
-def completed_windows(settings: Settings, source: SourceConfig) -> set[tuple[dt.date, dt.date]]:
-    """Windows of this source already loaded successfully (by a backfill or a run)."""
-    if not settings.warehouse_path.is_file():
-        return set()
-    with db.connect_read_only(settings.warehouse_path, note_old_views=False) as con:   # the backfill rebuilds them
-        exists = con.execute("SELECT count(*) FROM information_schema.tables "
-                             "WHERE table_schema = 'ops' AND table_name = 'loads'").fetchone()[0]
-        if not exists:
-            return set()
-        # Since the source was last forgotten (`roi forget`): its earlier windows hold nothing now.
-        rows = con.execute("SELECT DISTINCT window_start, window_end FROM ops.loads "
-                           "WHERE source = ? AND status = 'succeeded' AND window_start IS NOT NULL "
-                           "AND started_at > coalesce((SELECT max(started_at) FROM ops.loads "
-                           "WHERE source = ? AND status = 'forgotten'), '-infinity'::TIMESTAMPTZ)",
-                           [source.name, source.name]).fetchall()
-    return {(a, b) for a, b in rows}
-
-
 def backfill(settings: Settings, sources: list[SourceConfig], start: dt.date, end: dt.date, chunk_days: int,
-             force: bool, on_step: Callable[[str, tuple[dt.date, dt.date], LoadRecord | None], None]
+             force: bool, on_step: Callable[[str, tuple[dt.date, dt.date], dict | None], None]
              = lambda *_: None, config: str | None = None) -> list[dict]:
-    """Load [start, end] chunk by chunk; chunks already loaded are skipped unless force.
+    """Load [start, end] chunk by chunk, one work item after another (the flow runs them side by side);
+    chunks already loaded are skipped unless force (on_step hears of them with None, then of each load).
 
     Each chunk commits on its own, so an interrupted backfill resumes where it stopped. Returns the
     loads as the flow reports them (`reported`: a source whose files hold only other days says so)."""
-    windows = chunks(start, end, chunk_days)
+    items, skipped = backfill_items(settings, sources, start, end, chunk_days, force)
+    for name, window in skipped:
+        on_step(name, window, None)
     out = []
-    for source in sources:
-        done = set() if force else completed_windows(settings, source)
-        todo = [w for w in windows if not any(a <= w[0] and w[1] <= b for a, b in done)]
-        for w in windows:
-            if w not in todo:
-                on_step(source.name, w, None)
-        extracted = read_files(settings, source) if todo else None
-        records = []
-        for w in todo:
-            record = run_source(settings, source, w, "backfill", extracted)
-            records.append(record)
-            on_step(source.name, w, record)
-        out += reported(records, extracted, config)
+    for item in [item for wave in waves(settings, items) for item in wave]:
+        for record in run_item(settings, item, "backfill", config):
+            on_step(item.source, (record["window_start"], record["window_end"]), record)
+            out.append(record)
     return out

@@ -3,7 +3,6 @@ process work pool's worker running the nightly one into the warehouse."""
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,46 +12,19 @@ import duckdb
 import pytest
 import requests
 
+from tests.cluster_kit import free_port as _free_port
+from tests.cluster_kit import prefect_server as prefect_server_started
+
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT = Path(sys.executable).parent / "prefect"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory):
     """`prefect server start` on a free port with its own PREFECT_HOME, shared by this module's tests (its start
-    is most of their time); stopped (by its PID) after."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(tmp_path_factory.mktemp("prefect-home")), DO_NOT_TRACK="1",
-               PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_UI_ENABLED="false")
-    server = subprocess.Popen([str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    api = f"http://127.0.0.1:{port}/api"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{api}/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"prefect server did not start on port {port} (exit {server.poll()})")
-            time.sleep(0.3)
+    is most of their time); stopped (by its process group) after."""
+    with prefect_server_started(tmp_path_factory.mktemp("prefect-home")) as (api, env):
         yield api, env
-    finally:
-        os.killpg(server.pid, 15)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, 9)
-            server.wait()
 
 
 def test_roi_deploy_registers_nightly_on_its_cron_and_time_zone(prefect_server, tmp_path):

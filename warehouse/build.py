@@ -1,6 +1,8 @@
-"""Builds the warehouse: runs the DDL, then (re)creates every view of warehouse/views in dependency order."""
+"""Builds the warehouse: runs the DDL, then (re)creates every view of warehouse/views in dependency order
+(in a DuckLake: the tables in the lake, the views and macros in each session's memory)."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -9,12 +11,19 @@ from pathlib import Path
 
 import duckdb
 
+from roi.warehouse import db
+
 WAREHOUSE_DIR = Path(__file__).resolve().parent
 DDL_DIR = WAREHOUSE_DIR / "ddl"
 VIEWS_DIR = WAREHOUSE_DIR / "views"
 VIEW_SCHEMAS = ("stg", "int", "marts")  # the layers, in build order; build owns these schemas
 HASH_KEY = "views_hash"                 # ops.settings key: hash of the DDL and view files last built
 HASHES_KEY = "views_hashes"             # ops.settings key: JSON {view: hash} of the views last built
+TABLES_KEY = "tables_hash"              # ops.settings key (DuckLake): hash of the DDL files its tables are from
+# DuckLake: the lake's core and ops tables, and the session's own stg/int/marts views and macros
+LAKE_SEARCH_PATH = ",".join([f"{db.LAKE}.main", f"{db.LAKE}.core", f"{db.LAKE}.ops",
+                             *(f"memory.{s}" for s in VIEW_SCHEMAS)])
+_PRIMARY_KEY = re.compile(r",\s*PRIMARY\s+KEY\s*\([^)]*\)|\s+PRIMARY\s+KEY\b", re.IGNORECASE)
 
 _FILE_NAME = re.compile(r"^(stg|int|marts)\.([a-z_][a-z0-9_]*)\.sql$")
 _CREATE = re.compile(
@@ -144,6 +153,10 @@ def build(
     left in stg/int/marts by files that no longer exist are dropped. The hash of all files is
     stored in ops.settings ('views_hash') for ensure(), the per-view hashes in 'views_hashes'.
     """
+    if db.is_lake(con):   # tables in the lake, views in this session only (see "DuckLake" below)
+        _build_lake_tables(con, ddl_dir)
+        session_views(con, views_dir)
+        return
     views = order_views(load_views(views_dir))
     ddl_paths = sorted(ddl_dir.glob("*.sql"))
     ddl_digest = hashlib.sha256(b"".join(p.read_bytes() + b"\0" for p in ddl_paths)).hexdigest()
@@ -186,6 +199,8 @@ def build(
 
 def ensure(con: duckdb.DuckDBPyConnection) -> bool:
     """Builds only when the files changed since the last build (or a view is missing); True if built."""
+    if db.is_lake(con):
+        return _ensure_lake(con)
     views = {v.name for v in load_views() if v.kind == "VIEW"}
     try:
         row = con.execute("SELECT value FROM ops.settings WHERE key = ?", [HASH_KEY]).fetchone()
@@ -201,11 +216,84 @@ def built_by_other_files(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the warehouse's tables and views were last built from other DDL and view files than
     this roi's (it was upgraded since the last load). The next load rebuilds them (`ensure`); a
     read-only session cannot."""
+    if db.is_lake(con):
+        return lake_tables(con) == "old"
     try:
         row = con.execute("SELECT value FROM ops.settings WHERE key = ?", [HASH_KEY]).fetchone()
     except duckdb.CatalogException:
         return False
     return row is not None and row[0] != files_hash()
+
+
+# ------------------------------------------------------------------ DuckLake ---------------------
+# What DuckLake (1.5) lacks, and what roi does instead:
+# - PRIMARY KEY / UNIQUE constraints: dropped from the DDL (lake_ddl). The keys they held are kept by the
+#   code that writes those tables: ops.settings and ops.channels are rewritten by delete-then-insert in one
+#   transaction (_store, load.sync_settings), ops.alerts_sent is inserted where absent (alerts.mark_sent);
+#   core tables never had keys: pandera checks every row and its grain before a load (schemas.validate).
+# - A macro parameter's default (int.kpi_ratios' `converted_leads := NULL`): stored in the lake's catalog it
+#   fails to commit, and a typed one (NULL::DOUBLE) leaves a catalog no session can open again. So no view
+#   or macro is stored in the lake: each session builds them in its own memory from this roi's files
+#   (session_views, ~0.3 s), so every reader has the views of its own version and loads never write views.
+# - Indexes and sequences: roi uses none.
+
+def ddl_hash(ddl_dir: Path = DDL_DIR) -> str:
+    """sha256 over the DDL files (the tables a DuckLake's catalog holds)."""
+    digest = hashlib.sha256()
+    for path in sorted(ddl_dir.glob("*.sql")):
+        digest.update(f"{path.name}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def lake_ddl(sql: str) -> str:
+    """A DDL file as a DuckLake takes it: without PRIMARY KEY constraints (see above)."""
+    return _PRIMARY_KEY.sub("", sql)
+
+
+def lake_tables(con: duckdb.DuckDBPyConnection) -> str:
+    """The lake's tables: "none" (a new lake), "current" (made from this roi's DDL files) or "old"."""
+    try:
+        row = con.execute("SELECT value FROM ops.settings WHERE key = ?", [TABLES_KEY]).fetchone()
+    except duckdb.CatalogException:
+        return "none"
+    return "current" if row is not None and row[0] == ddl_hash() else "old"
+
+
+def session_views(con: duckdb.DuckDBPyConnection, views_dir: Path = VIEWS_DIR) -> None:
+    """Creates every view and macro of warehouse/views in this session's memory database, over the lake's
+    tables: `marts.x`, `int.f(…)` and `core.y` resolve through the search path as in the file warehouse."""
+    for schema in VIEW_SCHEMAS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS memory.{schema}")
+    con.execute(f"SET search_path = '{LAKE_SEARCH_PATH}'")
+    for view in order_views(load_views(views_dir)):
+        _run(con, view.path, view.sql)
+
+
+def _ensure_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """The lake's tables made (or updated) from this roi's DDL, and this session's views; True if the tables were."""
+    built = lake_tables(con) != "current"
+    if built:
+        _build_lake_tables(con)
+    has_views = con.execute("SELECT count(*) FROM duckdb_schemas() WHERE database_name = 'memory' "
+                            "AND schema_name = 'marts'").fetchone()[0] > 0
+    if built or not has_views:
+        session_views(con)
+    return built
+
+
+@db.retry_conflicts("building the DuckLake's tables")
+def _build_lake_tables(con: duckdb.DuckDBPyConnection, ddl_dir: Path = DDL_DIR) -> None:
+    """Runs the DDL files in the lake, in one transaction (two processes doing it at once: one retries)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for path in sorted(ddl_dir.glob("*.sql")):
+            _run(con, path, lake_ddl(path.read_text(encoding="utf-8")))
+        _store(con, TABLES_KEY, ddl_hash(ddl_dir))
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):   # a failed COMMIT has rolled back already
+            con.execute("ROLLBACK")
+        raise
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
@@ -215,11 +303,9 @@ def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _store(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    con.execute(
-        "INSERT INTO ops.settings (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [key, value],
-    )
+    # Delete, then insert: a DuckLake's ops.settings has no primary key to upsert on.
+    con.execute("DELETE FROM ops.settings WHERE key = ?", [key])
+    con.execute("INSERT INTO ops.settings (key, value) VALUES (?, ?)", [key, value])
 
 
 def _stored_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

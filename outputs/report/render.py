@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from roi.contracts.errors import ConfigError, RoiError
+from roi.contracts.settings import WarehouseTarget
 from roi.outputs.report.page import Page, esc
 from roi.outputs.report.period import Period
 from roi.outputs.report.queries import gather, resolve_period
@@ -85,7 +86,7 @@ def render_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = No
     return render(data, period, lang, generated or dt.datetime.now())
 
 
-def write_report(warehouse: Path, out: Path, date_from: dt.date | None = None, date_to: dt.date | None = None,
+def write_report(warehouse: WarehouseTarget | Path, out: Path, date_from: dt.date | None = None, date_to: dt.date | None = None,
                  lang: str = "it") -> Path:
     """Writes the report for the warehouse file to out (atomically) and returns the path."""
     from roi.warehouse import db

@@ -27,6 +27,8 @@ ALTER TABLE ops.loads ADD COLUMN IF NOT EXISTS combined_by VARCHAR;
 ALTER TABLE ops.loads ADD COLUMN IF NOT EXISTS rows_superseded BIGINT;
 -- the sha1 of each file read, ';'-separated in the order of `files` (roi ingest's same-file check)
 ALTER TABLE ops.loads ADD COLUMN IF NOT EXISTS digests VARCHAR;
+-- one account's load of a source the flows load account by account (NULL: the whole source's)
+ALTER TABLE ops.loads ADD COLUMN IF NOT EXISTS account VARCHAR;
 
 CREATE TABLE IF NOT EXISTS ops.quarantine (
     load_id VARCHAR NOT NULL,
