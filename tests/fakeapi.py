@@ -141,6 +141,12 @@ def query(settings, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
+def load_counts(settings) -> list[tuple]:
+    """rows_in, rows_loaded, rows_combined, rows_quarantined of each succeeded load."""
+    return query(settings, "SELECT rows_in, rows_loaded, rows_combined, rows_quarantined FROM ops.loads "
+                           "WHERE status = 'succeeded'")
+
+
 def everything(settings) -> str:
     """Every value of every warehouse table and every raw file (its bytes, and a Parquet file's columns and
     rows), as one text: where a secret must never be."""

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from roi.pipeline.runs import run_window
-from tests.fakeapi import query
+from tests.fakeapi import load_counts as counts, query
 # SECRETS: the secrets conftest.py's make_settings sets for this module's source
 from tests.test_api_google_ads import IT, RUN_DATE, SECRETS, GoogleAdsServer, campaign_row  # noqa: F401
 
@@ -96,11 +96,6 @@ def ad_groups(settings):
     return query(settings, "SELECT ad_group_id, date_start, ad_id, impressions, clicks, spend::DOUBLE, "
                            "conversions::DOUBLE, conversion_value::DOUBLE FROM core.ad_performance "
                            "ORDER BY ad_group_id, date_start")
-
-
-def counts(settings):
-    return query(settings, "SELECT rows_in, rows_loaded, rows_combined, rows_quarantined FROM ops.loads "
-                           "WHERE status = 'succeeded'")
 
 
 def test_keyword_level_loads_keywords_and_their_ad_groups_summed(make_settings, server, waits):
