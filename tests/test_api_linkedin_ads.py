@@ -262,3 +262,18 @@ def test_a_sunset_version_names_api_version(make_settings, server, waits):
     assert "api_version" in record.error and "202401" in record.error and "\n" not in record.error
     assert waits == []
 
+
+
+def test_an_unreadable_metric_of_an_api_record_keeps_its_reason():
+    """impressions read into `impressions`: the cell that could not be read is quarantined with its reason."""
+    import polars as pl
+
+    from roi.transforms.context import SourceContext
+    from roi.transforms.linkedin_ads import normalise_api
+    day = '{"start": {"year": 2026, "month": 6, "day": 1}, "end": {"year": 2026, "month": 6, "day": 1}}'
+    records = pl.DataFrame({"dateRange": [day], "account_id": ["5"], "campaign_id": ["77"], "pivot": ["CAMPAIGN"],
+                            "impressions": ["abc"], "clicks": ["3"], "costInLocalCurrency": ["1.50"], "_row": [1]})
+    [(impressions, clicks, errors)] = normalise_api(records, SourceContext(source="li", kind="linkedin_ads")) \
+        .frame.select("impressions", "clicks", "_errors").rows()
+    assert impressions is None and clicks == 3
+    assert any(e.startswith("impressions:") and "abc" in e for e in errors), errors

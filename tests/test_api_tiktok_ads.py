@@ -217,3 +217,19 @@ def test_normalise_api_reads_the_sample_shape():
     assert (row["date_start"], row["spend"], row["currency"], row["engagements"], row["video_views"]) == (
         D(2024, 1, 1), 20.0, "USD", 18, 4179)
     assert row["_errors"] == ["conversion: 'abc' is not a number"]
+
+
+def test_an_unreadable_metric_of_an_api_record_is_quarantined_with_its_reason():
+    """The API's metric names are roi's own (impressions, clicks, spend): a value read into its own name must
+    keep the reason of a cell that could not be read, not turn it into a silent NULL."""
+    import polars as pl
+
+    from roi.transforms.context import SourceContext
+    from roi.transforms.tiktok_ads import normalise_api
+    records = pl.DataFrame({"stat_time_day": ["2026-06-01 00:00:00"], "advertiser_id": ["7001"],
+                            "advertiser_currency": ["EUR"], "campaign_id": ["11"], "campaign_name": ["Spring"],
+                            "impressions": ["abc"], "clicks": ["3"], "spend": ["1.50"], "_row": [1]})
+    frame = normalise_api(records, SourceContext(source="tt", kind="tiktok_ads")).frame
+    [(impressions, clicks, errors)] = frame.select("impressions", "clicks", "_errors").rows()
+    assert impressions is None and clicks == 3
+    assert any(e.startswith("impressions:") and "abc" in e for e in errors), errors

@@ -120,6 +120,15 @@ class ApiRecords:
         self.errors.append(error)
         return value
 
+    def with_values(self, records: pl.DataFrame, *values: pl.Expr) -> pl.DataFrame:
+        """`records` with `values` added and the reasons of every number read so far kept in `_read<i>`
+        columns, computed in the same step from the records' own cells: a value read into its own
+        column's name (`impressions` into `impressions`) would otherwise replace the cell its reason
+        reads. `errors` then points at those columns, for finish_ad_rows."""
+        reasons = [e.cast(pl.Utf8).alias(f"_read{i}") for i, e in enumerate(e for e in self.errors if e is not None)]
+        self.errors[:] = [pl.col(r.meta.output_name()) for r in reasons]
+        return records.with_columns(*values, *reasons)
+
 
 _ID_COLUMNS = ("_account_id", "_campaign_id", "_ad_group_id", "_ad_id")
 _SCIENTIFIC = r"^\s*\d+(?:[.,]\d+)?[eE][+-]?\d+\s*$"   # 2,08154E+10: an id Excel turned into a rounded number

@@ -198,7 +198,7 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     value_metric = str(ctx.options.get("conversion_value_metric", "conversionValueInLocalCurrency"))
     conversion_value = read(value_metric, value_metric, False)
     is_creative = raw("pivot") == "CREATIVE"
-    frame = frame.with_columns(
+    values = [
         start.alias("date_start"), pl.coalesce(end, start).alias("date_end"),
         raw("account_name").alias("account_name"), raw("account_id").alias("_account_id"),
         raw("campaign_name").alias("campaign_name"), raw("campaign_id").alias("_campaign_id"),
@@ -215,6 +215,11 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
         read("approximateMemberReach", "approximateMemberReach", True).alias("reach"),
         read("videoViews", "videoViews", True).alias("video_views"),
         read("totalEngagements", "totalEngagements", True).alias("engagements"),
-    )
+    ]
+    # The reasons are read in the same step as the values: `impressions` read into `impressions` replaces
+    # the cell its reason reads.
+    reasons = [e.cast(pl.Utf8).alias(f"_read{i}") for i, e in enumerate(e for e in errors if e is not None)]
+    frame = frame.with_columns(*values, *reasons)
+    errors = [pl.col(r.meta.output_name()) for r in reasons]
     creative = "pivot" in records.columns and (records.get_column("pivot") == "CREATIVE").any()
     return Normalised(frame=finish_ad_rows(frame, ctx, {"campaign", "ad"} if creative else {"campaign"}, errors))

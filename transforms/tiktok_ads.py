@@ -131,7 +131,8 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     conversions = str(ctx.options.get("conversion_metric", "conversion"))
     value_metric = str(ctx.options.get("conversion_value_metric", API_CONVERSION_VALUE))
     interactions = [read(c, c, True) for c in API_ENGAGEMENTS if c in records.columns]
-    frame = records.with_columns(
+    frame = cells.with_values(   # the API's metric names are ours: read with their reasons in one step
+        records,
         day.alias("date_start"), day.alias("date_end"),
         raw("advertiser_name").alias("account_name"), raw("advertiser_id").alias("_account_id"),
         raw("campaign_name").alias("campaign_name"), raw("campaign_id").alias("_campaign_id"),
