@@ -282,7 +282,8 @@ def _spillable(table: str) -> bool:
 
 def _spill(spilled: Spilled, table: str, part: pl.DataFrame) -> None:
     col = schemas.WINDOW_COLUMN[table]
-    lo, hi = part.select(pl.col(col).min().alias("lo"), pl.col(col).max().alias("hi")).row(0)
+    lo = part[col].min()
+    hi = part[_last_day(part, col)].max()
     path = Path(spilled.folder.name) / f"{len(spilled.parts)}.arrow"
     part.with_columns(pl.lit(False).alias("_superseded")).write_ipc(path)
     spilled.parts.append((path, lo, hi, part[col].null_count() > 0))
@@ -323,13 +324,20 @@ def extract_api(settings: Settings, source: SourceConfig, window: tuple[dt.date,
                      warnings=result.warnings, extras=extras)
 
 
+def _last_day(frame: pl.DataFrame, col: str) -> str:
+    """The column of a row's last day: date_end for tables of period rows (a whole-week export row
+    covers its week), else the window column itself."""
+    return "date_end" if col == "date_start" and "date_end" in frame.columns else col
+
+
 def file_window(extracted: Extracted) -> tuple[dt.date, dt.date] | None:
     """The dates a set of files covers: their stated report periods and their rows' dates."""
     col = schemas.WINDOW_COLUMN[extracted.table]
     if col is None:
         return None
     dates = extracted.spilled.dates if extracted.spilled is not None else \
-        extracted.frame.select(pl.col(col).min().alias("lo"), pl.col(col).max().alias("hi")).row(0)
+        extracted.frame.select(pl.col(col).min().alias("lo"),
+                               pl.col(_last_day(extracted.frame, col)).max().alias("hi")).row(0)
     lows = [d for d in [dates[0]] + [f.period[0] for f in extracted.files if f.period] if d is not None]
     highs = [d for d in [dates[1]] + [f.period[1] for f in extracted.files if f.period] if d is not None]
     if not lows:

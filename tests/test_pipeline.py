@@ -334,3 +334,15 @@ def test_a_segmented_export_read_in_batches_is_summed_batch_by_batch_like_a_whol
     assert [round(float(v), 2) for v in query(settings, "SELECT sum(spend) FROM core.ad_performance")[0]] == [expected]
     assert [round(float(v), 2) for v in query(settings, "SELECT sum(spend) FROM core.keyword_performance")[0]] \
         == [expected]
+
+
+def test_a_whole_period_export_s_window_runs_to_the_last_day_its_rows_cover(settings, tmp_path):
+    """Rows over a week (Meta's Reporting starts / ends, no date-range line above the header): the load's
+    window is the week, not its first day."""
+    export = tmp_path / "week.csv"
+    export.write_text("Campaign name,Reporting starts,Reporting ends,Amount spent (EUR),Impressions,Link clicks\n"
+                      "Brand,2026-06-01,2026-06-07,70.00,7000,140\n"
+                      "Promo,2026-06-01,2026-06-07,35.00,3500,70\n")
+    [record] = ingest_files(settings, [export], "meta_ads", "m")
+    assert record.status == "succeeded", record.error
+    assert (record.window_start, record.window_end) == (dt.date(2026, 6, 1), dt.date(2026, 6, 7))
