@@ -130,6 +130,10 @@ ENV_EXAMPLE = '''# Copy to .env (never commit .env). Names: ROI_<SOURCE NAME>__<
 # google_ads, microsoft_ads: DEVELOPER_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 # linkedin_ads: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN (or ACCESS_TOKEN)
 # meta_ads, tiktok_ads, hubspot_email, HubSpot leads/orders: ACCESS_TOKEN
+# pinterest_ads, reddit_ads: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN (or ACCESS_TOKEN alone)
+# snapchat_ads, amazon_ads: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
+# apple_search_ads: CLIENT_ID, TEAM_ID, KEY_ID, PRIVATE_KEY (the PEM on one line, with \n)
+# x_ads: CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET
 # mailchimp, brevo, klaviyo: API_KEY
 # ROI_META_API__ACCESS_TOKEN=
 # ROI_GOOGLE_ADS_IT__DEVELOPER_TOKEN=

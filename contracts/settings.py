@@ -10,7 +10,8 @@ from roi.contracts.errors import ConfigError
 DEFAULT_LOOKBACK_DAYS = 28
 # The channels roi knows without configuration ([channels] custom adds yours).
 BUILTIN_CHANNELS = (
-    "google_ads", "meta_ads", "linkedin_ads", "microsoft_ads", "tiktok_ads", "email",
+    "google_ads", "meta_ads", "linkedin_ads", "microsoft_ads", "tiktok_ads", "pinterest_ads", "snapchat_ads",
+    "reddit_ads", "amazon_ads", "apple_search_ads", "x_ads", "email",
     "organic_search", "organic_social", "referral", "direct", "other",
 )
 

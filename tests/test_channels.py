@@ -50,6 +50,11 @@ def classify(pairs, rules=(), known=None):
     ("", "cpc", "other"),
     ("partner", "banner", "other"),
     ("googleplex", "cpc", "other"),     # whole-value match: not "google"
+    ("pinterest", "cpc", "pinterest_ads"), ("pinterest", "social", "organic_social"),
+    ("snapchat", "paid_social", "snapchat_ads"), ("reddit", "cpm", "reddit_ads"),
+    ("amazon", "cpc", "amazon_ads"), ("apple_search_ads", "cpc", "apple_search_ads"),
+    ("twitter", "paid", "x_ads"), ("x", "cpc", "x_ads"), ("t.co", "social", "organic_social"),
+    ("amazon", "referral", "referral"),   # an Amazon store link is not an ad
 ])
 def test_default_rules(source, medium, expected):
     assert classify([(source, medium)]) == [expected]
@@ -58,7 +63,7 @@ def test_default_rules(source, medium, expected):
 def test_default_rules_table_documents_every_rule_in_order():
     numbered = [ln for ln in channels.DEFAULT_RULES_TABLE.splitlines() if ln.startswith("| ")
                 and ln.split("|")[1].strip().isdigit()]
-    assert len(numbered) == len(DEFAULT_RULES) == 15
+    assert len(numbered) == len(DEFAULT_RULES) == 21
     assert [ln.split("|")[-2].strip() for ln in numbered] == [r.channel for r in DEFAULT_RULES]
 
 
@@ -149,7 +154,7 @@ def test_hubspot_original_source():
                       schema={"s": pl.Utf8, "d": pl.Utf8})
     assert df.select(channels.hubspot_channel("s", "d")).to_series().to_list() == [
         "google_ads", "microsoft_ads", "google_ads", "meta_ads", "meta_ads", "linkedin_ads",
-        "tiktok_ads", "other", "organic_search", "email", "organic_social", "referral", "direct",
+        "tiktok_ads", "x_ads", "organic_search", "email", "organic_social", "referral", "direct",
         "other", "other", "google_ads", "organic_search", None, None]
 
 

@@ -34,6 +34,12 @@ _MICROSOFT = _site(r"bing|microsoft|msn|bingads|bing[-_ ]ads|microsoft[-_ ]ads")
 _META = _site(r"facebook|fb|instagram|ig|meta|messenger|threads|facebook[-_ ]ads|meta[-_ ]ads")
 _LINKEDIN = _site(r"linkedin|lnkd|linkedin[-_ ]ads")
 _TIKTOK = _site(r"tiktok|tik[-_ ]tok|tiktok[-_ ]ads")
+_PINTEREST = _site(r"pinterest|pin|pinterest[-_ ]ads")
+_SNAPCHAT = _site(r"snapchat|snap|snapchat[-_ ]ads")
+_REDDIT = _site(r"reddit|reddit[-_ ]ads")
+_AMAZON = _site(r"amazon|amzn|amazon[-_ ]ads|amazon[-_ ]advertising|sponsored[-_ ]products")
+_APPLE_SEARCH = _site(r"apple[-_ ]search[-_ ]ads|apple[-_ ]search|apple[-_ ]ads|asa|searchads")
+_X = _site(r"twitter|x|t\.co|x[-_ ]ads|twitter[-_ ]ads")
 _EMAIL_MEDIUM = r"e[-_ ]?mail|e[-_ ]?mailing|newsletter|mail|mailing|dem|email[-_ ]marketing"
 _EMAIL_SOURCE = _site(r"mailchimp|brevo|sendinblue|klaviyo|hubspot|hs[-_]email|hs[-_]automation"
                       r"|newsletter|mailup|mailerlite|activecampaign|sendgrid|substack"
@@ -49,6 +55,12 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("meta_ads", _META, _PAID),
     Rule("linkedin_ads", _LINKEDIN, _PAID),
     Rule("tiktok_ads", _TIKTOK, _PAID),
+    Rule("pinterest_ads", _PINTEREST, _PAID),
+    Rule("snapchat_ads", _SNAPCHAT, _PAID),
+    Rule("reddit_ads", _REDDIT, _PAID),
+    Rule("amazon_ads", _AMAZON, _PAID),
+    Rule("apple_search_ads", _APPLE_SEARCH, _PAID),
+    Rule("x_ads", _X, _PAID),
     Rule("email", None, _EMAIL_MEDIUM),
     Rule("email", _EMAIL_SOURCE, None),
     Rule("organic_search", _SEARCH, r"organic|\(none\)|referral|"),
@@ -70,16 +82,22 @@ DEFAULT_RULES_TABLE = """\
 | 3 | facebook, fb, instagram, ig, meta, messenger, threads | (paid, as in 1) | meta_ads |
 | 4 | linkedin, lnkd | (paid, as in 1) | linkedin_ads |
 | 5 | tiktok | (paid, as in 1) | tiktok_ads |
-| 6 | any | email, e-mail, e_mail, mail, mailing, newsletter, dem, email marketing | email |
-| 7 | mailchimp, brevo, sendinblue, klaviyo, hubspot, hs_email, hs_automation, newsletter, mailup, mailerlite, activecampaign, sendgrid, substack, webmail hosts (mail.google.com, gmail, outlook.live.com, mail.yahoo.com) | any | email |
-| 8 | google, bing, duckduckgo, yahoo, ecosia, baidu, yandex, qwant, startpage, search.brave | organic, (none), referral or empty | organic_search |
-| 9 | facebook, fb, instagram, ig, linkedin, lnkd, tiktok, twitter, x, t.co, youtube, youtu.be, pinterest, reddit, threads, whatsapp, telegram, messenger | social, organic_social, social_network, social_media, sm, organic, (none), referral or empty | organic_social |
-| 10 | any | social, organic_social, social_network, social_media, sm | organic_social |
-| 11 | any | organic, seo | organic_search |
-| 12 | any | referral, referrer | referral |
-| 13 | (direct), direct | any | direct |
-| 14 | empty or (none) | empty or (none) | direct |
-| 15 | any | any | other |
+| 6 | pinterest, pin | (paid, as in 1) | pinterest_ads |
+| 7 | snapchat, snap | (paid, as in 1) | snapchat_ads |
+| 8 | reddit | (paid, as in 1) | reddit_ads |
+| 9 | amazon, amzn, amazon_ads, amazon_advertising, sponsored_products | (paid, as in 1) | amazon_ads |
+| 10 | apple_search_ads, apple_search, apple_ads, asa, searchads | (paid, as in 1) | apple_search_ads |
+| 11 | twitter, x, t.co, x_ads, twitter_ads | (paid, as in 1) | x_ads |
+| 12 | any | email, e-mail, e_mail, mail, mailing, newsletter, dem, email marketing | email |
+| 13 | mailchimp, brevo, sendinblue, klaviyo, hubspot, hs_email, hs_automation, newsletter, mailup, mailerlite, activecampaign, sendgrid, substack, webmail hosts (mail.google.com, gmail, outlook.live.com, mail.yahoo.com) | any | email |
+| 14 | google, bing, duckduckgo, yahoo, ecosia, baidu, yandex, qwant, startpage, search.brave | organic, (none), referral or empty | organic_search |
+| 15 | facebook, fb, instagram, ig, linkedin, lnkd, tiktok, twitter, x, t.co, youtube, youtu.be, pinterest, reddit, threads, whatsapp, telegram, messenger | social, organic_social, social_network, social_media, sm, organic, (none), referral or empty | organic_social |
+| 16 | any | social, organic_social, social_network, social_media, sm | organic_social |
+| 17 | any | organic, seo | organic_search |
+| 18 | any | referral, referrer | referral |
+| 19 | (direct), direct | any | direct |
+| 20 | empty or (none) | empty or (none) | direct |
+| 21 | any | any | other |
 
 Your own `[[channels.rules]]` in roi.toml are tried first, in file order; the first matching rule wins.
 Missing markers ("", "-", "n/a", "(not set)" …) count as empty.
@@ -191,6 +209,13 @@ LABEL_ALIASES: dict[str, str] = {
     **dict.fromkeys(["microsoft", "microsoft_ads", "microsoft_advertising", "bing", "bing_ads"],
                     "microsoft_ads"),
     **dict.fromkeys(["tiktok", "tiktok_ads", "tik_tok", "tik_tok_ads"], "tiktok_ads"),
+    **dict.fromkeys(["pinterest", "pinterest_ads"], "pinterest_ads"),
+    **dict.fromkeys(["snapchat", "snapchat_ads", "snap", "snap_ads"], "snapchat_ads"),
+    **dict.fromkeys(["reddit", "reddit_ads"], "reddit_ads"),
+    **dict.fromkeys(["amazon", "amazon_ads", "amazon_advertising", "sponsored_products"], "amazon_ads"),
+    **dict.fromkeys(["apple_search_ads", "apple_search", "apple_ads", "asa", "search_ads_apple"],
+                    "apple_search_ads"),
+    **dict.fromkeys(["x", "x_ads", "twitter", "twitter_ads"], "x_ads"),
     **dict.fromkeys(["email", "e_mail", "mail", "emails", "newsletter", "newsletters",
                      "email_marketing", "e_mail_marketing", "dem", "mailing", "mailchimp", "brevo",
                      "sendinblue", "klaviyo", "mailup", "correo", "correo_electronico",
@@ -356,7 +381,8 @@ def hubspot_channel(source_col: str, drill_col: str | None = None) -> pl.Expr:
     the source is empty or not one of HubSpot's labels.
 
     Paid Search -> microsoft_ads when the drill-down names Bing/Microsoft, else google_ads;
-    Paid Social -> linkedin_ads / tiktok_ads by drill-down, meta_ads for Facebook/Instagram or no
+    Paid Social -> linkedin_ads / tiktok_ads / pinterest_ads / snapchat_ads / reddit_ads / x_ads by
+    drill-down, meta_ads for Facebook/Instagram or no
     drill-down, other for other networks; Organic Search, Email Marketing, Social Media,
     Referrals, Direct Traffic, Offline Sources / Other Campaigns as named."""
     src = label_key(pl.col(source_col))
@@ -369,6 +395,10 @@ def hubspot_channel(source_col: str, drill_col: str | None = None) -> pl.Expr:
         .when(src.is_in(_PAID_SOCIAL))
         .then(pl.when(drill.str.contains("linkedin")).then(pl.lit("linkedin_ads"))
               .when(drill.str.contains("tiktok")).then(pl.lit("tiktok_ads"))
+              .when(drill.str.contains("pinterest")).then(pl.lit("pinterest_ads"))
+              .when(drill.str.contains("snapchat")).then(pl.lit("snapchat_ads"))
+              .when(drill.str.contains("reddit")).then(pl.lit("reddit_ads"))
+              .when(drill.str.contains(r"twitter|^x$|^x_")).then(pl.lit("x_ads"))
               .when((drill == "") | drill.str.contains(r"facebook|instagram|meta|^fb|^ig"))
               .then(pl.lit("meta_ads"))
               .otherwise(pl.lit("other")))

@@ -25,17 +25,29 @@ MARKERS: dict[str, list[str]] = {
                    "Ad Group Name", "Video views at 100%", "Total of", "Complete payment", "CTR (destination)",
                    "Advertiser ID", "Advertiser name"],
     "pinterest_ads": ["Spend in account currency", "Pin promotion name", "Pin promotion ID", "Pin ID", "Pin clicks",
-                      "Paid impressions", "Earned impressions", "Outbound clicks", "Saves", "Total conversions"],
+                      "Paid impressions", "Earned impressions", "Outbound clicks", "Saves", "Total conversions",
+                      "Earned saves", "Organic pin ID", "Ad entity status", "Spesa nella valuta dell'account",
+                      "Clic sul Pin"],
     "snapchat_ads": ["Swipe Ups", "Swipe Up Rate", "Paid Impressions", "Ad Squad Name", "Ad Squad ID",
-                     "Story Opens"],
+                     "Story Opens", "Swipes", "eCPSU", "Impressions payantes", "Bezahlte Impressionen"],
     "amazon_ads": ["Advertised ASIN", "Advertised SKU", "14 Day Total Sales", "7 Day Total Sales",
                    "Total Advertising Cost of Sales (ACOS)", "Total Return on Advertising Spend (ROAS)",
-                   "Portfolio name", "Targeting", "Customer Search Term"],
+                   "Portfolio name", "Targeting", "Customer Search Term", "7 Day Total Orders (#)",
+                   "14 Day Total Orders (#)", "7 Day Conversion Rate", "Nome portafoglio", "Termine ricerca cliente",
+                   "SKU pubblicizzato", "ASIN pubblicizzato", "Totale ordini (#) 7 giorni",
+                   "Totale ordini (#) 14 giorni", "Vendite totali (€) 7 giorni", "Vendite totali (€) 14 giorni",
+                   "Costo pubblicitario delle vendite (ACOS) totale",
+                   "Ritorno sulla spesa pubblicitaria (ROAS) totale"],
     "apple_search_ads": ["Taps", "Installs (Tap-Through)", "Installs (View-Through)", "TTR", "Avg CPT",
-                         "Avg CPA (Tap-Through)", "Search Term"],
+                         "Avg CPA (Tap-Through)", "Search Term", "Installs (Total)", "Installazioni (totali)",
+                         "Installazioni (tap-through)", "Installationen (gesamt)", "Installationen (Tap-Through)",
+                         "Tap", "Org Name"],
     "x_ads": ["Promoted Tweet", "Billed charge", "Billed engagements", "Tweet engagements", "Line item name",
-              "Line item ID", "Funding instrument"],
-    "reddit_ads": ["Post ID", "eCPM", "Conversion Roas", "Subreddit", "Community"],
+              "Line item ID", "Funding instrument", "Time period", "Url clicks", "Purchases - sale amount",
+              "Video total views", "Post engagements", "Tweet ID", "Tweet text"],
+    "reddit_ads": ["Post ID", "eCPM", "Conversion Roas", "Subreddit", "Community", "Purchases (Click)",
+                   "Purchases (View)", "Purchase Clicks", "Purchase Views", "Video Starts", "Käufe (Klick)",
+                   "Käufe (Ansicht)"],
 }
 NAMES = {"google_ads": "Google Ads", "meta_ads": "Meta Ads Manager", "linkedin_ads": "LinkedIn Campaign Manager",
          "microsoft_ads": "Microsoft Advertising", "tiktok_ads": "TikTok Ads Manager", "pinterest_ads": "Pinterest Ads",
@@ -43,10 +55,21 @@ NAMES = {"google_ads": "Google Ads", "meta_ads": "Meta Ads Manager", "linkedin_a
          "x_ads": "X (Twitter) Ads", "reddit_ads": "Reddit Ads"}
 _SUFFIX = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")   # "Amount spent (EUR)" -> "Amount spent"
 _BY_NORM = {norm(m): kind for kind, markers in MARKERS.items() for m in markers}
+# Header names that settle the platform alone, whatever other platforms' names the export shares (a
+# Snapchat export also says "Amount spent" and "Ad set name", as Meta's do).
+DECISIVE = {norm(m): kind for kind, markers in {
+    "snapchat_ads": ["Swipe Ups", "Swipes", "Swipe Up Rate", "eCPSU"],
+    "pinterest_ads": ["Spend in account currency", "Pin clicks", "Pin promotion name"],
+    "amazon_ads": ["Advertised ASIN", "Total Advertising Cost of Sales (ACOS)"],
+    "apple_search_ads": ["Installs (Tap-Through)", "Avg CPT"],
+}.items() for m in markers}
 
 
 def guess_kind(header: list[str]) -> str | None:
     """The platform whose own header names the export uses most (two at least), or None."""
+    decided = {DECISIVE[c] for name in header for c in (norm(name), norm(_SUFFIX.sub("", name))) if c in DECISIVE}
+    if len(decided) == 1:
+        return decided.pop()
     scores: dict[str, int] = {}
     for name in header:
         for candidate in {norm(name), norm(_SUFFIX.sub("", name))}:

@@ -12,7 +12,8 @@ from roi.outputs.report.words import CHANNELS, TEXT, WORDS
 FONT = '-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif'
 CHANNEL_COLORS = {
     "google_ads": "#2563eb", "meta_ads": "#7c3aed", "linkedin_ads": "#0891b2", "microsoft_ads": "#0d9488",
-    "tiktok_ads": "#db2777", "email": "#f59e0b", "organic_search": "#16a34a", "organic_social": "#65a30d",
+    "tiktok_ads": "#db2777", "pinterest_ads": "#e60023", "snapchat_ads": "#eab308", "reddit_ads": "#ff4500",
+    "amazon_ads": "#f97316", "apple_search_ads": "#6b7280", "x_ads": "#0f172a", "email": "#f59e0b", "organic_search": "#16a34a", "organic_social": "#65a30d",
     "referral": "#64748b", "direct": "#334155", "other": "#94a3b8",
 }
 EXTRA_COLORS = ["#ea580c", "#dc2626", "#9333ea", "#0284c7", "#ca8a04", "#be185d", "#4d7c0f", "#475569"]

@@ -5,7 +5,9 @@ CREATE OR REPLACE VIEW stg.channels AS
 WITH built_in AS (
     SELECT * FROM (VALUES
         ('google_ads', 'paid'), ('meta_ads', 'paid'), ('linkedin_ads', 'paid'),
-        ('microsoft_ads', 'paid'), ('tiktok_ads', 'paid'), ('email', 'email'),
+        ('microsoft_ads', 'paid'), ('tiktok_ads', 'paid'), ('pinterest_ads', 'paid'), ('snapchat_ads', 'paid'),
+        ('reddit_ads', 'paid'), ('amazon_ads', 'paid'), ('apple_search_ads', 'paid'), ('x_ads', 'paid'),
+        ('email', 'email'),
         ('organic_search', 'organic'), ('organic_social', 'organic'), ('referral', 'organic'),
         ('direct', 'organic'), ('other', 'other')
     ) AS t (channel, kind)
