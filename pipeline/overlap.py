@@ -5,7 +5,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import duckdb
-import polars as pl
 
 from roi import schemas
 from roi.contracts.errors import ConfigError

@@ -6,10 +6,13 @@ from collections.abc import Collection
 import polars as pl
 
 from roi import schemas
+from roi.contracts.raw import RawTable
 from roi.transforms.context import SourceContext
-from roi.transforms.headers import configured, find_field, find_with_currency, names
+from roi.transforms.dates import date, infer_date_order
+from roi.transforms.headers import configured, decimal_hint, find_field, find_with_currency, names
 from roi.transforms.ids import derive_ids
-from roi.transforms.numbers import error_list, number, row_currency, text
+from roi.transforms.numbers import error_list, infer_decimal, number, row_currency, text
+from roi.transforms.totals import label_of
 
 
 def find_export_columns(header: list[str], aliases: dict, canonical, user_columns: dict[str, str]
@@ -81,6 +84,38 @@ def period_dates(frame: pl.DataFrame, period: tuple | None, errors: list[pl.Expr
     errors.append(pl.lit(missing))
     return frame.with_columns(pl.lit(None, dtype=pl.Date).alias("date_start"),
                               pl.lit(None, dtype=pl.Date).alias("date_end"))
+
+
+def export_decimal(raw: RawTable, ctx: SourceContext, metric_cols: list[str], lang: str | None) -> str:
+    """The export's decimal mark: the source's `decimal` option, '.' for typed (XLSX) cells, else what the
+    metric cells of the rows and the totals row say (the UI language breaking a tie)."""
+    return ctx.options.get("decimal") or ("." if raw.typed_cells else infer_decimal(
+        pl.concat([raw.totals, raw.rows], how="diagonal_relaxed"), metric_cols, hint=decimal_hint(lang)))
+
+
+def dated_rows(frame: pl.DataFrame, col: dict[str, str | None], ctx: SourceContext, lang: str | None,
+               period: tuple | None, errors: list[pl.Expr], missing: str) -> pl.DataFrame:
+    """date_start = date_end = the Day column's date (its order from the `date_order` option, else the
+    cells, month-first for an English export), or without a Day column the report's period
+    (period_dates: else null dates and the reason `missing`)."""
+    if not col["day"]:
+        return period_dates(frame, period, errors, missing)
+    order = ctx.options.get("date_order") or infer_date_order(frame.get_column(col["day"]),
+                                                              "mdy" if lang == "en" else "dmy")
+    day, error = date(col["day"], order, label="date")
+    errors += [error, pl.when(day.is_null() & error.is_null()).then(pl.lit("date: missing date"))]
+    return frame.with_columns(day.alias("date_start"), day.alias("date_end"))
+
+
+def totals_row(raw: RawTable, col: dict[str, str | None], decimal: str, **whole
+               ) -> tuple[dict[str, float] | None, str | None]:
+    """The export's first totals row as {metric: value} and its label, for the load's reconciliation;
+    (None, None) without one."""
+    if not raw.totals.height:
+        return None, None
+    first = raw.totals.head(1)
+    totals = metric_totals(first, col, decimal, **whole)
+    return (totals, label_of(first, raw.header)[0] if raw.header else None) if totals else (None, None)
 
 
 # The metrics read from an export's totals row: those roi.transforms.totals reconciles the rows with.

@@ -4,13 +4,12 @@ from __future__ import annotations
 import polars as pl
 
 from roi.contracts.raw import RawTable
-from roi.transforms.ad_exports import (ApiRecords, find_export_columns, finish_ad_rows, map_export_columns,
-                                      metric_totals, period_dates)
+from roi.transforms.ad_exports import (ApiRecords, dated_rows, export_decimal, find_export_columns, finish_ad_rows,
+                                      map_export_columns, totals_row)
 from roi.transforms.context import Normalised, SourceContext
-from roi.transforms.dates import date, infer_date_order, parse_report_period
-from roi.transforms.headers import Aliases, decimal_hint, language
-from roi.transforms.numbers import infer_decimal, number
-from roi.transforms.totals import label_of
+from roi.transforms.dates import date, parse_report_period
+from roi.transforms.headers import Aliases, language
+from roi.transforms.numbers import number
 
 TABLE = "ad_performance"
 OPTIONS = ()
@@ -100,32 +99,19 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     if raw.rows.height and not metric_cols:
         raise ValueError(f"{raw.path}: no Reddit Ads metric columns (Amount Spent, Impressions, Clicks) found — "
                          "is it a Reddit Ads Manager report?")
-    rows, totals_frame = raw.rows, raw.totals          # files.py set the "Total" / "Gesamt" rows apart
+    rows = raw.rows          # files.py set the "Total" / "Gesamt" rows apart
     lang = language(header, ALIASES)
-    decimal = ctx.options.get("decimal") or ("." if raw.typed_cells else infer_decimal(
-        pl.concat([totals_frame, rows], how="diagonal_relaxed"), metric_cols, hint=decimal_hint(lang)))
+    decimal = export_decimal(raw, ctx, metric_cols, lang)
     errors: list[pl.Expr] = []
-    frame = rows
-    if col["day"]:
-        order = ctx.options.get("date_order") or infer_date_order(frame.get_column(col["day"]),
-                                                                  "mdy" if lang == "en" else "dmy")
-        day, error = date(col["day"], order, label="date")
-        errors += [error, pl.when(day.is_null() & error.is_null()).then(pl.lit("date: missing date"))]
-        frame = frame.with_columns(day.alias("date_start"), day.alias("date_end"))
-    else:
-        frame = period_dates(frame, parse_report_period(raw.preamble), errors, "no dates: the export has no Date "
-                             "column and no date range above its header — in Reddit Ads Manager pick the Date "
-                             "breakdown (by day), or keep the date range line of the downloaded report")
+    frame = dated_rows(rows, col, ctx, lang, parse_report_period(raw.preamble), errors, "no dates: the export has no Date "
+                       "column and no date range above its header — in Reddit Ads Manager pick the Date "
+                       "breakdown (by day), or keep the date range line of the downloaded report")
     frame, levels = map_export_columns(frame, col, METRICS, decimal, errors, ctx, header=header_currency)
     if split and not col["conversions"]:
         frame = frame.with_columns(_click_plus_view(split, decimal, errors).alias("conversions"))
     out = finish_ad_rows(frame, ctx, levels, errors)
-    totals, label = None, None
-    if totals_frame.height:
-        first = totals_frame.head(1)
-        totals = metric_totals(first, col, decimal, whole=("impressions", "clicks"))
-        label = label_of(first, header)[0] if header else None
-    return Normalised(frame=out, totals=totals or None, totals_label=label if totals else None)
+    totals, label = totals_row(raw, col, decimal, whole=("impressions", "clicks"))
+    return Normalised(frame=out, totals=totals, totals_label=label)
 
 
 def _click_plus_view(split: dict[str, str], decimal: str, errors: list[pl.Expr]) -> pl.Expr:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import polars as pl
 
 from roi.contracts.raw import RawTable
-from roi.transforms.ad_exports import (ApiRecords, find_export_columns, finish_ad_rows, map_export_columns,
-                                      metric_totals, period_dates)
+from roi.transforms.ad_exports import (ApiRecords, dated_rows, export_decimal, find_export_columns, finish_ad_rows,
+                                      map_export_columns, metric_totals)
 from roi.transforms.context import Normalised, SourceContext
-from roi.transforms.dates import date, infer_date_order, parse_report_period
-from roi.transforms.headers import Aliases, decimal_hint, language
-from roi.transforms.numbers import infer_decimal, text
+from roi.transforms.dates import date, parse_report_period
+from roi.transforms.headers import Aliases, language
+from roi.transforms.numbers import text
 from roi.transforms.totals import label_of
 
 TABLE = "ad_performance"
@@ -96,19 +96,10 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         totals_frame = pl.concat([totals_frame, rows.filter(is_total)], how="diagonal_relaxed")
         rows = rows.filter(~is_total)
     lang = language(header, ALIASES)
-    decimal = ctx.options.get("decimal") or ("." if raw.typed_cells else infer_decimal(
-        pl.concat([totals_frame, rows], how="diagonal_relaxed"), metric_cols, hint=decimal_hint(lang)))
+    decimal = export_decimal(raw, ctx, metric_cols, lang)   # the same cells, wherever the totals rows sit
     errors: list[pl.Expr] = []
-    frame = rows
-    if col["day"]:
-        order = ctx.options.get("date_order") or infer_date_order(frame.get_column(col["day"]),
-                                                                  "mdy" if lang == "en" else "dmy")
-        day, error = date(col["day"], order, label="date")
-        errors += [error, pl.when(day.is_null() & error.is_null()).then(pl.lit("date: missing date"))]
-        frame = frame.with_columns(day.alias("date_start"), day.alias("date_end"))
-    else:
-        frame = period_dates(frame, parse_report_period(raw.preamble), errors, "no dates: the export has no Date "
-                             "column — in Ads Manager choose the 'Day' time breakdown (By Day) before exporting")
+    frame = dated_rows(rows, col, ctx, lang, parse_report_period(raw.preamble), errors, "no dates: the export has "
+                       "no Date column — in Ads Manager choose the 'Day' time breakdown (By Day) before exporting")
     frame, levels = map_export_columns(frame, col, METRICS, decimal, errors, ctx,
                                        header=header_currency)
     out = finish_ad_rows(frame, ctx, levels, errors)
