@@ -49,10 +49,10 @@ DETAIL_TABLES = ("keyword_performance", "search_term_performance")
 @retry_conflicts("replacing the window")   # a DuckLake: another load wrote the same table meanwhile
 def replace_window(con: duckdb.DuckDBPyConnection, table: str, record: LoadRecord,
                    good: pl.DataFrame, quarantine: pl.DataFrame,
-                   extras: dict[str, pl.DataFrame] | None = None) -> None:
+                   extras: dict[str, pl.DataFrame | pl.LazyFrame] | None = None) -> None:
     """Replace `record.source`'s rows of `table` inside the window with `good`, and of each other
-    table the same exports fill with its `extras` rows, atomically; of `record.account`'s rows only
-    when the load is one account's.
+    table the same exports fill with its `extras` rows (a frame, or rows on disk to scan), atomically;
+    of `record.account`'s rows only when the load is one account's.
 
     quarantine: columns row_number, raw_row (JSON text), reasons, file."""
     tables = {table: good, **(extras or {})}
