@@ -386,10 +386,18 @@ def test_a_missing_extension_names_the_extra_to_install(tmp_path):
         db.load_extension(con, "spatial")
 
 
-def test_writer_lock_locks_a_file_warehouse_only(tmp_path):
-    lake = WarehouseTarget("ducklake", catalog="sqlite:/x", data_path="/y/")
+def test_writer_lock_locks_a_file_warehouse_and_a_sqlite_catalog_not_a_postgres_one(tmp_path):
+    """A PostgreSQL catalog takes many writers at once; a SQLite catalog one at a time (the demo's sources
+    loaded side by side in threads failed on "database is locked" without this lock)."""
+    lake = WarehouseTarget("ducklake", catalog="postgres:dbname=roi host=127.0.0.1", data_path="/y/")
     with db.WriterLock(lake, 1), db.WriterLock(lake, 1):        # many writers at once
         pass
+    sqlite = WarehouseTarget("ducklake", catalog=f"sqlite:{tmp_path / 'catalog.sqlite'}", data_path="/y/")
+    with db.WriterLock(sqlite, 1):
+        assert (tmp_path / "catalog.sqlite.lock").exists()
+        with pytest.raises(RoiError, match="another roi process holds the warehouse"):
+            with db.WriterLock(sqlite, 0.3):
+                pass
     with db.WriterLock(tmp_path / "w.duckdb", 1):
         with pytest.raises(RoiError, match="another roi process holds the warehouse"):
             with db.WriterLock(tmp_path / "w.duckdb", 0.3):

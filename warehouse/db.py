@@ -242,12 +242,21 @@ def _first_line(exc: Exception) -> str:
 
 
 class WriterLock:
-    """One writer at a time: an flock on <warehouse>.lock that records who holds it. A DuckLake takes many
-    writers at once (a conflict on one table is retried: load.replace_window), so there it locks nothing."""
+    """One writer at a time: an flock on <warehouse>.lock that records who holds it. A DuckLake with a
+    PostgreSQL catalog takes many writers at once (a conflict on one table is retried:
+    load.replace_window), so there it locks nothing; a SQLite catalog admits one writer at a time (the
+    others fail on "database is locked" — measured: the demo's sources loaded side by side gave up after
+    30 s of it), so there it locks <catalog>.lock, on the one machine a SQLite catalog serves."""
 
     def __init__(self, warehouse: WarehouseTarget | Path, timeout: float):
         target = as_target(warehouse)
-        self.path = None if target.is_lake else target.path.with_name(target.path.name + ".lock")
+        if not target.is_lake:
+            self.path = target.path.with_name(target.path.name + ".lock")
+        elif target.catalog.startswith("sqlite:"):
+            catalog = Path(target.catalog[len("sqlite:"):])
+            self.path = catalog.with_name(catalog.name + ".lock")
+        else:
+            self.path = None
         self.timeout = timeout
         self._fd: int | None = None
 
