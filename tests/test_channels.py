@@ -55,6 +55,8 @@ def classify(pairs, rules=(), known=None):
     ("amazon", "cpc", "amazon_ads"), ("apple_search_ads", "cpc", "apple_search_ads"),
     ("twitter", "paid", "x_ads"), ("x", "cpc", "x_ads"), ("t.co", "social", "organic_social"),
     ("amazon", "referral", "referral"),   # an Amazon store link is not an ad
+    ("sponsored_brands", "cpc", "amazon_ads"), ("rdt", "paid", "reddit_ads"), ("adservices", "cpc", "apple_search_ads"),
+    ("snapchatads", "paid_social", "snapchat_ads"),
 ])
 def test_default_rules(source, medium, expected):
     assert classify([(source, medium)]) == [expected]

@@ -35,10 +35,12 @@ _META = _site(r"facebook|fb|instagram|ig|meta|messenger|threads|facebook[-_ ]ads
 _LINKEDIN = _site(r"linkedin|lnkd|linkedin[-_ ]ads")
 _TIKTOK = _site(r"tiktok|tik[-_ ]tok|tiktok[-_ ]ads")
 _PINTEREST = _site(r"pinterest|pin|pinterest[-_ ]ads")
-_SNAPCHAT = _site(r"snapchat|snap|snapchat[-_ ]ads")
-_REDDIT = _site(r"reddit|reddit[-_ ]ads")
-_AMAZON = _site(r"amazon|amzn|amazon[-_ ]ads|amazon[-_ ]advertising|sponsored[-_ ]products")
-_APPLE_SEARCH = _site(r"apple[-_ ]search[-_ ]ads|apple[-_ ]search|apple[-_ ]ads|asa|searchads")
+_SNAPCHAT = _site(r"snapchat|snap|snapchat[-_ ]ads|snapchatads")
+_REDDIT = _site(r"reddit|reddit[-_ ]ads|rdt")
+_AMAZON = _site(r"amazon|amzn|amazon[-_ ]ads|amazon[-_ ]advertising|amazon[-_ ]dsp|sponsored[-_ ]products"
+                r"|sponsored[-_ ]brands|sponsored[-_ ]display")
+_APPLE_SEARCH = _site(r"apple[-_ ]search[-_ ]ads|apple[-_ ]search|apple[-_ ]ads|asa|searchads|app[-_ ]?store[-_ ]?ads"
+                      r"|adservices")
 _X = _site(r"twitter|x|t\.co|x[-_ ]ads|twitter[-_ ]ads")
 _EMAIL_MEDIUM = r"e[-_ ]?mail|e[-_ ]?mailing|newsletter|mail|mailing|dem|email[-_ ]marketing"
 _EMAIL_SOURCE = _site(r"mailchimp|brevo|sendinblue|klaviyo|hubspot|hs[-_]email|hs[-_]automation"
@@ -83,10 +85,10 @@ DEFAULT_RULES_TABLE = """\
 | 4 | linkedin, lnkd | (paid, as in 1) | linkedin_ads |
 | 5 | tiktok | (paid, as in 1) | tiktok_ads |
 | 6 | pinterest, pin | (paid, as in 1) | pinterest_ads |
-| 7 | snapchat, snap | (paid, as in 1) | snapchat_ads |
-| 8 | reddit | (paid, as in 1) | reddit_ads |
-| 9 | amazon, amzn, amazon_ads, amazon_advertising, sponsored_products | (paid, as in 1) | amazon_ads |
-| 10 | apple_search_ads, apple_search, apple_ads, asa, searchads | (paid, as in 1) | apple_search_ads |
+| 7 | snapchat, snap, snapchatads | (paid, as in 1) | snapchat_ads |
+| 8 | reddit, rdt | (paid, as in 1) | reddit_ads |
+| 9 | amazon, amzn, amazon_ads, amazon_advertising, amazon_dsp, sponsored_products, sponsored_brands, sponsored_display | (paid, as in 1) | amazon_ads |
+| 10 | apple_search_ads, apple_search, apple_ads, asa, searchads, app_store_ads, adservices | (paid, as in 1) | apple_search_ads |
 | 11 | twitter, x, t.co, x_ads, twitter_ads | (paid, as in 1) | x_ads |
 | 12 | any | email, e-mail, e_mail, mail, mailing, newsletter, dem, email marketing | email |
 | 13 | mailchimp, brevo, sendinblue, klaviyo, hubspot, hs_email, hs_automation, newsletter, mailup, mailerlite, activecampaign, sendgrid, substack, webmail hosts (mail.google.com, gmail, outlook.live.com, mail.yahoo.com) | any | email |
