@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from roi.contracts.errors import LoadError
+from roi.contracts.errors import ConfigError, LoadError
 
 log = logging.getLogger("roi.http")
 RETRY_STATUS = {429, 500, 502, 503, 504}
@@ -37,6 +37,9 @@ class OAuthToken:
     source: str
     secret_prefix: str
     extra: dict = field(default_factory=dict)
+    basic_auth: bool = False    # the client id and secret in an HTTP Basic header (Pinterest, Reddit), not the form
+    headers: dict = field(default_factory=dict)   # sent with the refresh too (Reddit wants its User-Agent)
+    refused_hint: str = ""      # what else to check when the refresh is refused, after the secrets' names
     _access: str | None = None
 
     def get(self) -> str:
@@ -45,22 +48,61 @@ class OAuthToken:
         return self._access
 
     def refresh(self) -> str:
-        data = {"grant_type": "refresh_token", "refresh_token": self.refresh_token,
-                "client_id": self.client_id, "client_secret": self.client_secret, **self.extra}
+        data = {"grant_type": "refresh_token", "refresh_token": self.refresh_token, **self.extra}
+        if not self.basic_auth:
+            data |= {"client_id": self.client_id, "client_secret": self.client_secret}
         try:
-            resp = self.session.post(self.token_url, data=data, timeout=30)
+            resp = self.session.post(self.token_url, data=data, timeout=30, headers=self.headers or None,
+                                     auth=(self.client_id, self.client_secret) if self.basic_auth else None)
         except requests.RequestException as exc:
             raise ApiError(f"{self.source}: cannot reach the token endpoint {self.token_url} "
                            f"({type(exc).__name__}) — check the network or token_url") from None
-        if resp.status_code != 200 or "access_token" not in json_body(resp):
-            raise ApiError(f"{self.source}: the OAuth refresh was refused (HTTP {resp.status_code}) — check "
+        body = json_body(resp)
+        if resp.status_code != 200 or "access_token" not in body:
+            reason = f": {body['error']}" if isinstance(body.get("error"), str) else ""
+            raise ApiError(f"{self.source}: the OAuth refresh was refused (HTTP {resp.status_code}{reason}) — check "
                            f"{self.secret_prefix}CLIENT_ID, {self.secret_prefix}CLIENT_SECRET and "
-                           f"{self.secret_prefix}REFRESH_TOKEN")
-        self._access = json_body(resp)["access_token"]
+                           f"{self.secret_prefix}REFRESH_TOKEN{self.refused_hint}")
+        self._access = body["access_token"]
         return self._access
 
     def secrets(self) -> list[str]:
         return [s for s in (self.client_secret, self.refresh_token, self._access) if s]
+
+
+class BearerAuth:
+    """The Bearer token of an API that takes an ACCESS_TOKEN alone, or CLIENT_ID + CLIENT_SECRET +
+    REFRESH_TOKEN exchanged (and refreshed once on expiry) through an OAuthToken: `headers` is an
+    ApiClient's auth, `refresh` its refresh (None without a refresh token). Set `client` once the
+    ApiClient exists: each access token obtained is added to the secrets it scrubs."""
+
+    def __init__(self, session: requests.Session, source, secret: Callable[[str], str | None], token_url: str,
+                 **token_options):
+        prefix = source.secret_prefix
+        self.access = secret("ACCESS_TOKEN")
+        self.credentials = [secret(k) for k in ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")]
+        self.oauth = OAuthToken(session=session, token_url=token_url, client_id=self.credentials[0],
+                                client_secret=self.credentials[1], refresh_token=self.credentials[2],
+                                source=source.name, secret_prefix=prefix, **token_options) \
+            if all(self.credentials) else None
+        if self.oauth is None and not self.access:
+            raise ConfigError(f"{source.name}: needs {prefix}ACCESS_TOKEN, or {prefix}CLIENT_ID, "
+                              f"{prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN, in the environment or .env")
+        self.client: ApiClient | None = None
+        self.refresh = self._refresh if self.oauth is not None else None
+
+    def secrets(self) -> list[str | None]:
+        return [self.access, *self.credentials]
+
+    def headers(self) -> dict:
+        if self.access is None:
+            self.access = self.oauth.get()
+            self.client.secrets.append(self.access)
+        return {"Authorization": f"Bearer {self.access}"}
+
+    def _refresh(self) -> str:
+        self.access = self.oauth.refresh()
+        return self.access   # ApiClient adds it to its secrets
 
 
 class ApiClient:

@@ -12,7 +12,7 @@ import requests
 
 from roi.contracts.errors import ConfigError
 from roi.contracts.settings import SourceConfig
-from roi.sources.http import ApiClient, ApiError, OAuthToken, json_body
+from roi.sources.http import ApiClient, ApiError, BearerAuth, json_body
 from roi.sources.records import date_slices, text_cell, text_frame
 
 # Either a refresh-token trio (access tokens are refreshed when they expire) or ACCESS_TOKEN alone.
@@ -68,34 +68,14 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
 def _client(session: requests.Session, source: SourceConfig, secret: Callable[[str], str | None],
             version: str) -> ApiClient:
     prefix = source.secret_prefix
-    access = secret("ACCESS_TOKEN")
-    trio = [secret(k) for k in ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")]
-    oauth = None
-    if all(trio):
-        oauth = OAuthToken(session=session, token_url=source.token_url or DEFAULT_TOKEN_URL,
-                           client_id=trio[0], client_secret=trio[1], refresh_token=trio[2],
-                           source=source.name, secret_prefix=prefix)
-    elif not access:
-        raise ConfigError(f"{source.name}: needs {prefix}ACCESS_TOKEN, or {prefix}CLIENT_ID, "
-                          f"{prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN, in the environment or .env")
-    state = {"token": access}
-
-    def auth() -> dict:
-        if state["token"] is None:
-            state["token"] = oauth.get()
-            client.secrets.append(state["token"])
-        return {"Authorization": f"Bearer {state['token']}"}
-
-    def refresh() -> None:
-        state["token"] = oauth.refresh()
-        client.secrets.append(state["token"])
-
+    bearer = BearerAuth(session, source, secret, source.token_url or DEFAULT_TOKEN_URL)
     hint = (f"{prefix}CLIENT_ID, {prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN (the token needs the r_ads and "
-            "r_ads_reporting scopes)" if oauth else f"{prefix}ACCESS_TOKEN (it may have expired: LinkedIn "
+            "r_ads_reporting scopes)" if bearer.oauth else f"{prefix}ACCESS_TOKEN (it may have expired: LinkedIn "
             "access tokens last 60 days)")
-    client = ApiClient(session, source=source.name, base_url=source.base_url or DEFAULT_BASE_URL, auth=auth,
-                       refresh=refresh if oauth else None, auth_hint=hint,
-                       secrets=[access, *trio], problem=lambda resp: _problem(resp, version))
+    client = ApiClient(session, source=source.name, base_url=source.base_url or DEFAULT_BASE_URL,
+                       auth=bearer.headers, refresh=bearer.refresh, auth_hint=hint,
+                       secrets=bearer.secrets(), problem=lambda resp: _problem(resp, version))
+    bearer.client = client
     return client
 
 

@@ -12,7 +12,7 @@ import requests
 from roi.contracts.errors import ConfigError
 from roi.contracts.settings import SourceConfig
 from roi.sources import http
-from roi.sources.http import ApiClient, ApiError, OAuthToken, json_body
+from roi.sources.http import ApiClient, ApiError, BearerAuth, json_body
 from roi.sources.records import date_slices, text_cell, text_frame
 
 # Either a refresh-token trio (access tokens last 30 days and are refreshed) or ACCESS_TOKEN alone.
@@ -95,48 +95,10 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
 
 # ---------------------------------------------------------------- requests
 
-class PinterestToken(OAuthToken):
-    """Pinterest's refresh: client id and secret in an HTTP Basic header, not in the form."""
-
-    def refresh(self) -> str:
-        try:
-            resp = self.session.post(self.token_url, auth=(self.client_id, self.client_secret), timeout=30,
-                                     data={"grant_type": "refresh_token", "refresh_token": self.refresh_token})
-        except requests.RequestException as exc:
-            raise ApiError(f"{self.source}: cannot reach the token endpoint {self.token_url} "
-                           f"({type(exc).__name__}) — check the network or token_url") from None
-        if resp.status_code != 200 or "access_token" not in json_body(resp):
-            raise ApiError(f"{self.source}: the OAuth refresh was refused (HTTP {resp.status_code}) — check "
-                           f"{self.secret_prefix}CLIENT_ID, {self.secret_prefix}CLIENT_SECRET and "
-                           f"{self.secret_prefix}REFRESH_TOKEN (refresh tokens last a year)")
-        self._access = json_body(resp)["access_token"]
-        return self._access
-
-
 def _client(session: requests.Session, source: SourceConfig, secret: Callable[[str], str | None]) -> ApiClient:
     prefix = source.secret_prefix
-    access = secret("ACCESS_TOKEN")
-    trio = [secret(k) for k in ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")]
-    oauth = None
-    if all(trio):
-        oauth = PinterestToken(session=session, token_url=source.token_url or DEFAULT_TOKEN_URL,
-                               client_id=trio[0], client_secret=trio[1], refresh_token=trio[2],
-                               source=source.name, secret_prefix=prefix)
-    elif not access:
-        raise ConfigError(f"{source.name}: needs {prefix}ACCESS_TOKEN, or {prefix}CLIENT_ID, "
-                          f"{prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN, in the environment or .env")
-    state = {"token": access}
-
-    def auth() -> dict:
-        if state["token"] is None:
-            state["token"] = oauth.get()
-            client.secrets.append(state["token"])
-        return {"Authorization": f"Bearer {state['token']}"}
-
-    def refresh() -> None:
-        state["token"] = oauth.refresh()
-        client.secrets.append(state["token"])
-
+    bearer = BearerAuth(session, source, secret, source.token_url or DEFAULT_TOKEN_URL,
+                        basic_auth=True, refused_hint=" (refresh tokens last a year)")
     throttled = {"n": 0}
 
     def problem(resp: requests.Response):
@@ -153,11 +115,12 @@ def _client(session: requests.Session, source: SourceConfig, secret: Callable[[s
         return None
 
     hint = (f"{prefix}CLIENT_ID, {prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN (the app needs the ads:read scope)"
-            if oauth else f"{prefix}ACCESS_TOKEN (it may have expired: Pinterest access tokens last 30 days — "
+            if bearer.oauth else f"{prefix}ACCESS_TOKEN (it may have expired: Pinterest access tokens last 30 days — "
             "set CLIENT_ID, CLIENT_SECRET and REFRESH_TOKEN to refresh it)")
-    client = ApiClient(session, source=source.name, base_url=source.base_url or DEFAULT_BASE_URL, auth=auth,
-                       refresh=refresh if oauth else None, auth_hint=hint, secrets=[access, *trio],
+    client = ApiClient(session, source=source.name, base_url=source.base_url or DEFAULT_BASE_URL,
+                       auth=bearer.headers, refresh=bearer.refresh, auth_hint=hint, secrets=bearer.secrets(),
                        problem=problem)
+    bearer.client = client
     return client
 
 

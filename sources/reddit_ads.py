@@ -11,7 +11,7 @@ import requests
 
 from roi.contracts.errors import ConfigError
 from roi.contracts.settings import SourceConfig
-from roi.sources.http import ApiClient, ApiError, OAuthToken, json_body
+from roi.sources.http import ApiClient, ApiError, BearerAuth, json_body
 from roi.sources.records import date_slices, text_cell, text_frame
 
 # A refresh-token trio (access tokens last an hour and are refreshed), or ACCESS_TOKEN alone.
@@ -100,59 +100,21 @@ def _hour(day: dt.date, zone: str) -> str:
 
 # ---------------------------------------------------------------- requests
 
-class RedditToken(OAuthToken):
-    """Reddit's token endpoint takes the app's id and secret as HTTP Basic auth, not in the form."""
-
-    def refresh(self) -> str:
-        try:
-            resp = self.session.post(self.token_url, auth=(self.client_id, self.client_secret), timeout=30,
-                                     data={"grant_type": "refresh_token", "refresh_token": self.refresh_token},
-                                     headers={"User-Agent": USER_AGENT})
-        except requests.RequestException as exc:
-            raise ApiError(f"{self.source}: cannot reach the token endpoint {self.token_url} "
-                           f"({type(exc).__name__}) — check the network or token_url") from None
-        body = json_body(resp)
-        if resp.status_code != 200 or "access_token" not in body:
-            reason = f": {body['error']}" if isinstance(body.get("error"), str) else ""
-            raise ApiError(f"{self.source}: Reddit refused the token refresh (HTTP {resp.status_code}{reason}) — "
-                           f"check {self.secret_prefix}CLIENT_ID, {self.secret_prefix}CLIENT_SECRET and "
-                           f"{self.secret_prefix}REFRESH_TOKEN (a refresh token from duration=permanent with the "
-                           "adsread scope)")
-        self._access = body["access_token"]
-        return self._access
-
-
 def _client(session: requests.Session, source: SourceConfig, secret: Callable[[str], str | None],
             version: str) -> ApiClient:
     prefix = source.secret_prefix
-    access = secret("ACCESS_TOKEN")
-    trio = [secret(k) for k in ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")]
-    oauth = None
-    if all(trio):
-        oauth = RedditToken(session=session, token_url=source.token_url or DEFAULT_TOKEN_URL, client_id=trio[0],
-                            client_secret=trio[1], refresh_token=trio[2], source=source.name, secret_prefix=prefix)
-    elif not access:
-        raise ConfigError(f"{source.name}: needs {prefix}CLIENT_ID, {prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN "
-                          f"(or {prefix}ACCESS_TOKEN) in the environment or .env")
-    state = {"token": access}
-
-    def auth() -> dict:
-        if state["token"] is None:
-            state["token"] = oauth.get()
-            client.secrets.append(state["token"])
-        return {"Authorization": f"Bearer {state['token']}", "User-Agent": USER_AGENT}
-
-    def refresh() -> str:
-        state["token"] = oauth.refresh()
-        return state["token"]
-
+    bearer = BearerAuth(session, source, secret, source.token_url or DEFAULT_TOKEN_URL,
+                        basic_auth=True, headers={"User-Agent": USER_AGENT},
+                        refused_hint=" (a refresh token from duration=permanent with the adsread scope)")
     hint = (f"{prefix}CLIENT_ID, {prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN (the app must be authorised on "
-            "every account_ids entry, with the adsread scope)" if oauth else
+            "every account_ids entry, with the adsread scope)" if bearer.oauth else
             f"{prefix}ACCESS_TOKEN (it lasts one hour: set {prefix}CLIENT_ID, {prefix}CLIENT_SECRET and "
             f"{prefix}REFRESH_TOKEN instead)")
-    client = ApiClient(session, source=source.name, base_url=source.base_url or DEFAULT_BASE_URL, auth=auth,
-                       refresh=refresh if oauth else None, auth_hint=hint, secrets=[access, *trio],
+    client = ApiClient(session, source=source.name, base_url=source.base_url or DEFAULT_BASE_URL,
+                       auth=lambda: {**bearer.headers(), "User-Agent": USER_AGENT}, refresh=bearer.refresh,
+                       auth_hint=hint, secrets=bearer.secrets(),
                        problem=lambda resp: _problem(resp, version, source.name))
+    bearer.client = client
     return client
 
 
