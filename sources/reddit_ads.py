@@ -11,7 +11,7 @@ import requests
 
 from roi.contracts.errors import ConfigError
 from roi.contracts.settings import SourceConfig
-from roi.sources.http import ApiClient, ApiError, BearerAuth, json_body
+from roi.sources.http import ApiClient, BearerAuth, json_body
 from roi.sources.records import date_slices, text_cell, text_frame
 
 # A refresh-token trio (access tokens last an hour and are refreshed), or ACCESS_TOKEN alone.

@@ -6,13 +6,12 @@ import re
 import polars as pl
 
 from roi.contracts.raw import RawTable
-from roi.transforms.ad_exports import (ApiRecords, find_export_columns, finish_ad_rows, map_export_columns,
-                                      metric_totals, period_dates)
+from roi.transforms.ad_exports import (ApiRecords, export_decimal, find_export_columns, finish_ad_rows,
+                                      map_export_columns, period_dates, totals_row)
 from roi.transforms.context import Normalised, SourceContext
 from roi.transforms.dates import date, infer_date_order, parse_report_period
-from roi.transforms.headers import Aliases, decimal_hint, language, names, norm
-from roi.transforms.numbers import CURRENCY_MARK, currency_of_mark, infer_decimal, mark_currencies
-from roi.transforms.totals import label_of
+from roi.transforms.headers import Aliases, language, names, norm
+from roi.transforms.numbers import CURRENCY_MARK, currency_of_mark, mark_currencies
 
 TABLE = "ad_performance"
 OPTIONS = ()
@@ -88,8 +87,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         raise ValueError(f"{raw.path}: no Amazon Ads metric columns (Impressions, Clicks, Spend) found — is it an "
                          "Amazon Ads console report?")
     lang = language(list(header), ALIASES)
-    decimal = ctx.options.get("decimal") or ("." if raw.typed_cells else infer_decimal(
-        pl.concat([raw.totals, raw.rows], how="diagonal_relaxed"), metric_cols, hint=decimal_hint(lang)))
+    decimal = export_decimal(raw, ctx, metric_cols, lang)
     errors: list[pl.Expr] = []
     frame = raw.rows
     first, last = col["day"] or col["starts"], col["day"] or col["ends"] or col["starts"]
@@ -108,12 +106,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                              "Summary) when creating the report")
     frame, levels = map_export_columns(frame, col, METRICS, decimal, errors, ctx, header=header_currency)
     out = finish_ad_rows(frame, ctx, levels, errors)
-    totals, label = None, None
-    if raw.totals.height:
-        first_total = raw.totals.head(1)
-        totals = metric_totals(first_total, col, decimal, whole={"impressions", "clicks"})
-        label = label_of(first_total, raw.header)[0] if raw.header else None
-    return Normalised(frame=out, totals=totals or None, totals_label=label if totals else None)
+    totals, label = totals_row(raw, col, decimal, whole={"impressions", "clicks"})
+    return Normalised(frame=out, totals=totals, totals_label=label)
 
 
 def _money_headers(header: list[str]) -> tuple[dict[str, str], str | None]:

@@ -4,13 +4,11 @@ from __future__ import annotations
 import polars as pl
 
 from roi.contracts.raw import RawTable
-from roi.transforms.ad_exports import (ApiRecords, find_export_columns, finish_ad_rows, map_export_columns,
-                                      metric_totals, period_dates)
+from roi.transforms.ad_exports import (ApiRecords, export_decimal, find_export_columns, finish_ad_rows,
+                                      map_export_columns, period_dates, totals_row)
 from roi.transforms.context import Normalised, SourceContext
 from roi.transforms.dates import date, infer_date_order, parse_report_period
-from roi.transforms.headers import Aliases, decimal_hint, language
-from roi.transforms.numbers import infer_decimal
-from roi.transforms.totals import label_of
+from roi.transforms.headers import Aliases, language
 
 TABLE = "ad_performance"
 OPTIONS = ()
@@ -88,8 +86,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         raise ValueError(f"{raw.path}: no Snapchat metric columns (Amount spent, Paid impressions, Swipe ups) "
                          "found — is it a Snapchat Ads Manager export?")
     lang = language(header, ALIASES)
-    decimal = ctx.options.get("decimal") or ("." if raw.typed_cells else infer_decimal(
-        pl.concat([raw.totals, raw.rows], how="diagonal_relaxed"), metric_cols, hint=decimal_hint(lang)))
+    decimal = export_decimal(raw, ctx, metric_cols, lang)
     errors: list[pl.Expr] = []
     frame = raw.rows
     first, last = (col["day"], col["day"]) if col["day"] else (col["starts"], col["ends"])
@@ -112,12 +109,8 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
                              "(or keep the start and end time columns) before exporting")
     frame, levels = map_export_columns(frame, col, METRICS, decimal, errors, ctx, header=header_currency)
     out = finish_ad_rows(frame, ctx, levels, errors)
-    totals, label = None, None
-    if raw.totals.height:
-        first_total = raw.totals.head(1)
-        totals = metric_totals(first_total, col, decimal, whole={"impressions", "clicks"})
-        label = label_of(first_total, header)[0] if header else None
-    return Normalised(frame=out, totals=totals or None, totals_label=label if totals else None)
+    totals, label = totals_row(raw, col, decimal, whole={"impressions", "clicks"})
+    return Normalised(frame=out, totals=totals, totals_label=label)
 
 
 def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:

@@ -4,12 +4,11 @@ from __future__ import annotations
 import polars as pl
 
 from roi.contracts.raw import RawTable
-from roi.transforms.ad_exports import (ApiRecords, find_export_columns, finish_ad_rows, map_export_columns,
-                                      metric_totals, period_dates)
+from roi.transforms.ad_exports import (ApiRecords, export_decimal, find_export_columns, finish_ad_rows,
+                                      map_export_columns, metric_totals, period_dates)
 from roi.transforms.context import Normalised, SourceContext
 from roi.transforms.dates import date, infer_date_order, parse_report_period
-from roi.transforms.headers import Aliases, decimal_hint, language
-from roi.transforms.numbers import infer_decimal
+from roi.transforms.headers import Aliases, language
 from roi.transforms.totals import label_of
 
 TABLE = "ad_performance"
@@ -97,8 +96,7 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
         raise ValueError(f"{raw.path}: no X Ads metric columns (Spend, Impressions, Link clicks) found — is it an "
                          "X Ads Manager export?")
     lang = language(header, ALIASES)
-    decimal = ctx.options.get("decimal") or ("." if raw.typed_cells else infer_decimal(
-        pl.concat([raw.totals, raw.rows], how="diagonal_relaxed"), metric_cols, hint=decimal_hint(lang)))
+    decimal = export_decimal(raw, ctx, metric_cols, lang)
     errors: list[pl.Expr] = []
     frame = raw.rows
     if col["day"]:
