@@ -8,7 +8,9 @@ from roi.schemas.goals import Goals
 from roi.schemas.keyword_performance import KeywordPerformance
 from roi.schemas.leads import Leads
 from roi.schemas.orders import Orders
+from roi.schemas.organic_search import OrganicSearch
 from roi.schemas.search_term_performance import SearchTermPerformance
+from roi.schemas.web_sessions import WebSessions
 
 MODELS = {
     "ad_performance": AdPerformance,
@@ -21,6 +23,8 @@ MODELS = {
     "fx_rates": FxRates,
     "keyword_performance": KeywordPerformance,
     "search_term_performance": SearchTermPerformance,
+    "web_sessions": WebSessions,
+    "organic_search": OrganicSearch,
 }
 
 # The date column that places a row in a load window (None: the whole source is replaced).
@@ -35,6 +39,8 @@ WINDOW_COLUMN = {
     "fx_rates": "rate_date",
     "keyword_performance": "date_start",
     "search_term_performance": "date_start",
+    "web_sessions": "date",
+    "organic_search": "date",
 }
 
 # Metrics that add up across the rows of one key (segments of an export: device, hour, keyword …):
@@ -46,6 +52,8 @@ ADDITIVE = {
     "search_term_performance": _AD_METRICS,
     "email_campaigns": ["recipients", "delivered", "hard_bounces", "soft_bounces", "unique_opens", "total_opens",
                         "unique_clicks", "total_clicks", "unsubscribes", "complaints", "orders", "revenue"],
+    "web_sessions": ["sessions", "engaged_sessions", "new_users", "key_events", "revenue"],
+    "organic_search": ["clicks", "impressions", "position_sum"],
 }
 # Metrics that never add up (people reached on two days or two devices overlap): kept where one row
 # of a key carries them, null where several rows were summed.

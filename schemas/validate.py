@@ -18,6 +18,8 @@ NOT_IN_FUTURE = {
     "email_campaigns": "send_date",
     "leads": "created_date",
     "orders": "order_date",
+    "web_sessions": "date",
+    "organic_search": "date",
 }
 
 

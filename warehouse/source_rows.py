@@ -21,6 +21,8 @@ DATES = {
     "budgets": ("month", "last_day(month)"),
     "goals": ("start_date", "deadline"),
     "fx_rates": ("rate_date", "rate_date"),
+    "web_sessions": ("date", "date"),
+    "organic_search": ("date", "date"),
 }
 
 

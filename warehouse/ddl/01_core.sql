@@ -54,6 +54,26 @@ CREATE TABLE IF NOT EXISTS core.email_campaigns (
     load_id VARCHAR NOT NULL
 );
 
+-- Web analytics (GA4): sessions by day, channel group, session source / medium and campaign; channel is
+-- roi's, by the same UTM rules as leads and orders. revenue: the purchase revenue the analytics tool saw.
+CREATE TABLE IF NOT EXISTS core.web_sessions (
+    source VARCHAR NOT NULL, platform VARCHAR NOT NULL, property_id VARCHAR NOT NULL, date DATE NOT NULL,
+    channel_group VARCHAR NOT NULL, utm_source VARCHAR NOT NULL, utm_medium VARCHAR NOT NULL,
+    utm_campaign VARCHAR NOT NULL, channel VARCHAR NOT NULL,
+    sessions BIGINT, engaged_sessions BIGINT, new_users BIGINT, key_events DOUBLE, revenue DECIMAL(18, 6),
+    currency VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL
+);
+
+-- Organic search (Search Console) by day, query and page; query = page = '' on a day's total row (which
+-- counts the anonymised queries too). position_sum = average position x impressions (rows add up).
+CREATE TABLE IF NOT EXISTS core.organic_search (
+    source VARCHAR NOT NULL, site_url VARCHAR NOT NULL, date DATE NOT NULL,
+    query VARCHAR NOT NULL, page VARCHAR NOT NULL,
+    clicks BIGINT, impressions BIGINT, position_sum DOUBLE,
+    load_id VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS core.leads (
     source VARCHAR NOT NULL, lead_id VARCHAR NOT NULL, customer_id VARCHAR,
     created_date DATE NOT NULL, mql_date DATE, sql_date DATE, customer_date DATE, lost_date DATE,
