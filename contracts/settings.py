@@ -87,6 +87,7 @@ class Settings:
     revenue: str = "net"                                    # [kpi] revenue: net (no tax, shipping, refunds, unpaid) | gross
     cac_trailing_days: int = 90                             # [kpi]: marts.ltv_cac trailing-window CAC
     headline_revenue: str = "cost_channels"                 # [kpi]: headline ROI/ROAS on cost_channels | all
+    platform_revenue: tuple[str, ...] = ("amazon_ads",)   # [kpi]: channels whose revenue is the platform's value
     cron: str = "0 4 * * *"
     schedule_timezone: str = "Europe/Rome"
     custom_channels: tuple[str, ...] = ()

@@ -19,7 +19,8 @@ ALERTS_KEYS = {"k", "webhook_url", "smtp_host", "smtp_port", "smtp_from", "smtp_
                "prefect_block", "min_severity", "since_days"}
 WAREHOUSE_KEYS = {"path", "reporting_currency", "timezone", "lock_timeout_seconds", "archive_raw",
                   "backend", "catalog", "data_path"}
-KPI_KEYS = {"attribution", "pacing_tolerance", "wasted_spend_min", "revenue", "cac_trailing_days", "headline_revenue"}
+KPI_KEYS = {"attribution", "pacing_tolerance", "wasted_spend_min", "revenue", "cac_trailing_days", "headline_revenue",
+            "platform_revenue"}
 SCHEDULE_KEYS = {"cron", "timezone"}
 CHANNELS_KEYS = {"custom", "rules"}
 # Keys every source takes; each kind's modules add their own options (module constant OPTIONS).
@@ -117,7 +118,13 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
     if headline_revenue not in ("cost_channels", "all"):
         raise ConfigError(f"{where}: [kpi] headline_revenue must be \"cost_channels\" (the headline ROI counts "
                           f"revenue of channels that carry cost) or \"all\", not '{headline_revenue}'")
-    kpi_choices = {"revenue": revenue, "cac_trailing_days": cac_trailing_days, "headline_revenue": headline_revenue}
+    platform_revenue = kpi.get("platform_revenue", ["amazon_ads"])
+    if not isinstance(platform_revenue, list) or not all(
+            isinstance(c, str) and re.fullmatch(r"[a-z][a-z0-9_]*", c) for c in platform_revenue):
+        raise ConfigError(f"{where}: [kpi] platform_revenue must be a list of channel names like [\"amazon_ads\"] "
+                          "(channels whose sales happen on the platform), or [] for none")
+    kpi_choices = {"revenue": revenue, "cac_trailing_days": cac_trailing_days, "headline_revenue": headline_revenue,
+                   "platform_revenue": tuple(platform_revenue)}
 
     report = _table(data, "report", where)
     _unknown(report, REPORT_KEYS, where, "[report]")

@@ -492,6 +492,7 @@ def prepare(con, settings: Settings) -> None:
         "revenue": settings.revenue,
         "cac_trailing_days": str(settings.cac_trailing_days),
         "headline_revenue": settings.headline_revenue,
+        "platform_revenue": ",".join(settings.platform_revenue),
     }, settings.custom_channels)
 
 

@@ -173,6 +173,34 @@ def _tiktok_ads() -> tuple[MetaAd, ...]:
 
 TIKTOK_ADS = _tiktok_ads()
 
+# Pinterest and Amazon Ads, simulated last on a stream of their own (Simulation.extend_marketplaces): a
+# Pinterest account for gift and autumn-routine ideas (its buyers come to the shop with utm_source =
+# pinterest), and Sponsored Products on Amazon.it, whose sales happen on Amazon and never reach the shop.
+PIN, AMZ = "pinterest", "amazon"
+ACCOUNTS.update({
+    PIN: {"id": "549755885175", "name": "BV Cosmetici Naturali", "currency": "EUR"},
+    AMZ: {"id": "3716640259812345", "name": "BV Cosmetici Naturali – Amazon.it", "currency": "EUR"},
+})
+PINTEREST_LAUNCH = date(2026, 9, 1)
+MARKET_CAMPAIGNS: tuple[Campaign, ...] = (
+    Campaign(PIN, "626744128301", "BV_Pinterest_Routine_Autunno", "Consideration", 6200, 0.0072, 0.38, 0.011,
+             0.006, launch=PINTEREST_LAUNCH),
+    Campaign(PIN, "626744128302", "BV_Pinterest_Idee_Regalo", "Conversions", 3900, 0.0081, 0.46, 0.016, 0.004,
+             launch=date(2026, 10, 5)),
+    Campaign(AMZ, "301884512760421", "SP - Auto - Creme viso", "Sponsored Products", 2600, 0.0042, 0.58, 0.075),
+    Campaign(AMZ, "301884512760422", "SP - Exact - crema viso calendula", "Sponsored Products", 900, 0.0085,
+             0.71, 0.10),
+    Campaign(AMZ, "301884512760423", "SP - Brand - Bottega BV", "Sponsored Products", 520, 0.0160, 0.34, 0.125),
+)
+# Pinterest's ad groups, as the simulation's ads (one export row per ad group and day)
+PIN_GROUPS: tuple[MetaAd, ...] = tuple(
+    MetaAd(c, group_id, group, group_id, group, share)
+    for c in MARKET_CAMPAIGNS if c.account == PIN
+    for group, group_id, share in {
+        "626744128301": (("Routine viso · Donne 25-45", "2680078811201", 0.6),
+                         ("Capelli e corpo · Interessi", "2680078811202", 0.4)),
+        "626744128302": (("Idee regalo Natale", "2680078811203", 1.0),)}[c.id])
+
 # -- products --------------------------------------------------------------------------------------
 
 # (name, url handle, price EUR); product_weights says when each sells

@@ -13,8 +13,8 @@ from typing import Iterator
 from roi.samples.business import (BIO_LAUNCH, BREVO_SENDS, BY_NAME, CAMPAIGNS, EMAIL_THEMES_AUTUMN,
                                   EMAIL_THEMES_B2B, EMAIL_THEMES_SPRING, EMAIL_THEMES_SUMMER, EMAIL_THEMES_WINTER,
                                   G_EN, HUBSPOT_START, HUBSPOT_THEMES, KLAVIYO_START, KLAVIYO_THEMES, LI, META,
-                                  META_ADS, MORE_CAMPAIGNS, MS, TIKTOK_ADS, TT, AdDay, Campaign, EmailCampaign,
-                                  MetaAd, Person, Touch, slug)
+                                  MARKET_CAMPAIGNS, META_ADS, MORE_CAMPAIGNS, MS, PIN, PIN_GROUPS, PRODUCTS, TIKTOK_ADS,
+                                  TT, AdDay, Campaign, EmailCampaign, MetaAd, Person, Touch, slug)
 from roi.samples.seasons import (WEEKDAY_B2B, WEEKDAY_B2C, at_time, cpc_pressure, daterange, fair_start, noise,
                                  poisson, season)
 from roi.samples.shop import Shop
@@ -32,6 +32,7 @@ class Simulation(Shop):
         self.emails: list[EmailCampaign] = []
         self.last_client_email: EmailCampaign | None = None
         self.more_ad_days: list[AdDay] = []                 # LinkedIn, Microsoft Ads, TikTok
+        self.market_ad_days: list[AdDay] = []               # Pinterest, Amazon Ads
         self.tool_emails: dict[str, list[EmailCampaign]] = {"brevo": [], "klaviyo": [], "hubspot": []}
         self._pool: list[Person] = []                       # B2C customers by first purchase (extend)
         self._pool_times: list[datetime] = []
@@ -325,6 +326,9 @@ class Simulation(Shop):
         if c.account == MS:
             return Touch("bing", "cpc", c.name, ("microsoft", c.id),
                          f"&msclkid={''.join(r.choices('0123456789abcdef', k=32))}")
+        if c.account == PIN:
+            return Touch("pinterest", "paid_social", c.name, ("pinterest", ad.id),
+                         f"&utm_content={ad.id}&epik=dj0yJnU9{''.join(r.choices('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123456789', k=28))}")
         ttclid = "".join(r.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", k=30))
         return Touch("tiktok", "paid_social", c.name, ("tiktok", ad.id),
                      f"&utm_content={ad.id}&ttclid=E.C.P.{ttclid}")
@@ -450,6 +454,51 @@ class Simulation(Shop):
             row.value_cents = round(sum(values) * factor * 100) if conv else 0
 
 
+    # -- Pinterest and Amazon Ads: last, on a stream of their own -----------------------------------------
+    def extend_marketplaces(self) -> None:
+        """Pinterest sends buyers to the shop (orders with utm_source = pinterest); Amazon's Sponsored Products
+        sell on Amazon, so their sales exist only in Amazon's report. Runs after everything else, so no other
+        export moves with them."""
+        main, self.rng = self.rng, random.Random(f"roi-demo:{self.seed}:marketplaces")
+        try:
+            for d in daterange(self.start, self.end):
+                r, pressure = self.rng, cpc_pressure(d)
+                for c, group, impr, clicks in self._deliveries(d, MARKET_CAMPAIGNS, PIN_GROUPS, day_sigma=0.14,
+                                                               ad_sigma=0.15):
+                    cost_cents = round(clicks * c.cpc * pressure * noise(r, 0.08) * 100)
+                    if c.account == PIN:
+                        reach = max(1, round(impr / (1.2 + 0.3 * r.random())))
+                        self.market_ad_days.append(AdDay(d, c, group, impr, clicks, cost_cents, reach))
+                        self._more_outcomes(d, c, group, clicks)
+                        continue
+                    row = AdDay(d, c, None, impr, clicks, cost_cents)
+                    orders = poisson(r, clicks * c.cvr)
+                    # Amazon's 14-day attributed sales of the advertised creams (a unit or two each)
+                    row.conv_centi = orders * 100
+                    row.value_cents = sum(round(PRODUCTS[r.choice((0, 1, 18))][2] * r.choice((1, 1, 1, 2)) * 100)
+                                          for _ in range(orders))
+                    self.market_ad_days.append(row)
+                while self.agenda.get(d):
+                    for event in self.agenda.pop(d):
+                        self._handle(d, event)
+        finally:
+            self.rng = main
+
+    def attribute_marketplaces(self) -> None:
+        """Pinterest's reported checkouts: its tag counts the shop orders it drove, and some it only saw."""
+        r = random.Random(f"roi-demo:{self.seed}:marketplaces-conv")
+        orders_by = self._orders_by_touch("pinterest")
+        for row in self.market_ad_days:
+            if row.campaign.account != PIN:
+                continue
+            values = orders_by.get((("pinterest", row.ad.id), row.day), [])
+            factor = r.uniform(1.1, 1.6)
+            conv = round(len(values) * factor)
+            if not values and r.random() < 0.06:
+                conv, values, factor = 1, [r.uniform(20, 50)], 1.0
+            row.conv_centi = conv * 100
+            row.value_cents = round(sum(values) * factor * 100) if conv else 0
+
 
 def simulate(days: int = 90, end: date = END, seed: int = 7) -> Simulation:
     """Runs the business for `days` days ending on `end` (inclusive); nothing is written."""
@@ -460,4 +509,6 @@ def simulate(days: int = 90, end: date = END, seed: int = 7) -> Simulation:
     sim.attribute()
     sim.extend()
     sim.attribute_more()
+    sim.extend_marketplaces()
+    sim.attribute_marketplaces()
     return sim

@@ -18,7 +18,8 @@ from roi.sources.files import read_export
 from roi.transforms.context import SourceContext
 from roi.transforms.totals import reconcile
 
-NEW_KINDS = ["linkedin_ads", "microsoft_ads", "tiktok_ads", "brevo", "klaviyo", "hubspot_email"]
+NEW_KINDS = ["linkedin_ads", "microsoft_ads", "tiktok_ads", "pinterest_ads", "amazon_ads", "brevo", "klaviyo",
+             "hubspot_email"]
 KINDS = {"google_ads", "meta_ads", "mailchimp", "leads", "orders", "costs", "budgets", "goals", "fx_rates",
          *NEW_KINDS}
 END = date(2026, 10, 31)
@@ -331,7 +332,7 @@ def test_microsoft_tiktok_and_klaviyo_orders_carry_their_utms():
 def test_every_channel_with_spend_has_a_budget_line():
     text = _only(DEMO_DIR, "budgets").read_text("utf-8")
     planned = {tuple(line.split(",")[:2]) for line in text.splitlines()[1:]}
-    for kind in ("linkedin_ads", "microsoft_ads", "tiktok_ads"):
+    for kind in ("linkedin_ads", "microsoft_ads", "tiktok_ads", "pinterest_ads", "amazon_ads"):
         frame = _normalise(_only(DEMO_DIR, kind), kind)[2].frame
         months = {f"{d:%Y-%m}" for d in frame["date_start"]}
         assert all((m, kind) in planned for m in months), kind
@@ -343,6 +344,29 @@ def test_the_smaller_channels_leave_the_main_exports_unchanged(slice14, tmp_path
     monkeypatch.setattr(Simulation, "attribute_more", lambda self: None)
     generate(tmp_path, days=DAYS, end=END, seed=7)
     for kind in ("google_ads", "meta_ads", "mailchimp", "fx_rates", "goals"):
+        for path in written[kind]:
+            assert path.read_bytes() == (tmp_path / path.relative_to(out)).read_bytes(), path.name
+
+
+def test_pinterest_buyers_reach_the_shop_and_amazon_sales_stay_on_amazon():
+    utms = _landing_utms(_only(DEMO_DIR, "orders"))
+    pinterest = [u for u in utms if u.get("utm_source") == "pinterest"]
+    _, _, result = _normalise(_only(DEMO_DIR, "pinterest_ads"), "pinterest_ads")
+    assert len(pinterest) >= 20 and {u["utm_medium"] for u in pinterest} == {"paid_social"}
+    assert {u["utm_campaign"] for u in pinterest} <= set(result.frame["campaign_name"])
+    assert min(u["created"] for u in pinterest) >= "2026-09-01"               # the account began in September
+    _, _, amazon = _normalise(_only(DEMO_DIR, "amazon_ads"), "amazon_ads")
+    assert amazon.frame["conversion_value"].sum() > amazon.frame["spend"].sum() > 0
+    assert not [u for u in utms if u.get("utm_source") == "amazon"]          # Amazon's sales are not shop orders
+
+
+def test_pinterest_and_amazon_leave_every_other_ad_and_email_export_unchanged(slice14, tmp_path, monkeypatch):
+    out, written = slice14
+    monkeypatch.setattr(Simulation, "extend_marketplaces", lambda self: None)
+    monkeypatch.setattr(Simulation, "attribute_marketplaces", lambda self: None)
+    generate(tmp_path, days=DAYS, end=END, seed=7)
+    for kind in ("google_ads", "meta_ads", "linkedin_ads", "microsoft_ads", "tiktok_ads", "mailchimp", "brevo",
+                 "klaviyo", "hubspot_email", "fx_rates", "goals"):
         for path in written[kind]:
             assert path.read_bytes() == (tmp_path / path.relative_to(out)).read_bytes(), path.name
 

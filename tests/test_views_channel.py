@@ -188,3 +188,25 @@ def test_the_close_rate_counts_leads_that_converted_not_first_orders_of_the_chan
     assert google["lead_to_customer_rate"] is None                  # no leads: no rate
     day = daily(wh, "email", "2024-03-03")
     assert (day["leads"], day["converted_leads"], day["lead_to_customer_rate"]) == (1, 1, approx(1.0))
+
+
+def test_amazon_ads_revenue_is_the_sales_amazon_attributes_to_its_ads(wh):
+    # Sponsored Products sell on Amazon: 640 € of attributed sales on 160 € of spend, no shop order
+    wh.ad("2024-03-05", platform="amazon_ads", source="amz", spend=100, conversions=4, conversion_value=400)
+    wh.ad("2024-03-06", platform="amazon_ads", source="amz", spend=60, conversions=3, conversion_value=240)
+    wh.cost("2024-03-05", 40, channel="amazon_ads", cost_type="staff")
+    wh.ad("2024-03-05", spend=100, conversions=5, conversion_value=900)       # google_ads: value is not revenue
+    assert wh.one("SELECT has_revenue_source FROM int.revenue_source")["has_revenue_source"]
+    row = wh.one("SELECT * FROM marts.kpi_summary WHERE channel = 'amazon_ads'")
+    assert row["revenue"] == approx(640) and row["total_cost"] == approx(200)
+    assert row["roi_pct"] == approx(220)                            # (640 - 200) * 100 / 200
+    assert row["roas"] == approx(4.0) and row["customers"] == 0 and row["cac"] is None
+    google = wh.one("SELECT * FROM marts.kpi_summary WHERE channel = 'google_ads'")
+    assert google["revenue"] == approx(0)
+    # [kpi] platform_revenue = [] : no channel takes the platform's figure
+    wh.settings(platform_revenue="")
+    assert wh.one("SELECT revenue FROM marts.kpi_summary WHERE channel = 'amazon_ads'")["revenue"] == approx(0)
+    assert not wh.one("SELECT has_revenue_source FROM int.revenue_source")["has_revenue_source"]
+    # … or another one, such as a marketplace the user sells on through its ads
+    wh.settings(platform_revenue="google_ads")
+    assert wh.one("SELECT revenue FROM marts.kpi_summary WHERE channel = 'google_ads'")["revenue"] == approx(900)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from roi.samples.business import LINKEDIN_LAUNCH, TIKTOK_LAUNCH
+from roi.samples.business import LINKEDIN_LAUNCH, PINTEREST_LAUNCH, TIKTOK_LAUNCH
 from roi.samples.exports.files import write_table
 from roi.samples.seasons import month_starts
 from roi.samples.simulation import Simulation
@@ -25,9 +25,13 @@ def budget_rows(start: date, end: date) -> list[list[str]]:
         linkedin = (0 if m < LINKEDIN_LAUNCH.replace(day=1) else 800 if m < date(2026, 9, 1) else 1600)
         creatives = (TIKTOK_LAUNCH.replace(day=1) - timedelta(days=1)).replace(day=1)   # the month before
         tiktok = 0 if m < creatives else 500 if m < TIKTOK_LAUNCH else 1000
-        for channel, bucket, amount in (("google_ads", "proven", proven - email - microsoft),
-                                        ("microsoft_ads", "proven", microsoft), ("email", "proven", email),
-                                        ("meta_ads", "new", new - linkedin), ("linkedin_ads", "new", linkedin),
+        amazon = 600 if m >= date(2026, 8, 1) else 0          # the demo's Amazon Ads began before its 90 days
+        pinterest = 700 if m >= PINTEREST_LAUNCH.replace(day=1) else 0
+        for channel, bucket, amount in (("google_ads", "proven", proven - email - microsoft - amazon),
+                                        ("microsoft_ads", "proven", microsoft), ("amazon_ads", "proven", amazon),
+                                        ("email", "proven", email),
+                                        ("meta_ads", "new", new - linkedin - pinterest),
+                                        ("linkedin_ads", "new", linkedin), ("pinterest_ads", "new", pinterest),
                                         ("events", "experiment", experiment - tiktok),
                                         ("tiktok_ads", "experiment", tiktok)):
             if amount:

@@ -5,7 +5,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from roi.samples.business import HUBSPOT_START, KLAVIYO_START, LINKEDIN_LAUNCH, TIKTOK_LAUNCH
+from roi.samples.business import HUBSPOT_START, KLAVIYO_START, LINKEDIN_LAUNCH, PINTEREST_LAUNCH, TIKTOK_LAUNCH
 from roi.samples.exports.files import write_table
 from roi.samples.exports.formats import fmt_num, fmt_trim
 from roi.samples.seasons import daterange, fair_start, month_starts
@@ -54,6 +54,12 @@ def cost_rows(start: date, end: date, seed: int) -> list[list[str]]:
         if d == TIKTOK_LAUNCH - timedelta(days=6):
             rows.append((d, d, "tiktok_ads", "BV_TikTok_Test_Linea_Bio", "freelance", "Video UGC TikTok (3 creator)",
                          6, 75.0, None, "EUR"))
+        if d.weekday() == 0 and d >= date(2026, 8, 1):
+            rows.append((d, d, "amazon_ads", "", "personale", "Gestione campagne Amazon Ads e catalogo", 2, 30.0,
+                         60.0, "EUR"))
+        if d == PINTEREST_LAUNCH - timedelta(days=5):
+            rows.append((d, d, "pinterest_ads", "BV_Pinterest_Routine_Autunno", "freelance",
+                         "Grafiche Pin verticali (12 creatività)", 8, 40.0, None, "EUR"))
         if d == fair_start(d.year):
             y = d.year
             rows += [(d, d, "events", f"SANA {y}", "altro", f"Stand SANA Bologna {y} (4 giorni)", None, None,

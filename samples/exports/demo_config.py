@@ -88,6 +88,25 @@ mode = "files"
 path = "tiktok_ads/*.xlsx"
 lookback_days = 3650
 
+# Pinterest Ads Manager, ad-group level by day, Italian UI ("Intervallo di date" line, ";", decimal
+# commas): the autumn routine and gift ideas campaigns from September; buyers come with utm_source = pinterest
+[[sources]]
+name = "pinterest_ads"
+kind = "pinterest_ads"
+mode = "files"
+path = "pinterest_ads/*.csv"
+lookback_days = 3650
+
+# Amazon Ads, Sponsored Products campaign report by day from the Italian console (no ids: roi derives
+# them from the names). Its sales happen on Amazon, never in the shop: the channel's revenue is the
+# "Vendite totali (€) 14 giorni" Amazon attributes to the ads ([kpi] platform_revenue)
+[[sources]]
+name = "amazon_ads"
+kind = "amazon_ads"
+mode = "files"
+path = "amazon_ads/*.csv"
+lookback_days = 3650
+
 # Mailchimp campaign export (Windows-1252): lists "Clienti" and "Newsletter B2B"
 [[sources]]
 name = "mailchimp"

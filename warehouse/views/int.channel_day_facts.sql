@@ -7,7 +7,8 @@
 -- created_date and the lead's channel; converted_leads = those of them with a customer_date, the
 -- numerator of lead_to_customer_rate), orders (by order_date and the order's attributed channel;
 -- customers = new-customer orders, the denominator of cac; orders = sales, i.e. paid and not refunded
--- in full, so revenue per order is not diluted by unpaid ones). converted_leads and customers count
+-- in full, so revenue per order is not diluted by unpaid ones; a channel of stg.platform_revenue, whose
+-- sales happen on the platform, adds the platform's conversion value to its revenue). converted_leads and customers count
 -- different things by different channels: never divide one by the other's leads.
 CREATE OR REPLACE VIEW int.channel_day_facts AS
 WITH facts AS (
@@ -15,7 +16,9 @@ WITH facts AS (
     SELECT
         date, channel, spend, impressions, clicks, conversions, conversion_value, engagements,
         video_views, 0 AS other_costs, 0 AS leads, 0 AS converted_leads, 0 AS customers, 0 AS orders,
-        0 AS revenue, 0 AS email_campaigns, 0 AS email_recipients, 0 AS email_delivered,
+        CASE WHEN channel IN (SELECT channel FROM stg.platform_revenue) THEN conversion_value ELSE 0 END
+            AS revenue,
+        0 AS email_campaigns, 0 AS email_recipients, 0 AS email_delivered,
         0 AS email_unique_opens, 0 AS email_unique_clicks
     FROM int.ad_days
     UNION ALL
