@@ -121,6 +121,28 @@ WHERE is_total OR NOT (coalesce(total_cost, 1) = 0 AND coalesce(revenue, 1) = 0
 ORDER BY is_total, month, total_cost DESC NULLS LAST, revenue DESC NULLS LAST, channel"""
 
 
+# What the site saw by channel over the period, beside each platform's own conversions and the shop's sales by
+# their own UTM (int.web_channel_period: only channels with sessions or search results in the period).
+WEB_COLUMNS = [CHANNEL, Col("sessions", "count"), Col("conv. rate", "rate"), Col("revenue/session", "money", 3),
+               Col("cost/session", "money", 2), Col("platform conv.", "decimal", 1), Col("key events", "decimal", 1),
+               Col("orders (UTM)", "count", 1), Col("claimed ÷ site", "ratio"), Col("search clicks", "count", 4),
+               Col("avg position", "decimal", 4)]
+WEB_SQL = """
+SELECT channel, sessions, conversion_rate, revenue_per_session, cost_per_session, platform_conversions, key_events,
+       orders, claimed_vs_site, search_clicks, search_position
+FROM int.web_channel_period($lo, $hi)
+ORDER BY sessions DESC, channel"""
+
+
+def _web(rows: list[tuple], lo: dt.date, hi: dt.date, lang: str, currency: str) -> None:
+    """The site table under `roi kpi --by channel` (WEB_SQL's rows), when GA4 or Search Console is loaded."""
+    print_table(WEB_COLUMNS, format_rows(WEB_COLUMNS, rows, lang), wider=WIDER,
+                title=f"What the site saw{_span(lo, hi)}, money in {currency} (GA4 sessions and key events, "
+                      "Search Console; platform conversions as each platform claims them)")
+    note("claimed ÷ site: the platform's conversions over the key events of its sessions — above 1 it claims "
+         "more than the site saw; `roi query \"SELECT * FROM marts.conversion_gap\"` has it by month, with values")
+
+
 # Orders (or a CRM's deals) loaded, or an email platform that reports revenue: else revenue and ROI %
 # are "–", never 0 and -100 % (the flag marts.period_kpis reads too).
 REVENUE_SOURCE_SQL = "SELECT has_revenue_source FROM int.revenue_source"
@@ -247,6 +269,7 @@ def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date
             return note(_no_data(con, lo, hi))
         headline, attribution, basis = con.execute(
             "SELECT headline_revenue, attribution, revenue_basis FROM stg.settings").fetchone()
+        web = con.execute(WEB_SQL, {"lo": lo, "hi": hi}).fetchall() if by == "channel" and not as_csv else []
     columns = ([Col("month", "fixed")] if by == "month" else []) + [CHANNEL, *KPI_COLUMNS]
     first = 1 if by == "month" else 2   # the month column, or the channel
     rows = [row[first:12] for row in found]
@@ -266,6 +289,8 @@ def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date
     if attribution == "last_touch" and any((r[customers] or 0) > (r[leads] or 0) for r in rows):
         note("leads count by the lead's own channel, customers by the channel of their first order: "
              "a channel can have more customers than leads")
+    if web:
+        _web(web, lo, hi, lang, currency)
 
 
 def _campaigns(con, settings: Settings, lo: dt.date, hi: dt.date, has_revenue: bool, as_csv: bool) -> None:

@@ -276,3 +276,31 @@ def test_keywords_and_wasted_search_terms_appear_only_with_such_rows(warehouse, 
                                                         "10,000"]
     assert "<h2>Keywords</h2>" in english and "<h2>Wasted search terms</h2>" in english
     assert "2 terms, €57.50 spent without a conversion." in english
+
+
+def test_the_site_section_sets_what_platforms_claim_beside_what_the_site_saw(warehouse, tmp_path):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert 'id="site"' not in report.render_report(con, *MARCH, lang="en")   # no GA4 loaded: no section
+    path = tmp_path / "roi.duckdb"
+    shutil.copy(warehouse, path)
+    with duckdb.connect(str(path)) as con:
+        wh = Warehouse(con)
+        # Google (spend 1000, claims 60): 1,500 sessions, 24 key events, 2,250 € of GA4 revenue;
+        # Meta (spend 500, claims 20): 1,000 sessions, 5 key events; direct 400 sessions
+        wh.sessions("2026-03-10", "google_ads", 1500, key_events=24, revenue=2250, utm_source="google",
+                    utm_medium="cpc")
+        wh.sessions("2026-03-15", "meta_ads", 1000, key_events=5, revenue=400, utm_source="facebook",
+                    utm_medium="paid_social")
+        wh.sessions("2026-03-25", "direct", 400, key_events=2, revenue=500)
+    with duckdb.connect(str(path), read_only=True) as con:
+        english = report.render_report(con, *MARCH, lang="en")
+        italian = report.render_report(con, *MARCH, lang="it")
+    # channel, sessions, conversion rate, revenue/session, cost/session, claimed, key events, orders (UTM),
+    # claimed ÷ site, organic clicks, avg position
+    assert section_rows(english, "site") == [
+        ["Google Ads", "1,500", "1.6%", "€1.50", "€0.67", "60.0", "24.0", "3", "2.50", "–", "–"],
+        ["Meta Ads", "1,000", "0.5%", "€0.40", "€0.50", "20.0", "5.0", "1", "4.00", "–", "–"],
+        ["Direct", "400", "0.5%", "€1.25", "–", "–", "2.0", "1", "–", "–", "–"],
+    ]
+    assert "Meta Ads claims 4.00 times the conversions the site saw." in english
+    assert "Meta Ads dichiara 4,00 volte le conversioni che il sito ha visto." in italian

@@ -400,3 +400,33 @@ def test_query_errors_keep_every_line_of_duckdb_s_text(shop, sql, first, hint):
     assert any(line.startswith(hint) for line in lines[1:]), lines
     if "kpi_sumary" in sql:
         assert "kpi_summary" in lines[1]
+
+
+def test_the_site_table_follows_the_channel_table_when_ga4_is_loaded(shop, terminal, tmp_path):
+    path = tmp_path / "roi.duckdb"
+    shutil.copy(shop.warehouse_path, path)
+    with duckdb.connect(str(path)) as con:
+        wh = Warehouse(con)
+        # google_ads: 4,000 sessions, 160 key events, 8,000.00 of GA4 revenue; spend 12,345.67 (march)
+        wh.sessions("2026-03-10", "google_ads", 3000, key_events=100, revenue=5000, utm_source="google",
+                    utm_medium="cpc", utm_campaign="Brand IT")
+        wh.sessions("2026-03-11", "google_ads", 1000, key_events=60, revenue=3000, utm_source="google",
+                    utm_medium="cpc", utm_campaign="Brand IT")
+        wh.sessions("2026-03-14", "direct", 500, key_events=10, revenue=900)
+        wh.search("2026-03-14", 80, 2000, 7.5)
+    out = terminal(220)
+    show.kpi(settings(path), "channel", None, None)
+    text = out.getvalue()
+    assert text.count("┏") == 2 and "What the site saw, money in EUR" in text
+    headers, rows = parse(text[text.index("What the site saw"):])
+    assert headers == ["channel", "sessions", "conv. rate", "revenue/session", "cost/session", "platform conv.",
+                       "key events", "orders (UTM)", "claimed ÷ site", "search clicks", "avg position"]
+    site = by_first(rows)
+    # google: 160 / 4,000 = 4 %; 8,000 / 4,000 = 2,00; 12,345.67 / 4,000 = 3,09; Google claims 400 = 2,50 × 160
+    assert site["google_ads"] == ["4.000", "4,00 %", "2,00", "3,09", "400,0", "160,0", "1", "2,50", "–", "–"]
+    assert site["direct"] == ["500", "2,00 %", "1,80", "–", "–", "10,0", "1", "–", "–", "–"]
+    assert site["organic_search"] == ["0", "–", "–", "–", "–", "0,0", "0", "–", "80", "7,5"]
+    # without GA4 or Search Console, one table only
+    out = terminal(220)
+    show.kpi(shop, "channel", None, None)
+    assert out.getvalue().count("┏") == 1

@@ -36,6 +36,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         ad_group_id="g1", ad_group_name="Running", keyword="running shoes", match_type="broad", currency="EUR",
         impressions=0, clicks=0, spend=0, conversions=0, conversion_value=0, load_id="test",
     ),
+    "core.web_sessions": dict(
+        source="ga4", platform="ga4", property_id="p1", channel_group="", utm_source="", utm_medium="",
+        utm_campaign="", channel="direct", currency="EUR", load_id="test",
+    ),
+    "core.organic_search": dict(source="gsc", site_url="sc-domain:example.it", query="", page="", load_id="test"),
 }
 
 
@@ -96,6 +101,14 @@ class Warehouse:
             "core.fx_rates", rate_date=date, currency=currency,
             units_per_reporting=units_per_reporting, **values,
         )
+
+    def sessions(self, date: str, channel: str, sessions: int, **values: Any) -> None:
+        self.add("core.web_sessions", date=date, channel=channel, sessions=sessions, **values)
+
+    def search(self, date: str, clicks: int, impressions: int, position: float, **values: Any) -> None:
+        """One Search Console row (a day's total row unless query / page are given); position is the average."""
+        self.add("core.organic_search", date=date, clicks=clicks, impressions=impressions,
+                 position_sum=position * impressions, **values)
 
     def settings(self, **values: str) -> None:
         for key, value in values.items():

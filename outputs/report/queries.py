@@ -118,6 +118,12 @@ WHERE alert_date BETWEEN ? AND ?
 ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, alert_date DESC,
          channel, metric
 """
+# The site beside the platforms (int.web_channel_period): paid channels first, by sessions.
+SITE_SQL = """
+SELECT *
+FROM int.web_channel_period(?, ?)
+ORDER BY platform_conversions IS NULL, sessions DESC, channel
+"""
 # Keywords and search terms: every month the period touches (the marts are monthly), shown only when the
 # warehouse has such rows.
 HAS_TABLE_SQL = "SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'core' AND table_name = ?"
@@ -233,6 +239,7 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
         "trends": _rows(con, SERIES_SQL, [period.trend_grain, period.start, period.end]),
         "funnel": _rows(con, FUNNEL_SQL, [months]),
         "email": _rows(con, EMAIL_SQL, [period.start, period.end]),
+        "site": _rows(con, SITE_SQL, [period.start, period.end]),
         "pacing": _rows(con, PACING_SQL, [budget_month]),
         "mix": _rows(con, MIX_SQL, [budget_month]),
         "goals": _rows(con, GOALS_SQL),

@@ -15,13 +15,13 @@ from roi.outputs.report.page import Page, esc
 from roi.outputs.report.period import Period
 from roi.outputs.report.queries import gather, resolve_period
 from roi.outputs.report.sections import (alerts, budget, cards, channels, email, footer, funnel, goals, keywords,
-                                         series)
+                                         series, site)
 from roi.outputs.report.words import LANGS, MONTHS, WEEKDAYS
 
 TEMPLATE = Path(__file__).resolve().parent / "template.html"
 # The page, top to bottom; each builder returns its section's HTML ("" to leave it out).
-SECTIONS = (cards.cards, series.over_time, channels.channels, series.trends, keywords.keywords, keywords.wasted,
-            funnel.funnel, email.email, budget.budget, goals.goals, alerts.alerts)
+SECTIONS = (cards.cards, series.over_time, channels.channels, site.site, series.trends, keywords.keywords,
+            keywords.wasted, funnel.funnel, email.email, budget.budget, goals.goals, alerts.alerts)
 # A locale for plotly's date axes in Italian (plotly.js ships English only).
 LOCALE_JS = """Plotly.register({moduleType: "locale", name: "it", dictionary: {},
   format: {days: %(days)s, shortDays: %(short_days)s, months: %(months)s, shortMonths: %(short_months)s,

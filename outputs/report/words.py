@@ -119,6 +119,32 @@ TEXT = _by_language({
     "sqls": ("SQL", "SQLs"),
     "close_rate": ("Tasso di chiusura", "Close rate"),
     "cycle": ("Ciclo di vendita (gg)", "Sales cycle (days)"),
+    "s_site": ("Il sito e le piattaforme", "The site and the platforms"),
+    "s_site_lead": (
+        "Quello che il sito ha visto per canale (sessioni ed eventi chiave di GA4, Search Console) accanto alle "
+        "conversioni che ogni piattaforma si attribuisce e agli ordini con la sua UTM.",
+        "What the site saw by channel (GA4 sessions and key events, Search Console) beside the conversions "
+        "each platform claims and the orders carrying its UTM."),
+    "s_site_note": (
+        "Dichiarate ÷ sito: conversioni della piattaforma ÷ eventi chiave delle sue sessioni; sopra 1 la "
+        "piattaforma ne conta più di quante il sito ne abbia viste (finestre di attribuzione, view-through, "
+        "altri dispositivi). Per mese e con i valori: marts.conversion_gap.",
+        "Claimed ÷ site: the platform's conversions ÷ the key events of its sessions; above 1 the platform "
+        "counts more than the site saw (attribution windows, view-through, other devices). By month and with "
+        "values: marts.conversion_gap."),
+    "c_site": ("Conversioni dichiarate, viste dal sito, ordini", "Conversions claimed, seen by the site, orders"),
+    "site_worst": ("{channel} dichiara {ratio} volte le conversioni che il sito ha visto.",
+                   "{channel} claims {ratio} times the conversions the site saw."),
+    "claimed": ("Dichiarate", "Claimed"),
+    "key_events": ("Eventi chiave", "Key events"),
+    "orders_utm": ("Ordini (UTM)", "Orders (UTM)"),
+    "sessions": ("Sessioni", "Sessions"),
+    "site_cr": ("Tasso di conversione", "Conversion rate"),
+    "rev_session": ("Entrate/sessione", "Revenue/session"),
+    "cost_session": ("Costo/sessione", "Cost/session"),
+    "claimed_vs_site": ("Dichiarate ÷ sito", "Claimed ÷ site"),
+    "search_clicks": ("Clic organici", "Organic clicks"),
+    "search_position": ("Posizione media", "Avg position"),
     "s_email": ("Email", "Email"),
     "s_email_lead": ("Tassi per campagna inviata nel periodo.", "Rates per campaign sent in the period."),
     "c_email": ("Apertura e clic per campagna", "Open and click rate per campaign"),
