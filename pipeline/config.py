@@ -190,7 +190,10 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
         for s in sources:
             if s.mode != "api":
                 continue
-            needed = client(s.kind).SECRETS  # tuple of names, or of alternatives (tuples)
+            module = client(s.kind)
+            # tuple of names, or of alternatives (tuples); a kind over several platforms (leads and orders:
+            # one per crm) names the source's own with required_secrets(source)
+            needed = module.required_secrets(s) if hasattr(module, "required_secrets") else module.SECRETS
             missing = [k if isinstance(k, str) else k[0] for k in needed
                        if not any(settings.secret(s, a) for a in ((k,) if isinstance(k, str) else k))]
             if missing:

@@ -8,7 +8,7 @@ import polars as pl
 import requests
 
 from roi.contracts.settings import SourceConfig
-from roi.sources import hubspot
+from roi.sources import hubspot, records
 
 SECRETS = ("ACCESS_TOKEN",)
 NEEDS_ACCOUNTS = False            # a private-app token belongs to one HubSpot account
@@ -57,8 +57,4 @@ def _instant(value) -> dt.datetime | None:
         return None
     if isinstance(value, (int, float)) or str(value).isdigit():
         return dt.datetime.fromtimestamp(int(value) / 1000, dt.timezone.utc)
-    try:
-        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return records.instant(value)

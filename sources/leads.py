@@ -1,4 +1,4 @@
-"""Leads from a CRM's API: HubSpot contacts created in the window (crm = "hubspot", the only CRM for now)."""
+"""Leads from a CRM's API: HubSpot contacts, Pipedrive persons or Salesforce leads created in the window (option crm)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,12 +8,13 @@ import polars as pl
 import requests
 
 from roi.contracts.settings import SourceConfig
-from roi.sources import hubspot
+from roi.sources import crm, hubspot, pipedrive, salesforce
 from roi.transforms import leads as transform
 
-SECRETS = ("ACCESS_TOKEN",)
-NEEDS_ACCOUNTS = False            # a private-app token belongs to one HubSpot account
-OPTIONS = transform.OPTIONS          # crm, utm_properties
+SECRETS = crm.SECRETS["hubspot"]     # each CRM's: required_secrets
+required_secrets = crm.required_secrets
+NEEDS_ACCOUNTS = False            # a token belongs to one HubSpot account, Pipedrive company or Salesforce org
+OPTIONS = transform.OPTIONS          # crm, utm_properties (HubSpot), utm_fields, lost_statuses (Salesforce)
 DEFAULT_BASE_URL = hubspot.DEFAULT_BASE_URL
 DEFAULT_API_VERSION = hubspot.DEFAULT_API_VERSION
 
@@ -22,7 +23,13 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
           secret: Callable[[str], str | None]) -> pl.DataFrame:
     """Contacts whose createdate falls in the window (a day's margin each side for time zones):
     POST …/contacts/search filtered on createdate, sorted by it, 200 a page, ranges over 10,000
-    contacts split; one row per contact with the funnel dates, original source and UTM properties."""
+    contacts split; one row per contact with the funnel dates, original source and UTM properties.
+    crm = "pipedrive": sources/pipedrive.py leads; crm = "salesforce": sources/salesforce.py leads."""
+    which = crm.crm_of(source)
+    if which == "pipedrive":
+        return pipedrive.leads(session, source, window, secret)
+    if which == "salesforce":
+        return salesforce.leads(session, source, window, secret)
     hubspot.check_crm(source)
     utm = hubspot.utm_properties(source)
     properties = list(dict.fromkeys(transform.CONTACT_PROPERTIES + list(utm.values())))

@@ -1,4 +1,5 @@
-"""Orders from a CRM's API: HubSpot deals won (closed) in the window, with their contact (crm = "hubspot")."""
+"""Orders from a CRM's API: HubSpot deals won (closed) in the window with their contact, Pipedrive won deals or
+Salesforce won opportunities (option crm)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,13 +9,14 @@ import polars as pl
 import requests
 
 from roi.contracts.settings import SourceConfig
-from roi.sources import hubspot
+from roi.sources import crm, hubspot, pipedrive, salesforce
 from roi.sources.http import ApiError
 from roi.transforms import orders as transform
 
-SECRETS = ("ACCESS_TOKEN",)
-NEEDS_ACCOUNTS = False            # a private-app token belongs to one HubSpot account
-OPTIONS = transform.OPTIONS          # crm, won_stages, utm_properties
+SECRETS = crm.SECRETS["hubspot"]     # each CRM's: required_secrets
+required_secrets = crm.required_secrets
+NEEDS_ACCOUNTS = False            # a token belongs to one HubSpot account, Pipedrive company or Salesforce org
+OPTIONS = transform.OPTIONS          # crm, won_stages, utm_properties (HubSpot), utm_fields
 DEFAULT_BASE_URL = hubspot.DEFAULT_BASE_URL
 DEFAULT_API_VERSION = hubspot.DEFAULT_API_VERSION
 DEFAULT_WON_STAGES = ("closedwon",)
@@ -27,7 +29,13 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
     POST …/deals/search (closedate range + dealstage IN won_stages), then each deal's contacts
     (associations batch read) and those contacts' e-mail and source (contacts batch read, 100 a call).
     The deal's contact is the earliest created one; all associated ids are kept as JSON. The account's
-    currency and time zone (GET …/account-info/…/details) are recorded on every deal."""
+    currency and time zone (GET …/account-info/…/details) are recorded on every deal.
+    crm = "pipedrive": sources/pipedrive.py deals; crm = "salesforce": sources/salesforce.py opportunities."""
+    which = crm.crm_of(source)
+    if which == "pipedrive":
+        return pipedrive.deals(session, source, window, secret)
+    if which == "salesforce":
+        return salesforce.opportunities(session, source, window, secret)
     hubspot.check_crm(source)
     utm = hubspot.utm_properties(source)
     stages = _won_stages(source)

@@ -22,6 +22,16 @@ def text_frame(rows: list[dict], first: list[str]) -> pl.DataFrame:
     return pl.DataFrame({c: [r.get(c) for r in rows] for c in columns}, schema={c: pl.Utf8 for c in columns})
 
 
+def instant(value) -> dt.datetime | None:
+    """An ISO-8601 / RFC 3339 timestamp ('2026-06-01T08:00:00Z', '…+02:00') as an aware datetime (UTC when it
+    names no offset); None when empty or unreadable."""
+    try:
+        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
 def date_slices(window: tuple[dt.date, dt.date], days: int) -> list[tuple[dt.date, dt.date]]:
     """The window cut into consecutive ranges of at most `days` days."""
     out, start = [], window[0]

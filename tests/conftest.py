@@ -117,9 +117,14 @@ def make_settings(request, tmp_path, monkeypatch, empty_warehouse, api):
 
 
 def _toml(table: dict) -> str:
-    """`key = value` lines; JSON strings, numbers and lists are TOML too."""
+    """`key = value` lines; JSON strings, numbers and lists are TOML too, tables are written inline."""
     import json
-    return "".join(f"{key} = {json.dumps(value)}\n" for key, value in table.items() if value is not None)
+
+    def value(v) -> str:
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{k} = {value(x)}" for k, x in v.items()) + " }"
+        return json.dumps(v)
+    return "".join(f"{key} = {value(v)}\n" for key, v in table.items() if v is not None)
 
 
 def _set_secrets(monkeypatch, source: str, secrets: dict[str, str]) -> None:

@@ -271,8 +271,8 @@ def test_orders_failures_keep_the_last_load_and_speak_in_one_line(make_settings,
     retired = make_settings(api_version="2025-09")
     gone = run_window(retired, retired.source("crm_deals"), RUN_DATE)
     other = make_settings().source("crm_leads")
-    other = type(other)(**{**other.__dict__, "options": {"crm": "salesforce"}})
-    salesforce = run_window(settings, other, RUN_DATE)
+    other = type(other)(**{**other.__dict__, "options": {"crm": "zoho"}})
+    zoho = run_window(settings, other, RUN_DATE)
 
     assert down.status == "failed" and down.error == (
         f"crm_deals: {api.url}{DEAL_CONTACTS} still throttled or failing after 6 tries (HTTP 503) — the run "
@@ -283,8 +283,8 @@ def test_orders_failures_keep_the_last_load_and_speak_in_one_line(make_settings,
     assert gone.status == "failed" and re.match(
         r"crm_deals: HubSpot answered HTTP 404 for .*/crm/objects/2025-09/deals/search — API version '2025-09' "
         r"may be retired: set api_version", gone.error)
-    assert salesforce.error == ("crm_leads: crm = \"salesforce\" has no API client yet — use crm = \"hubspot\", or "
-                                "mode = \"files\" with that CRM's exports")
+    assert zoho.error == ("crm_leads: crm = \"zoho\" has no API client — use crm = \"hubspot\", \"pipedrive\" or "
+                          "\"salesforce\", or mode = \"files\" with that CRM's exports")
     # The first load stands: 1500.50 + 2000 + 750 + 99.90 + 300 (in their currencies).
     assert query(settings, "SELECT count(*), sum(amount)::DOUBLE FROM core.orders") == [(5, 4650.40)]
     assert all(TOKEN not in (r.error or "") for r in (down, refused, gone))

@@ -4,17 +4,21 @@ from __future__ import annotations
 import polars as pl
 
 from roi.contracts.raw import RawTable
-from roi.transforms import business, channels, dates, headers, numbers
+from roi.transforms import business, channels, dates, headers, numbers, pipedrive, salesforce
 from roi.transforms.business import err
 from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.crm_fields import crm_name
 from roi.transforms.hubspot_email import DEFAULT_UTM_PROPERTIES, column, hubspot_datetime
 from roi.transforms.ids import stable_id
 
 TABLE = "leads"
-# API mode (sources/leads.py): crm = "hubspot" (the only CRM with an API client for now);
-# utm_properties = { utm_source = "…", utm_medium = "…", utm_campaign = "…" } names the contact
-# properties holding UTM values (default: utm_source, utm_medium, utm_campaign).
-OPTIONS = ("crm", "utm_properties")
+# API mode (sources/leads.py): crm = "hubspot" (default), "pipedrive" or "salesforce".
+# HubSpot: utm_properties = { utm_source = "…", utm_medium = "…", utm_campaign = "…" } names the contact
+# properties holding UTM values (default: utm_source, utm_medium, utm_campaign). Pipedrive and Salesforce:
+# utm_fields = { utm_source = "<field>" or ["<field>", …], … } names the person custom fields (40-hex keys)
+# or the Lead fields (API names such as UTM_Source__c) holding them (default: none). Salesforce:
+# lost_statuses = ["Closed - Not Converted"] (the Lead Status values that mean lost).
+OPTIONS = ("crm", "utm_properties", "utm_fields", "lost_statuses")
 
 # field -> header aliases, tried in order (a header feeds one field; earlier fields claim first).
 FIELDS: dict[str, list[str]] = {
@@ -128,12 +132,20 @@ CONTACT_PROPERTIES = (["email", "createdate", "lifecyclestage"]
 
 
 def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
-    """HubSpot contacts (one row per contact, properties as HubSpot names them) -> core.leads.
+    """The records of the source's CRM -> core.leads: Pipedrive persons (transforms/pipedrive.py), Salesforce
+    leads (transforms/salesforce.py), or HubSpot contacts, read here.
+
+    HubSpot contacts (one row per contact, properties as HubSpot names them) -> core.leads.
 
     lead_id is the contact id; customer_id the lower-cased e-mail (else the contact id), as for
     HubSpot exports; dates are read in UTC and placed in the reporting time zone. Channel as for
     files: UTM (the utm_properties, else the first page's query string) through the channel rules,
     else HubSpot's Original Source (+ drill-down), else the `channel` option."""
+    crm = crm_name(ctx.options)
+    if crm == "pipedrive":
+        return pipedrive.normalise_leads(records, ctx)
+    if crm == "salesforce":
+        return salesforce.normalise_leads(records, ctx)
     utm = {**DEFAULT_UTM_PROPERTIES, **(ctx.options.get("utm_properties") or {})}
     known = channels.known(ctx.channels)
     rules = tuple(ctx.channel_rules) or channels.DEFAULT_RULES
