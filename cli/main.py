@@ -12,8 +12,8 @@ from pathlib import Path
 
 STATE = {"debug": False}
 KINDS = ("google_ads, meta_ads, linkedin_ads, microsoft_ads, tiktok_ads, pinterest_ads, snapchat_ads, reddit_ads, "
-         "amazon_ads, apple_search_ads, x_ads, mailchimp, brevo, klaviyo, hubspot_email, leads, orders, costs, budgets, "
-         "goals, fx_rates")
+         "amazon_ads, apple_search_ads, x_ads, mailchimp, brevo, klaviyo, hubspot_email, ga4, search_console, leads, "
+         "orders, shopify, woocommerce, costs, budgets, goals, fx_rates")
 
 
 def main(argv: list[str] | None = None) -> None:

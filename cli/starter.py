@@ -130,11 +130,15 @@ ENV_EXAMPLE = '''# Copy to .env (never commit .env). Names: ROI_<SOURCE NAME>__<
 # google_ads, microsoft_ads: DEVELOPER_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 # linkedin_ads: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN (or ACCESS_TOKEN)
 # meta_ads, tiktok_ads, hubspot_email, HubSpot leads/orders: ACCESS_TOKEN
+# Pipedrive leads/orders: API_TOKEN (or an OAuth ACCESS_TOKEN); Salesforce leads/orders: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 # pinterest_ads, reddit_ads: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN (or ACCESS_TOKEN alone)
+# search_console: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN of a Google OAuth client (or ACCESS_TOKEN alone)
+# ga4: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN of a Google OAuth client, scope analytics.readonly (or ACCESS_TOKEN)
 # snapchat_ads, amazon_ads: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 # apple_search_ads: CLIENT_ID, TEAM_ID, KEY_ID, PRIVATE_KEY (the PEM on one line, with \n)
 # x_ads: CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET
 # mailchimp, brevo, klaviyo: API_KEY
+# shopify: ACCESS_TOKEN (the shop's custom app, read_orders); woocommerce: CONSUMER_KEY, CONSUMER_SECRET
 # ROI_META_API__ACCESS_TOKEN=
 # ROI_GOOGLE_ADS_IT__DEVELOPER_TOKEN=
 # ROI_GOOGLE_ADS_IT__CLIENT_ID=

@@ -248,7 +248,8 @@ def _csv_options(layout: _Layout, skip_lines: int) -> dict:
     """polars' CSV options for the records of an export: every cell as text."""
     return dict(has_header=False, skip_lines=skip_lines, separator=layout.delimiter, quote_char='"',
                 infer_schema=False, schema={f"c{i}": pl.Utf8 for i in range(len(layout.names))},
-                truncate_ragged_lines=True, raise_if_empty=False, missing_columns="insert")
+                truncate_ragged_lines=True, raise_if_empty=False, missing_columns="insert",
+                extra_columns="ignore")   # a first record wider than the header (GA4's "…,Grand total") too
 
 
 def _unreadable(path: Path, exc: pl.exceptions.ComputeError, strict: bool) -> Exception:

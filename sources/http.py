@@ -40,6 +40,7 @@ class OAuthToken:
     basic_auth: bool = False    # the client id and secret in an HTTP Basic header (Pinterest, Reddit), not the form
     headers: dict = field(default_factory=dict)   # sent with the refresh too (Reddit wants its User-Agent)
     refused_hint: str = ""      # what else to check when the refresh is refused, after the secrets' names
+    granted: dict = field(default_factory=dict)   # the last token answer (Salesforce's instance_url is in it)
     _access: str | None = None
 
     def get(self) -> str:
@@ -63,6 +64,7 @@ class OAuthToken:
             raise ApiError(f"{self.source}: the OAuth refresh was refused (HTTP {resp.status_code}{reason}) — check "
                            f"{self.secret_prefix}CLIENT_ID, {self.secret_prefix}CLIENT_SECRET and "
                            f"{self.secret_prefix}REFRESH_TOKEN{self.refused_hint}")
+        self.granted = body
         self._access = body["access_token"]
         return self._access
 
@@ -93,6 +95,20 @@ class BearerAuth:
 
     def secrets(self) -> list[str | None]:
         return [self.access, *self.credentials]
+
+    def api_client(self, session: requests.Session, source, base_url: str, *, oauth_hint: str = "",
+                   access_hint: str = "", problem: Callable | None = None,
+                   extra_headers: dict | None = None) -> "ApiClient":
+        """The ApiClient that sends this token (and `extra_headers`), refreshes it once on a 401 and scrubs it
+        from every message. A refused token names the secrets to check: the refresh trio with `oauth_hint`
+        after it, or ACCESS_TOKEN with `access_hint`."""
+        prefix = source.secret_prefix
+        hint = (f"{prefix}CLIENT_ID, {prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN{oauth_hint}" if self.oauth
+                else f"{prefix}ACCESS_TOKEN{access_hint}")
+        auth = self.headers if not extra_headers else (lambda: {**self.headers(), **extra_headers})
+        self.client = ApiClient(session, source=source.name, base_url=base_url, auth=auth, refresh=self.refresh,
+                                auth_hint=hint, secrets=self.secrets(), problem=problem)
+        return self.client
 
     def headers(self) -> dict:
         if self.access is None:

@@ -67,16 +67,11 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
 
 def _client(session: requests.Session, source: SourceConfig, secret: Callable[[str], str | None],
             version: str) -> ApiClient:
-    prefix = source.secret_prefix
     bearer = BearerAuth(session, source, secret, source.token_url or DEFAULT_TOKEN_URL)
-    hint = (f"{prefix}CLIENT_ID, {prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN (the token needs the r_ads and "
-            "r_ads_reporting scopes)" if bearer.oauth else f"{prefix}ACCESS_TOKEN (it may have expired: LinkedIn "
-            "access tokens last 60 days)")
-    client = ApiClient(session, source=source.name, base_url=source.base_url or DEFAULT_BASE_URL,
-                       auth=bearer.headers, refresh=bearer.refresh, auth_hint=hint,
-                       secrets=bearer.secrets(), problem=lambda resp: _problem(resp, version))
-    bearer.client = client
-    return client
+    return bearer.api_client(session, source, source.base_url or DEFAULT_BASE_URL,
+                             problem=lambda resp: _problem(resp, version),
+                             oauth_hint=" (the token needs the r_ads and r_ads_reporting scopes)",
+                             access_hint=" (it may have expired: LinkedIn access tokens last 60 days)")
 
 
 def _problem(resp: requests.Response, version: str) -> str | None:

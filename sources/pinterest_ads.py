@@ -96,7 +96,6 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
 # ---------------------------------------------------------------- requests
 
 def _client(session: requests.Session, source: SourceConfig, secret: Callable[[str], str | None]) -> ApiClient:
-    prefix = source.secret_prefix
     bearer = BearerAuth(session, source, secret, source.token_url or DEFAULT_TOKEN_URL,
                         basic_auth=True, refused_hint=" (refresh tokens last a year)")
     throttled = {"n": 0}
@@ -114,14 +113,10 @@ def _client(session: requests.Session, source: SourceConfig, secret: Callable[[s
                     "account_ids and that the token's user has the Admin, Analyst or Campaign Manager role on it")
         return None
 
-    hint = (f"{prefix}CLIENT_ID, {prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN (the app needs the ads:read scope)"
-            if bearer.oauth else f"{prefix}ACCESS_TOKEN (it may have expired: Pinterest access tokens last 30 days — "
-            "set CLIENT_ID, CLIENT_SECRET and REFRESH_TOKEN to refresh it)")
-    client = ApiClient(session, source=source.name, base_url=source.base_url or DEFAULT_BASE_URL,
-                       auth=bearer.headers, refresh=bearer.refresh, auth_hint=hint, secrets=bearer.secrets(),
-                       problem=problem)
-    bearer.client = client
-    return client
+    return bearer.api_client(session, source, source.base_url or DEFAULT_BASE_URL, problem=problem,
+                             oauth_hint=" (the app needs the ads:read scope)",
+                             access_hint=" (it may have expired: Pinterest access tokens last 30 days — set "
+                                         "CLIENT_ID, CLIENT_SECRET and REFRESH_TOKEN to refresh it)")
 
 
 def _rate_limit_wait(resp: requests.Response) -> float | None:

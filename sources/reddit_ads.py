@@ -106,16 +106,13 @@ def _client(session: requests.Session, source: SourceConfig, secret: Callable[[s
     bearer = BearerAuth(session, source, secret, source.token_url or DEFAULT_TOKEN_URL,
                         basic_auth=True, headers={"User-Agent": USER_AGENT},
                         refused_hint=" (a refresh token from duration=permanent with the adsread scope)")
-    hint = (f"{prefix}CLIENT_ID, {prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN (the app must be authorised on "
-            "every account_ids entry, with the adsread scope)" if bearer.oauth else
-            f"{prefix}ACCESS_TOKEN (it lasts one hour: set {prefix}CLIENT_ID, {prefix}CLIENT_SECRET and "
-            f"{prefix}REFRESH_TOKEN instead)")
-    client = ApiClient(session, source=source.name, base_url=source.base_url or DEFAULT_BASE_URL,
-                       auth=lambda: {**bearer.headers(), "User-Agent": USER_AGENT}, refresh=bearer.refresh,
-                       auth_hint=hint, secrets=bearer.secrets(),
-                       problem=lambda resp: _problem(resp, version, source.name))
-    bearer.client = client
-    return client
+    return bearer.api_client(session, source, source.base_url or DEFAULT_BASE_URL,
+                             problem=lambda resp: _problem(resp, version, source.name),
+                             extra_headers={"User-Agent": USER_AGENT},
+                             oauth_hint=" (the app must be authorised on every account_ids entry, with the adsread "
+                                        "scope)",
+                             access_hint=f" (it lasts one hour: set {prefix}CLIENT_ID, {prefix}CLIENT_SECRET and "
+                                         f"{prefix}REFRESH_TOKEN instead)")
 
 
 def _problem(resp: requests.Response, version: str, name: str):

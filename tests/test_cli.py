@@ -213,5 +213,5 @@ def test_the_starter_lists_every_kind(tmp_path):
     text = (tmp_path / "roi.toml").read_text(encoding="utf-8")
     comment = re.search(r"^# kind is one of: (.*?)\n(?!#   )", text, re.S | re.M).group(1)
     listed = [k for k in re.split(r"[,\s#]+", comment) if k]
-    assert sorted(listed) == sorted(file_kinds() | api_kinds()) and len(listed) == 21
+    assert sorted(listed) == sorted(file_kinds() | api_kinds()) and len(listed) == 25
     assert max(len(line) for line in text.splitlines()) <= 120

@@ -48,11 +48,24 @@ MARKERS: dict[str, list[str]] = {
     "reddit_ads": ["Post ID", "eCPM", "Conversion Roas", "Subreddit", "Community", "Purchases (Click)",
                    "Purchases (View)", "Purchase Clicks", "Purchase Views", "Video Starts", "Käufe (Klick)",
                    "Käufe (Ansicht)"],
+    "search_console": ["Top queries", "Top pages", "Position", "Posizione"],
+    "shopify": ["Financial Status", "Fulfillment Status", "Accepts Marketing", "Lineitem name", "Lineitem quantity",
+                "Lineitem price", "Lineitem sku", "Referring Site", "Landing Site"],
+    "woocommerce": ["_wc_order_attribution_source_type", "_wc_order_attribution_utm_source",
+                    "_wc_order_attribution_referrer", "Order Shipping Tax", "Cart Tax", "Order Refund Amount"],
+    "ga4": ["Session default channel group", "Session primary channel group (Default Channel Group)",
+            "Session source / medium", "Session source", "Session medium", "Session campaign", "Engaged sessions",
+            "Key events", "Gruppo di canali predefinito della sessione", "Sorgente/mezzo della sessione",
+            "Sessioni con engagement", "Eventi chiave", "Entrate totali"],
 }
 NAMES = {"google_ads": "Google Ads", "meta_ads": "Meta Ads Manager", "linkedin_ads": "LinkedIn Campaign Manager",
          "microsoft_ads": "Microsoft Advertising", "tiktok_ads": "TikTok Ads Manager", "pinterest_ads": "Pinterest Ads",
          "snapchat_ads": "Snapchat Ads", "amazon_ads": "Amazon Ads", "apple_search_ads": "Apple Search Ads",
-         "x_ads": "X (Twitter) Ads", "reddit_ads": "Reddit Ads"}
+         "x_ads": "X (Twitter) Ads", "reddit_ads": "Reddit Ads",
+         "search_console": "Google Search Console", "shopify": "Shopify orders",
+         "woocommerce": "WooCommerce orders", "ga4": "Google Analytics 4"}
+# Kinds that read another kind's exports as their own: no hint to switch between them.
+SAME_EXPORTS = {"shopify": {"orders"}, "woocommerce": {"orders"}}
 _SUFFIX = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")   # "Amount spent (EUR)" -> "Amount spent"
 _BY_NORM = {norm(m): kind for kind, markers in MARKERS.items() for m in markers}
 # Header names that settle the platform alone, whatever other platforms' names the export shares (a
@@ -62,6 +75,9 @@ DECISIVE = {norm(m): kind for kind, markers in {
     "pinterest_ads": ["Spend in account currency", "Pin clicks", "Pin promotion name"],
     "amazon_ads": ["Advertised ASIN", "Total Advertising Cost of Sales (ACOS)"],
     "apple_search_ads": ["Installs (Tap-Through)", "Avg CPT"],
+    "search_console": ["Top queries", "Top pages"],
+    "ga4": ["Session default channel group", "Session source / medium", "Engaged sessions",
+            "Gruppo di canali predefinito della sessione", "Sessioni con engagement"],
 }.items() for m in markers}
 
 
@@ -87,7 +103,7 @@ def wrong_kind_hint(header: list[str], kind: str, readable: frozenset[str]) -> s
     """"this looks like a Meta Ads Manager export: use --kind meta_ads" when the header is another
     platform's; None when it looks like `kind`'s or nobody's."""
     guess = guess_kind(header)
-    if guess is None or guess == kind:
+    if guess is None or guess == kind or kind in SAME_EXPORTS.get(guess, ()):
         return None
     name = NAMES[guess]
     if guess in readable:

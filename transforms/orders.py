@@ -1,19 +1,25 @@
 """Order and won-deal exports (canonical, Shopify, WooCommerce, Salesforce) -> core.orders: total, tax, shipping, refunds, paid."""
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import polars as pl
 
 from roi.contracts.raw import RawTable
-from roi.transforms import business, channels, dates, headers, numbers
+from roi.transforms import business, channels, dates, headers, numbers, pipedrive, salesforce
 from roi.transforms.business import err
 from roi.transforms.context import Normalised, SourceContext
+from roi.transforms.crm_fields import crm_name
 from roi.transforms.hubspot_email import DEFAULT_UTM_PROPERTIES, column, hubspot_datetime
 
 TABLE = "orders"
-# API mode (sources/orders.py): crm = "hubspot" (the only CRM with an API client for now);
-# won_stages = ["closedwon"] (the deal stage ids that are revenue); utm_properties = { utm_source =
-# "…", … } names the deal/contact properties holding UTM values (default utm_source, …).
-OPTIONS = ("crm", "won_stages", "utm_properties")
+# API mode (sources/orders.py): crm = "hubspot" (default), "pipedrive" or "salesforce".
+# HubSpot: won_stages = ["closedwon"] (the deal stage ids that are revenue); utm_properties = { utm_source =
+# "…", … } names the deal/contact properties holding UTM values (default utm_source, …). Pipedrive and
+# Salesforce: utm_fields = { utm_source = "<field>" or ["<field>", …], … } names the deal and person custom
+# fields (40-hex keys) or the Opportunity fields (API names) holding them (default: none).
+OPTIONS = ("crm", "won_stages", "utm_properties", "utm_fields")
 
 # field -> header aliases, tried in order (a header feeds one field; earlier fields claim first).
 FIELDS: dict[str, list[str]] = {
@@ -250,6 +256,15 @@ def normalise(raw: RawTable, ctx: SourceContext) -> Normalised:
     return Normalised(business.finish(df, TABLE, ctx), warnings=warnings)
 
 
+def normalise_fields(fields: pl.DataFrame, ctx: SourceContext, name: str) -> Normalised:
+    """An API's orders already under FIELDS names (text cells, numbers with a '.' decimal point, dates
+    as YYYY-MM-DD, `_row`) through the same rules as an export (paid, statuses that are no orders,
+    UTM of the landing page, channel): the Shopify and WooCommerce API transforms call it. `name`
+    names the rows in messages. The source's `columns` mapping is for exports and is not applied."""
+    raw = RawTable(Path(name), fields, fields.clear(), typed_cells=True)
+    return normalise(raw, replace(ctx, columns={}, options={**ctx.options, "date_order": "ymd"}))
+
+
 def _holds_rates(frame: pl.DataFrame, col: str) -> str | None:
     """The first cell of `col` written as a percentage ('22%'), or None."""
     rates = frame.filter(pl.col(col).str.contains("%", literal=True)).get_column(col)
@@ -266,7 +281,10 @@ CONTACT_PROPERTIES = ["email", "createdate", "hs_analytics_source", "hs_analytic
 
 
 def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
-    """HubSpot deals won (one row per deal, with its contact under "contact.*") -> core.orders.
+    """The won deals of the source's CRM -> core.orders: Pipedrive deals (transforms/pipedrive.py), Salesforce
+    opportunities (transforms/salesforce.py), or HubSpot deals, read here.
+
+    HubSpot deals won (one row per deal, with its contact under "contact.*") -> core.orders.
 
     order_id is the deal id, order_date the close date in the reporting time zone, amount the
     deal amount in deal_currency_code (else the source's `currency`, else the HubSpot account's
@@ -276,6 +294,11 @@ def normalise_api(records: pl.DataFrame, ctx: SourceContext) -> Normalised:
     unknown. Channel: UTM of the deal, else of the contact (its properties, then its first page's
     query string), through the channel rules; else the deal's Original Source, else the contact's,
     else the `channel` option."""
+    crm = crm_name(ctx.options)
+    if crm == "pipedrive":
+        return pipedrive.normalise_orders(records, ctx)
+    if crm == "salesforce":
+        return salesforce.normalise_orders(records, ctx)
     utm = {**DEFAULT_UTM_PROPERTIES, **(ctx.options.get("utm_properties") or {})}
     known = channels.known(ctx.channels)
     rules = tuple(ctx.channel_rules) or channels.DEFAULT_RULES
