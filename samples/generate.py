@@ -13,9 +13,9 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from roi.samples.exports import (amazon_ads, brevo, budgets, costs, demo_config, fx_rates, goals, google_ads,
+from roi.samples.exports import (amazon_ads, brevo, budgets, costs, demo_config, fx_rates, ga4, goals, google_ads,
                                  hubspot_email, klaviyo, leads, linkedin_ads, mailchimp, meta_ads, microsoft_ads, orders,
-                                 pinterest_ads, tiktok_ads)
+                                 pinterest_ads, search_console, tiktok_ads)
 from roi.samples.exports.budgets import budget_rows
 from roi.samples.exports.costs import cost_rows
 from roi.samples.simulation import END, Simulation, simulate
@@ -27,7 +27,7 @@ DEMO_DIR = Path(__file__).resolve().parent / "demo"
 FULL_DIR = Path("data/demo-full")
 # the order `main` lists the files in
 EXPORTS = (google_ads, meta_ads, linkedin_ads, microsoft_ads, tiktok_ads, pinterest_ads, amazon_ads, mailchimp, brevo,
-           klaviyo, hubspot_email, leads, orders, costs, budgets, goals, fx_rates)
+           klaviyo, hubspot_email, leads, orders, ga4, search_console, costs, budgets, goals, fx_rates)
 
 
 def generate(out: Path, days: int = 90, end: date = END, seed: int = 7) -> dict[str, list[Path]]:

@@ -157,6 +157,25 @@ mode = "files"
 path = "orders/*.csv"
 lookback_days = 3650
 
+# Google Analytics 4, traffic acquisition by day, session source / medium and campaign (Italian UI, "#" lines
+# above the header): what the site saw of every channel, beside what each platform claims (marts.conversion_gap)
+[[sources]]
+name = "ga4"
+kind = "ga4"
+mode = "files"
+path = "ga4/*.csv"
+lookback_days = 3650
+
+# Google Search Console, Performance › Export: the zip's Date.csv (Italian UI) — organic clicks, impressions
+# and average position by day. The file does not name the property: site_url does
+[[sources]]
+name = "search_console"
+kind = "search_console"
+mode = "files"
+path = "search_console/Date.csv"
+site_url = "sc-domain:bvcosmetici.it"
+lookback_days = 3650
+
 # Non-media costs kept in a spreadsheet: staff hours x rate, tools, agency fee, fair
 [[sources]]
 name = "costs"

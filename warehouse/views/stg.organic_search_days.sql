@@ -1,7 +1,8 @@
 -- grain: one row per Search Console source, site and day
 -- A day's total row (query = page = '': Search Console's own totals, which count the anonymised
--- queries) when the source loaded one, else the sum of its query / page rows (a lower bound: those
--- leave the anonymised queries out; from_totals says which). position = position_sum / impressions,
+-- queries) when the source loaded one, else the sum of its query / page rows (from_totals says which:
+-- the query rows leave the anonymised queries' clicks out, and count a search that showed two of the
+-- site's pages twice in impressions, so never add both kinds). position = position_sum / impressions,
 -- the impression-weighted average position.
 CREATE OR REPLACE VIEW stg.organic_search_days AS
 WITH source AS (
