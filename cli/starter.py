@@ -132,8 +132,9 @@ ENV_EXAMPLE = '''# Copy to .env (never commit .env). Names: ROI_<SOURCE NAME>__<
 # meta_ads, tiktok_ads, hubspot_email, HubSpot leads/orders: ACCESS_TOKEN
 # Pipedrive leads/orders: API_TOKEN (or an OAuth ACCESS_TOKEN); Salesforce leads/orders: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 # pinterest_ads, reddit_ads: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN (or ACCESS_TOKEN alone)
-# search_console: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN of a Google OAuth client (or ACCESS_TOKEN alone)
-# ga4: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN of a Google OAuth client, scope analytics.readonly (or ACCESS_TOKEN)
+# ga4, search_console: SERVICE_ACCOUNT_JSON (a service account's JSON key on one line, its client_email a user of
+#   the GA4 / Search Console property), or CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN of a Google OAuth client (scope
+#   analytics.readonly / webmasters.readonly), or ACCESS_TOKEN alone
 # snapchat_ads, amazon_ads: CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 # apple_search_ads: CLIENT_ID, TEAM_ID, KEY_ID, PRIVATE_KEY (the PEM on one line, with \n)
 # x_ads: CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET

@@ -1,9 +1,7 @@
 """Apple Search Ads Campaign Management API v5 (daily reports per org) -> one raw row per entity and day, with names."""
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import re
 import time
 from collections.abc import Callable
@@ -13,6 +11,7 @@ import requests
 
 from roi.contracts.errors import ConfigError
 from roi.contracts.settings import SourceConfig
+from roi.sources import jws
 from roi.sources.http import ApiClient, ApiError, json_body
 from roi.sources.records import date_slices, text_cell, text_frame
 
@@ -221,9 +220,10 @@ def sign_es256(header: dict, claims: dict, key) -> str:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-    signing_input = f"{_b64(_json(header))}.{_b64(_json(claims))}".encode("ascii")
-    r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
-    return f"{signing_input.decode('ascii')}.{_b64(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+    def sign(signing_input: bytes) -> bytes:
+        r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    return jws.compact(header, claims, sign)
 
 
 def _private_key(text: str, name: str, source: str):
@@ -247,13 +247,6 @@ def _private_key(text: str, name: str, source: str):
                           "client secrets with")
     return key
 
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _json(value: dict) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode("utf-8")
 
 
 # ---------------------------------------------------------------- records

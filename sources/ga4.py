@@ -11,21 +11,22 @@ import requests
 
 from roi.contracts.errors import ConfigError
 from roi.contracts.settings import SourceConfig
-from roi.sources.http import ApiClient, BearerAuth, json_body
+from roi.sources.google_auth import GOOGLE_SECRETS, google_bearer
+from roi.sources.http import ApiClient, json_body
 from roi.sources.records import text_cell, text_frame
 from roi.transforms.ga4 import API_DIMENSIONS, API_METRICS, DEFAULT_KEY_EVENTS, DEFAULT_REVENUE
 
-# A Google OAuth client's refresh token (scope analytics.readonly), exchanged at Google's token endpoint as the
-# Google Ads source does, or an ACCESS_TOKEN alone. A service account's key would need a JWT signed with RS256:
-# not read here (make a refresh token for a user the service account's properties are shared with).
-SECRETS = (("CLIENT_ID", "ACCESS_TOKEN"), ("CLIENT_SECRET", "ACCESS_TOKEN"), ("REFRESH_TOKEN", "ACCESS_TOKEN"))
+# A service account's JSON key (its client_email a Viewer of each property; sources/google_auth.py), else a Google
+# OAuth client's refresh token (scope analytics.readonly) exchanged at Google's token endpoint as the Google Ads
+# source does, else an ACCESS_TOKEN alone.
+SECRETS = GOOGLE_SECRETS
+SCOPE = "https://www.googleapis.com/auth/analytics.readonly"
 # account_ids are the GA4 property ids and are required (checked in fetch): the source is loaded whole, not a
 # property at a time, because core.web_sessions keys rows by property_id, not by the account_id a per-account
 # load replaces.
 NEEDS_ACCOUNTS = False
 OPTIONS = ("key_event_metric", "revenue_metric")
 DEFAULT_BASE_URL = "https://analyticsdata.googleapis.com/"
-DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"
 DEFAULT_API_VERSION = "v1beta"
 PAGE_SIZE = 250_000          # the most rows runReport returns at once; `offset` pages on, `rowCount` says how many
 # keyEvents (2024 on) or conversions (before), all key events or one ("keyEvents:purchase").
@@ -90,14 +91,16 @@ def _log_quota(source: str, property_id: str, quota: dict) -> None:
 
 def _client(session: requests.Session, source: SourceConfig, secret: Callable[[str], str | None]) -> ApiClient:
     prefix = source.secret_prefix
-    bearer = BearerAuth(session, source, secret, source.token_url or DEFAULT_TOKEN_URL)
-    return bearer.api_client(session, source, source.base_url or DEFAULT_BASE_URL, problem=_problem(prefix),
+    bearer = google_bearer(session, source, secret, SCOPE)
+    user = f"the service account {bearer.token.client_email}" if bearer.token is not None else \
+        f"the user of {prefix}REFRESH_TOKEN"
+    return bearer.api_client(session, source, source.base_url or DEFAULT_BASE_URL, problem=_problem(user),
                              oauth_hint=" (the refresh token needs the analytics.readonly scope)",
-                             access_hint=" (Google access tokens last an hour: set CLIENT_ID, CLIENT_SECRET and "
-                                         "REFRESH_TOKEN instead)")
+                             access_hint=" (Google access tokens last an hour: set SERVICE_ACCOUNT_JSON, or "
+                                         "CLIENT_ID, CLIENT_SECRET and REFRESH_TOKEN, instead)")
 
 
-def _problem(prefix: str):
+def _problem(user: str):
     def problem(resp: requests.Response):
         """Google's {"error": {"code", "message", "status"}} as one line naming the property and the fix."""
         if resp.status_code < 400 or resp.status_code == 401:
@@ -116,8 +119,8 @@ def _problem(prefix: str):
             return None   # tokens per hour or concurrent requests: retried after Retry-After or a backoff
         if resp.status_code == 403 or status == "PERMISSION_DENIED":
             return (f"{where} refused the report ({said.strip()}) — check that account_ids holds its GA4 property "
-                    f"id (Admin > Property settings) and that the user of {prefix}REFRESH_TOKEN has the Viewer role "
-                    "on it (or enable the Analytics Data API for the OAuth client)")
+                    f"id (Admin > Property settings), that {user} has the Viewer role on it (Admin > Property access "
+                    "management) and that the Analytics Data API is enabled in its Google Cloud project")
         if resp.status_code == 404 or status == "NOT_FOUND":
             return f"{where} was not found ({said.strip()}) — check the property id in account_ids"
         if resp.status_code == 400 or status == "INVALID_ARGUMENT":

@@ -76,17 +76,21 @@ class BearerAuth:
     """The Bearer token of an API that takes an ACCESS_TOKEN alone, or CLIENT_ID + CLIENT_SECRET +
     REFRESH_TOKEN exchanged (and refreshed once on expiry) through an OAuthToken: `headers` is an
     ApiClient's auth, `refresh` its refresh (None without a refresh token). Set `client` once the
-    ApiClient exists: each access token obtained is added to the secrets it scrubs."""
+    ApiClient exists: each access token obtained is added to the secrets it scrubs. `token`: a token
+    source of another kind used instead of both (sources/google_auth.py's ServiceAccountToken: get,
+    refresh, secrets and the auth_hint naming its secret)."""
 
     def __init__(self, session: requests.Session, source, secret: Callable[[str], str | None], token_url: str,
-                 **token_options):
+                 *, token=None, **token_options):
         prefix = source.secret_prefix
-        self.access = secret("ACCESS_TOKEN")
-        self.credentials = [secret(k) for k in ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")]
+        self.token = token
+        self.access = secret("ACCESS_TOKEN") if token is None else None
+        self.credentials = [secret(k) for k in ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")] \
+            if token is None else []
         self.oauth = OAuthToken(session=session, token_url=token_url, client_id=self.credentials[0],
                                 client_secret=self.credentials[1], refresh_token=self.credentials[2],
                                 source=source.name, secret_prefix=prefix, **token_options) \
-            if all(self.credentials) else None
+            if token is None and all(self.credentials) else token
         if self.oauth is None and not self.access:
             raise ConfigError(f"{source.name}: needs {prefix}ACCESS_TOKEN, or {prefix}CLIENT_ID, "
                               f"{prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN, in the environment or .env")
@@ -94,16 +98,17 @@ class BearerAuth:
         self.refresh = self._refresh if self.oauth is not None else None
 
     def secrets(self) -> list[str | None]:
-        return [self.access, *self.credentials]
+        return [self.access, *self.credentials, *(self.token.secrets() if self.token is not None else [])]
 
     def api_client(self, session: requests.Session, source, base_url: str, *, oauth_hint: str = "",
                    access_hint: str = "", problem: Callable | None = None,
                    extra_headers: dict | None = None) -> "ApiClient":
         """The ApiClient that sends this token (and `extra_headers`), refreshes it once on a 401 and scrubs it
         from every message. A refused token names the secrets to check: the refresh trio with `oauth_hint`
-        after it, or ACCESS_TOKEN with `access_hint`."""
+        after it, or ACCESS_TOKEN with `access_hint` (a `token`'s own auth_hint)."""
         prefix = source.secret_prefix
-        hint = (f"{prefix}CLIENT_ID, {prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN{oauth_hint}" if self.oauth
+        hint = (self.token.auth_hint if self.token is not None
+                else f"{prefix}CLIENT_ID, {prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN{oauth_hint}" if self.oauth
                 else f"{prefix}ACCESS_TOKEN{access_hint}")
         auth = self.headers if not extra_headers else (lambda: {**self.headers(), **extra_headers})
         self.client = ApiClient(session, source=source.name, base_url=base_url, auth=auth, refresh=self.refresh,

@@ -10,17 +10,19 @@ import requests
 
 from roi.contracts.errors import ConfigError
 from roi.contracts.settings import SourceConfig
-from roi.sources.http import ApiClient, BearerAuth, json_body
+from roi.sources.google_auth import GOOGLE_SECRETS, google_bearer
+from roi.sources.http import ApiClient, json_body
 from roi.sources.records import text_cell, text_frame
 
-# Google OAuth: a refresh-token trio (access tokens last an hour and are refreshed), or ACCESS_TOKEN alone.
-SECRETS = (("CLIENT_ID", "ACCESS_TOKEN"), ("CLIENT_SECRET", "ACCESS_TOKEN"), ("REFRESH_TOKEN", "ACCESS_TOKEN"))
+# A service account's JSON key (its client_email a user of each property; sources/google_auth.py), else a Google
+# OAuth refresh-token trio (access tokens last an hour and are refreshed), else ACCESS_TOKEN alone.
+SECRETS = GOOGLE_SECRETS
+SCOPE = "https://www.googleapis.com/auth/webmasters.readonly"
 # account_ids are the properties to pull ("https://www.example.it/", "sc-domain:example.it"), all in one load:
 # core.organic_search has no account_id column, so a load of one property alone could not replace only its rows.
 NEEDS_ACCOUNTS = False
 OPTIONS = ("data_state", "search_type", "row_limit")
 DEFAULT_BASE_URL = "https://searchconsole.googleapis.com/webmasters/v3/"
-DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"
 
 # The two queries per property and window: the day's totals (the property's own figures, anonymised queries
 # included) and the detail rows (queries Google does not anonymise, by page).
@@ -62,8 +64,10 @@ def fetch(session: requests.Session, source: SourceConfig, window: tuple[dt.date
 
 
 def _client(session: requests.Session, source: SourceConfig, secret: Callable[[str], str | None]) -> ApiClient:
-    bearer = BearerAuth(session, source, secret, source.token_url or DEFAULT_TOKEN_URL,
-                        refused_hint=" (the OAuth client's app needs the webmasters.readonly scope)")
+    bearer = google_bearer(session, source, secret, SCOPE,
+                           refused_hint=" (the OAuth client's app needs the webmasters.readonly scope)")
+    account = f"the service account {bearer.token.client_email}" if bearer.token is not None else \
+        "that account"
 
     def problem(resp: requests.Response):
         if resp.status_code != 403:
@@ -77,14 +81,14 @@ def _client(session: requests.Session, source: SourceConfig, secret: Callable[[s
         if "permission for site" in message.lower():      # "User does not have sufficient permission for site …"
             site = _site_of(resp.url)
             return (f"Search Console refused property {site} (HTTP 403: the token's Google account has no access "
-                    "to it) — add that account as a user of the property (Search Console → Settings → Users and "
+                    f"to it) — add {account} as a user of the property (Search Console → Settings → Users and "
                     "permissions), or write the property in account_ids exactly as Search Console lists it: "
                     "\"https://www.example.it/\" with its scheme and final slash, or \"sc-domain:example.it\"")
         return None
 
     return bearer.api_client(session, source, source.base_url or DEFAULT_BASE_URL, problem=problem,
-                             access_hint=" (Google access tokens last an hour: set CLIENT_ID, CLIENT_SECRET and "
-                                         "REFRESH_TOKEN to refresh it)")
+                             access_hint=" (Google access tokens last an hour: set SERVICE_ACCOUNT_JSON, or "
+                                         "CLIENT_ID, CLIENT_SECRET and REFRESH_TOKEN, to renew it)")
 
 
 def _site_of(url: str) -> str:

@@ -1,7 +1,8 @@
 """GA4 CSV downloads -> canonical web_sessions rows: an exploration (Free form: its "Grand total" row first, the label
 past the header's last column), an Italian report download with CRLF line ends, separate source and medium columns
 and a second table below, an English report by channel group with the chart's series above its table; a table
-without the Date dimension is refused. Channels come from source / medium through the UTM rules."""
+without the Date dimension is refused. Channels come from source / medium through the UTM rules. A report's
+"# Data di inizio:" / "# Data di fine:" lines are its window: a day of it without rows is emptied when loaded again."""
 import datetime as dt
 from pathlib import Path
 
@@ -134,3 +135,25 @@ def test_an_ingest_loads_every_row_once_and_sums_a_segment(tmp_path):
         ("250000001", D(2026, 10, 1), "google_ads", 120, 5.0, pytest.approx(280.5)),
         ("250000001", D(2026, 10, 2), "organic_search", 30, 1.0, pytest.approx(25))]
     assert query(settings, "SELECT reasons FROM ops.quarantine") == [("sessions: '7x' is not a number",)]
+
+
+def test_a_report_s_period_lines_are_its_window_so_a_day_without_rows_is_cleared(tmp_path):
+    """"# Data di inizio: 20261001" / "# Data di fine: 20261003" make the file's window 1–3 October although its
+    rows stop on the 2nd: downloaded again, the day that lost its rows (the earlier download's 3 October visits)
+    is emptied, not left holding the old rows."""
+    (tmp_path / "roi.toml").write_text('[warehouse]\npath = "roi.duckdb"\n')
+    settings = load_settings(tmp_path / "roi.toml")
+    latest = (FIXTURES / "report_day_without_rows_it.csv").read_text(encoding="utf-8")
+    path = tmp_path / "acquisizione_traffico.csv"
+    path.write_text(latest.replace("Totale complessivo,,\"2.556\",\"1.600\",\"1.310\"",
+                                   "20261003,(direct) / (none),45,10,40,0,0\n"
+                                   "Totale complessivo,,\"2.601\",\"1.610\",\"1.350\""), encoding="utf-8")
+    by_day = "SELECT date, sum(sessions) FROM core.web_sessions GROUP BY date ORDER BY date"
+    assert [r.status for r in ingest_files(settings, [path], "ga4", "web")] == ["succeeded"]
+    assert query(settings, by_day) == [(D(2026, 10, 1), 1734), (D(2026, 10, 2), 822), (D(2026, 10, 3), 45)]
+    path.write_text(latest, encoding="utf-8")
+    [record] = ingest_files(settings, [path], "ga4", "web")
+    assert record.status == "succeeded", record.error
+    assert (record.window_start, record.window_end) == (D(2026, 10, 1), D(2026, 10, 3))
+    # 1,204 + 530 on the 1st, 702 + 120 on the 2nd; the 3rd's 45 sessions are gone
+    assert query(settings, by_day) == [(D(2026, 10, 1), 1734), (D(2026, 10, 2), 822)]

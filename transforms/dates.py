@@ -309,9 +309,11 @@ _END = re.compile(r"^\s*\"?\s*(report end|end date|end|data di fine|fine report|
 def parse_report_period(preamble: list[str], hint: str = "dmy") -> tuple[dt.date, dt.date] | None:
     """The period an export covers, from its preamble lines: a date-range line (alone, in a title's
     brackets or after a label, see parse_date_range), or a "Report Start: ..." / "Report End: ..." pair
-    (LinkedIn)."""
+    (LinkedIn). A line may be a "#" comment: GA4 writes "# Start date: 20261001" / "# Data di inizio: …" and an
+    exploration's "# 20261001-20261031" so."""
     start = end = None
     for line in preamble:
+        line = line.lstrip().removeprefix("#")
         m_start, m_end = _START.match(line), _END.match(line)
         if m_start:
             start = parse_one(m_start[2].strip().strip('"'), "mdy")
