@@ -183,6 +183,62 @@ def google_ads(path: Path, rows: int, lang: str = "en", messy: bool = False, see
     return write_google(path, facts, lang, messy)
 
 
+def _year_facts(rows: int, seed: int) -> pl.DataFrame:
+    """`rows` rows of one year, ad groups a day as many as it takes (14,000 a day at 5M rows)."""
+    entities = -(-rows // 365)
+    return google_facts(END - dt.timedelta(days=364), END, entities, seed, max_rows=rows)
+
+
+def google_clean_year(path: Path, rows: int, seed: int = 5) -> Path:
+    """The clean English CSV (GOOGLE_TYPES) of the rows google_noids and google_excel write: their reference."""
+    return write_google(path, _year_facts(rows, seed), "en")
+
+
+def google_noids(path: Path, rows: int, seed: int = 5) -> Path:
+    """A Google Ads download without id columns (roi derives ids from the names), CRLF line ends, the title
+    and date-range lines above the header, `Impr.` and `Clicks` with quoted thousands separators ("1,234"),
+    totals rows at the end — one year of `rows // 365` ad groups a day."""
+    facts = _year_facts(rows, seed)
+    cells = facts.select(
+        _iso(pl.col("day")).alias("Day"), pl.col("campaign").alias("Campaign"), pl.col("ad_group").alias("Ad group"),
+        pl.lit("Search").alias("Campaign type"), pl.lit("EUR").alias("Currency code"),
+        _grouped(pl.col("impressions"), ",").alias("Impr."), _grouped(pl.col("clicks"), ",").alias("Clicks"),
+        _decimal(pl.col("cost"), ".", ",").alias("Cost"), _decimal(pl.col("conversions"), ".").alias("Conversions"),
+        _decimal(pl.col("conv_value"), ".", ",").alias("Conv. value"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        start, end = facts["day"].min(), facts["day"].max()
+        fh.write(("Ad group report\r\n" + _range_line(start, end, "en") + "\r\n").encode())
+        cells.write_csv(fh, quote_style="necessary", line_terminator="\r\n")
+        s = facts.select(pl.col("impressions", "clicks", "cost", "conversions", "conv_value").sum()).row(0)
+        fh.write((f'Total: Ad groups,,,,EUR,"{s[0]:,}","{s[1]:,}","{s[2]:,.2f}",{s[3]:.2f},"{s[4]:,.2f}"\r\n')
+                 .encode())
+    return path
+
+
+def google_excel(path: Path, rows: int, seed: int = 5) -> Path:
+    """The same rows as Google Ads' "CSV for Excel": UTF-16LE with a BOM, TAB-separated, the title and
+    date-range lines, thousands separators, the totals rows at the end."""
+    facts = _year_facts(rows, seed)
+    cells = facts.select(
+        _iso(pl.col("day")).alias("Day"), pl.col("campaign").alias("Campaign"),
+        pl.col("campaign_id").cast(pl.Utf8).alias("Campaign ID"), pl.col("ad_group").alias("Ad group"),
+        pl.col("ad_group_id").cast(pl.Utf8).alias("Ad group ID"), pl.lit("EUR").alias("Currency code"),
+        _grouped(pl.col("impressions"), ",").alias("Impr."), _grouped(pl.col("clicks"), ",").alias("Clicks"),
+        _decimal(pl.col("cost"), ".", ",").alias("Cost"), _decimal(pl.col("conversions"), ".").alias("Conversions"),
+        _decimal(pl.col("conv_value"), ".", ",").alias("Conv. value"))
+    start, end = facts["day"].min(), facts["day"].max()
+    s = facts.select(pl.col("impressions", "clicks", "cost", "conversions", "conv_value").sum()).row(0)
+    text = ("Ad group report\n" + _range_line(start, end, "en") + "\n"
+            + cells.write_csv(separator="\t", quote_style="necessary")
+            + f"Total: Ad groups\t\t\t\t\tEUR\t{s[0]:,}\t{s[1]:,}\t{s[2]:,.2f}\t{s[3]:.2f}\t{s[4]:,.2f}\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(b"\xff\xfe")
+        fh.write(text.encode("utf-16-le"))
+    return path
+
+
 SEGMENTED_TYPES = {**dict(list(GOOGLE_TYPES.items())[:5]), "Keyword": "VARCHAR", **dict(list(GOOGLE_TYPES.items())[5:])}
 
 

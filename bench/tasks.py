@@ -211,6 +211,59 @@ def views(db: str, rows: int) -> dict:
             "hand_rows": rows["hand"]}
 
 
+# The column that places a mart's rows in time, by preference; a mart without one is read whole.
+TIME_COLUMNS = ("date", "month", "cohort_month", "send_date", "alert_date")
+
+
+def marts_month(db: str, rows: int) -> dict:
+    """Over the warehouse of `rows` ad rows (views:big builds it): every marts view read for one month
+    (October 2026, on its date or month column; whole when it has none), warm, the slowest three-run
+    median kept; marts.channel_daily for that month beside the hand-written aggregate of the same days on
+    core.ad_performance; and `roi report`'s default period (the 30 days up to the latest data) rendered."""
+    import datetime as dt
+
+    import duckdb
+
+    from roi.outputs.report import render_report
+    from roi.warehouse import build
+    path = Path(db)
+    if not path.exists():
+        _build_big_warehouse(path, rows)
+    with duckdb.connect(db) as con:
+        build.ensure(con)
+    con = duckdb.connect(db, read_only=True)
+    lo, hi = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
+    views = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'marts' "
+                                       "ORDER BY view_name").fetchall()]
+
+    def query(view: str) -> str:
+        cols = {r[0] for r in con.execute(f"DESCRIBE marts.{view}").fetchall()}
+        at = next((c for c in TIME_COLUMNS if c in cols), None)
+        return f"SELECT * FROM marts.{view}" + (f" WHERE {at} BETWEEN DATE '{lo}' AND DATE '{hi}'" if at else "")
+
+    def median(sql: str) -> float:
+        con.execute(sql).fetchall()                          # warm
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            con.execute(sql).fetchall()
+            times.append(time.perf_counter() - start)
+        return sorted(times)[1]
+
+    per_view = {view: median(query(view)) for view in views}
+    hand = median(f"""SELECT date_start AS date, platform AS channel, sum(spend), sum(impressions), sum(clicks),
+                             sum(conversions), sum(conversion_value)
+                      FROM core.ad_performance WHERE date_start BETWEEN DATE '{lo}' AND DATE '{hi}' GROUP BY ALL""")
+    start = time.perf_counter()
+    render_report(con, lang="it")
+    report_seconds = time.perf_counter() - start
+    con.close()
+    slowest = max(per_view, key=per_view.get)
+    return {"seconds": per_view[slowest], "slowest": slowest, "channel_daily_seconds": per_view["channel_daily"],
+            "hand_seconds": hand, "report_seconds": report_seconds,
+            "views": {v: round(t, 3) for v, t in sorted(per_view.items(), key=lambda kv: -kv[1])}}
+
+
 def _build_big_warehouse(path: Path, rows: int) -> None:
     """A warehouse of `rows` daily ad rows (three platforms, three years), written straight in SQL."""
     import duckdb
@@ -257,7 +310,8 @@ def backfill(folder: str, files: str, start: str, end: str) -> dict:
     return {"seconds": time.perf_counter() - t, "rows": sum(r["rows_loaded"] for r in records), "chunks": len(records)}
 
 
-TASKS = {f.__name__: f for f in (duckdb_csv, duckdb_canonical, roi_ingest, restatement, dlt_merge, pandas_to_sql, views, backfill)}
+TASKS = {f.__name__: f for f in (duckdb_csv, duckdb_canonical, roi_ingest, restatement, dlt_merge, pandas_to_sql, views,
+                                  marts_month, backfill)}
 
 
 def main() -> None:

@@ -276,6 +276,21 @@ def _unix_line_ends(text: bytes) -> bytes:
     return text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
+def _crlf_in_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """A CRLF export read as it is: the line breaks inside quoted cells made "\n", as in an LF export
+    (only the columns holding a CR are rewritten)."""
+    held = [c for c in frame.columns if frame[c].dtype == pl.Utf8 and frame[c].str.contains("\r", literal=True).any()]
+    return frame.with_columns(pl.col(held).str.replace_all("\r\n", "\n", literal=True)) if held else frame
+
+
+def _lone_cr(head: bytes) -> bool:
+    """Whether the head of an export ends lines with a lone CR (old Mac exports): those need a copy with
+    "\n" line ends. CRLF needs none: polars reads it, and the head's records are split on "\n" with the
+    CR stripped from their cells."""
+    head = head[:-1] if head.endswith(b"\r") else head   # a CRLF cut in two by the head's end
+    return head.count(b"\r") != head.count(b"\r\n")
+
+
 def _numbered(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
     return frame.with_row_index("_row", offset=first_row).with_columns(pl.col("_row").cast(pl.Int64))
 
@@ -284,9 +299,9 @@ def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: b
                keep: Callable[[list[str]], list[str]] | None = None) -> RawTable:
     """Parse UTF-8 text from data[start:]. strict: raise _NotUtf8 on invalid UTF-8 (checked on the
     head here and by the CSV parser on the body, so the whole file is never decoded in Python)."""
-    # Line ends made "\n". A mapped file whose head has no CR is read by polars from its path
-    # without that copy (polars itself reads CRLF line ends).
-    if (data if isinstance(data, bytes) else data[:HEAD_BYTES]).find(b"\r") != -1:
+    # Lone-CR line ends made "\n" (polars itself reads CRLF); a mapped file whose head has none is read
+    # by polars from its path without a copy.
+    if _lone_cr(data if isinstance(data, bytes) else data[:HEAD_BYTES]):
         data = _unix_line_ends(data[start:])
         start = 0
     layout = _layout(path, data, encoding, start, strict, keep)
@@ -296,6 +311,8 @@ def _read_text(path: Path, data: bytes, encoding: str, start: int = 0, strict: b
     if _has_text(data, layout.body_at):
         source = data if isinstance(data, bytes) else str(path)
         frame = _parse(path, source, layout, data[:layout.body_at].count(b"\n"), strict)
+        if (data if isinstance(data, bytes) else data[:HEAD_BYTES]).find(b"\r") != -1:
+            frame = _crlf_in_cells(frame)
     else:
         frame = pl.DataFrame(schema={n: pl.Utf8 for n in names})
     return _split(path, _numbered(frame, layout.first_row), names, layout.preamble, encoding, layout.delimiter,
@@ -312,8 +329,8 @@ def read_export_batches(path: str | Path, keep: Callable[[list[str]], list[str]]
                         batch_rows: int) -> Iterator[Iterator[RawTable]]:
     """A CSV export read `batch_rows` records at a time, so that a big file's cells are never all
     in memory: each batch is a RawTable of the same preamble and header whose `_row` numbers
-    continue the previous one's. A UTF-16 export, or one with CR line ends, is first copied to a
-    temporary UTF-8 file with "\n" line ends, a slice at a time. Raises ReadWhole (also while
+    continue the previous one's. A UTF-16 export, or one with lone-CR line ends, is first copied to a
+    temporary UTF-8 file with "\n" line ends, a slice at a time (CRLF is read as it is). Raises ReadWhole (also while
     iterating: an invalid UTF-8 byte further down) when the file must be read with read_export
     (XLSX, a legacy encoding, stray NULs)."""
     path = Path(path)
@@ -324,7 +341,7 @@ def read_export_batches(path: str | Path, keep: Callable[[list[str]], list[str]]
                     raise ReadWhole()
                 utf16 = _utf16(data)
                 label, text = None, path
-                if utf16 or data[:HEAD_BYTES].find(b"\r") != -1:
+                if utf16 or _lone_cr(data[:HEAD_BYTES]):
                     bom = not utf16 and data[:3] == b"\xef\xbb\xbf"
                     label, start = utf16 or ("utf-8-sig" if bom else "utf-8", 3 if bom else 0)
                     text = stack.enter_context(_utf8_copy(data, utf16[0] if utf16 else None, start))
@@ -339,10 +356,11 @@ def read_export_batches(path: str | Path, keep: Callable[[list[str]], list[str]]
                 if isinstance(layout, RawTable):
                     raise ReadWhole()
                 skip_lines = data[:layout.body_at].count(b"\n")
+                crlf = data[:HEAD_BYTES].find(b"\r") != -1
         except OSError as exc:
             raise _cannot_read(path, exc) from None
         label = label or ("utf-8" if encoding == "utf-8?" else encoding)
-        yield _batches(path, text, layout, skip_lines, batch_rows, label)
+        yield _batches(path, text, layout, skip_lines, batch_rows, label, crlf)
 
 
 COPY_BYTES = 16 << 20
@@ -383,7 +401,7 @@ def _utf8_copy(data: mmap.mmap, codec: str | None, start: int) -> Iterator[Path]
 
 
 def _batches(path: Path, text: Path, layout: _Layout, skip_lines: int, batch_rows: int,
-             encoding: str) -> Iterator[RawTable]:
+             encoding: str, crlf: bool = False) -> Iterator[RawTable]:
     """The records of `text` (the export itself, or its UTF-8 copy) in batches; `path` names the export."""
     names = [layout.names[i] for i in layout.kept]
     records = pl.scan_csv(text, encoding="utf8", **_csv_options(layout, skip_lines)) \
@@ -398,6 +416,8 @@ def _batches(path: Path, text: Path, layout: _Layout, skip_lines: int, batch_row
         if frame is None:
             return
         frame.columns = names
+        if crlf:
+            frame = _crlf_in_cells(frame)
         yield _split(path, _numbered(frame, row), names, layout.preamble, encoding, layout.delimiter,
                      typed_cells=False)
         row += frame.height

@@ -250,6 +250,27 @@ def test_a_quoted_line_break_stays_in_its_batch(tmp_path):
     assert rows["_row"].to_list() == read_export(export).rows["_row"].to_list() == [2, 3, 4, 5, 6, 7, 8]
 
 
+def test_a_crlf_export_is_read_in_batches_without_a_copy_and_its_cells_hold_lf(tmp_path, monkeypatch):
+    """Windows line ends are polars' own: no UTF-8 copy of the file (the copy is the cost of UTF-16 and
+    old Mac line ends only), and a line break inside a quoted cell reads "\n" as in an LF export."""
+    import roi.sources.files
+
+    def no_copy(*args, **kwargs):
+        raise AssertionError("a CRLF export was copied")
+    monkeypatch.setattr(roi.sources.files, "_utf8_copy", no_copy)
+    export = tmp_path / "windows.csv"
+    export.write_bytes(b"Ad group report\r\n1 June 2026 - 7 June 2026\r\nDay,Note,Clicks\r\n"
+                       b'2026-06-01,"first line\r\nsecond line",5\r\n'
+                       + b"".join(f"2026-06-0{d},plain,{d}\r\n".encode() for d in range(2, 8))
+                       + b"Total,,27\r\n")
+    parts = _batched_or_error(export, 2)
+    rows, whole = pl.concat([p.rows for p in parts]), read_export(export)
+    assert rows.equals(whole.rows) and rows.height == 7
+    assert rows["Note"].to_list()[0] == "first line\nsecond line" == whole.rows["Note"][0]
+    assert rows["Clicks"].to_list()[-1] == "7" and parts[0].preamble == ["Ad group report", "1 June 2026 - 7 June 2026"]
+    assert pl.concat([p.totals for p in parts])["Clicks"].to_list() == ["27"]
+
+
 def test_exports_that_must_be_read_whole(tmp_path):
     latin = tmp_path / "latin.csv"
     latin.write_bytes("Giorno,Campagna,Clic\n2026-06-01,Città,5\n".encode("cp1252"))

@@ -5,7 +5,7 @@
 -- and converted once instead of once per row. This keeps the channel views as fast as a plain
 -- aggregate of core.ad_performance. A missing spend or conversion_value counts as 0.
 CREATE OR REPLACE VIEW int.ad_days AS
-WITH rows_summed AS (
+WITH rows_summed AS NOT MATERIALIZED (
     -- one pass over the facts on their stored columns; the rest works on these few sums
     SELECT
         platform AS channel,
@@ -22,7 +22,7 @@ WITH rows_summed AS (
     FROM core.ad_performance
     GROUP BY platform, date_start, date_end, currency
 ),
-periods AS (
+periods AS NOT MATERIALIZED (
     SELECT
         channel,
         date_start,

@@ -8,7 +8,7 @@
 -- campaign_reach = the reach of a campaign-level row (ad_group_id = '' and ad_id = ''): a reach
 -- for the day only when that row is the day's one row (reach cannot be summed).
 CREATE OR REPLACE VIEW int.campaign_days AS
-WITH rows_summed AS (
+WITH rows_summed AS NOT MATERIALIZED (
     -- one pass over the facts on their stored columns; the rest works on these sums
     SELECT
         source,
@@ -32,7 +32,7 @@ WITH rows_summed AS (
     FROM core.ad_performance
     GROUP BY source, platform, account_id, campaign_id, date_start, date_end, currency
 ),
-periods AS (
+periods AS NOT MATERIALIZED (
     SELECT * REPLACE (upper(trim(currency)) AS currency) FROM rows_summed
 )
 SELECT

@@ -8,33 +8,47 @@
 -- the ad rows (stg.ad_metric_days), stg.costs, and, as rows of one day (date_start = date_end),
 -- stg.email_campaigns on send_date and stg.orders on order_date. (stg.budgets converts a month
 -- figure by its own rule.)
--- Speed: the rates are looked up once per currency and day of the rows' range (a few thousand
--- rows, by an ASOF join), and each spread row finds its rate by an equality join on that small
--- table, not by an ASOF search of its own (half the time at millions of rows).
+-- Speed: the rates are looked up once per currency and day (from the currency's first rate to ten
+-- years past its last rate or today: a few thousand rows, by an ASOF join), and each spread row finds
+-- its rate by an equality join on that small table, not by an ASOF search of its own (half the time at
+-- millions of rows); the reporting currency converts at 1. The rows are read once per kind: a one-day
+-- row's date is its date_start, so a caller's filter on date reaches the stored rows (a month of a
+-- big warehouse is read, not all of it), and only the rows of several days are unnested. Callers
+-- whose `period_rows` CTE aggregates declare it NOT MATERIALIZED (read once per kind instead of
+-- materialised whole); DuckDB 1.5 keeps that hint in views it builds in the session (a DuckLake's)
+-- but drops it from views stored in a file, where the filter still reaches int.ad_days' rows.
 CREATE OR REPLACE MACRO stg.period_days(period_rows) AS TABLE
-WITH currency_days AS (
-    SELECT currency, min(date_start) AS first_day, max(date_end) AS last_day
-    FROM query_table(period_rows)
-    GROUP BY currency
-),
-rate_days AS (
+WITH rate_days AS (
     SELECT days.currency, days.date, fx.units_per_reporting AS fx_rate
     FROM (
-        SELECT currency, unnest(generate_series(first_day, last_day, INTERVAL 1 DAY))::DATE AS date
-        FROM currency_days
+        SELECT
+            currency,
+            unnest(generate_series(min(rate_date), greatest(max(rate_date), current_date) + INTERVAL 3660 DAY,
+                                   INTERVAL 1 DAY))::DATE AS date
+        FROM stg.fx_rates
+        WHERE currency <> (SELECT reporting_currency FROM stg.reporting_currency)
+        GROUP BY currency
     ) AS days
     ASOF LEFT JOIN stg.fx_rates AS fx
         ON fx.currency = days.currency AND days.date >= fx.rate_date
 ),
 daily AS (
+    SELECT date_start AS date, 1 AS days_in_row, *
+    FROM query_table(period_rows)
+    WHERE date_start = date_end
+    UNION ALL
     SELECT
         unnest(generate_series(date_start, date_end, INTERVAL 1 DAY))::DATE AS date,
         (date_end - date_start + 1) AS days_in_row,
         *
     FROM query_table(period_rows)
+    WHERE date_start <> date_end
 )
 SELECT
     daily.*,
-    rate_days.fx_rate
+    CASE
+        WHEN daily.currency = (SELECT reporting_currency FROM stg.reporting_currency) THEN 1.0
+        ELSE rate_days.fx_rate
+    END AS fx_rate
 FROM daily
 LEFT JOIN rate_days ON rate_days.currency = daily.currency AND rate_days.date = daily.date
