@@ -12,7 +12,7 @@ import requests
 from roi.contracts.errors import ConfigError
 from roi.contracts.settings import SourceConfig
 from roi.sources import jws
-from roi.sources.http import ApiClient, ApiError, json_body
+from roi.sources.http import ApiClient, ApiError, json_body, post_token
 from roi.sources.records import date_slices, text_cell, text_frame
 
 # An API user's credentials from Apple Ads > Account Settings > API: the client, team and key ids shown
@@ -198,12 +198,7 @@ class ClientCredentials:
     def request(self) -> str:
         data = {"grant_type": "client_credentials", "client_id": self.client_id,
                 "client_secret": self.client_secret(), "scope": SCOPE}
-        try:
-            resp = self.session.post(self.token_url, data=data, timeout=30)
-        except requests.RequestException as exc:
-            raise ApiError(f"{self.source}: cannot reach the token endpoint {self.token_url} "
-                           f"({type(exc).__name__}) — check the network or token_url") from None
-        body = json_body(resp)
+        resp, body = post_token(self.session, self.token_url, data, self.source)
         if resp.status_code != 200 or not body.get("access_token"):
             reason = str(body.get("error") or f"HTTP {resp.status_code}")[:60]
             raise ApiError(f"{self.source}: Apple refused the client credentials ({reason}) — check "

@@ -10,7 +10,7 @@ import requests
 
 from roi.contracts.errors import ConfigError
 from roi.sources import jws
-from roi.sources.http import ApiError, BearerAuth, json_body
+from roi.sources.http import ApiError, BearerAuth, post_token
 
 # A source's secrets, each a tuple of alternatives (pipeline/config.py checks that one of each is set): a service
 # account's JSON key, or the OAuth refresh trio, or an access token alone.
@@ -89,12 +89,7 @@ class ServiceAccountToken:
 
     def refresh(self) -> str:
         data = {"grant_type": JWT_BEARER, "assertion": self.assertion()}
-        try:
-            resp = self.session.post(self.token_url, data=data, timeout=30)
-        except requests.RequestException as exc:
-            raise ApiError(f"{self.source}: cannot reach the token endpoint {self.token_url} "
-                           f"({type(exc).__name__}) — check the network or token_url") from None
-        body = json_body(resp)
+        resp, body = post_token(self.session, self.token_url, data, self.source)
         if resp.status_code != 200 or not isinstance(body.get("access_token"), str):
             error = str(body.get("error") or f"HTTP {resp.status_code}")[:40]
             said = " ".join(str(body.get("error_description") or "").split())[:160]

@@ -26,6 +26,18 @@ class ApiError(LoadError):
     """An API call that failed for good; the message is one line and never holds a secret."""
 
 
+def post_token(session: requests.Session, token_url: str, data: dict, source: str, **kwargs
+               ) -> tuple[requests.Response, dict]:
+    """POST a token request form; the answer and its JSON body ({} when not JSON). An unreachable endpoint
+    is one line naming it."""
+    try:
+        resp = session.post(token_url, data=data, timeout=30, **kwargs)
+    except requests.RequestException as exc:
+        raise ApiError(f"{source}: cannot reach the token endpoint {token_url} "
+                       f"({type(exc).__name__}) — check the network or token_url") from None
+    return resp, json_body(resp)
+
+
 @dataclass
 class OAuthToken:
     """An OAuth2 access token obtained (and refreshed once on expiry) with a refresh token."""
@@ -52,13 +64,8 @@ class OAuthToken:
         data = {"grant_type": "refresh_token", "refresh_token": self.refresh_token, **self.extra}
         if not self.basic_auth:
             data |= {"client_id": self.client_id, "client_secret": self.client_secret}
-        try:
-            resp = self.session.post(self.token_url, data=data, timeout=30, headers=self.headers or None,
-                                     auth=(self.client_id, self.client_secret) if self.basic_auth else None)
-        except requests.RequestException as exc:
-            raise ApiError(f"{self.source}: cannot reach the token endpoint {self.token_url} "
-                           f"({type(exc).__name__}) — check the network or token_url") from None
-        body = json_body(resp)
+        resp, body = post_token(self.session, self.token_url, data, self.source, headers=self.headers or None,
+                                auth=(self.client_id, self.client_secret) if self.basic_auth else None)
         if resp.status_code != 200 or "access_token" not in body:
             reason = f": {body['error']}" if isinstance(body.get("error"), str) else ""
             raise ApiError(f"{self.source}: the OAuth refresh was refused (HTTP {resp.status_code}{reason}) — check "
