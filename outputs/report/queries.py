@@ -124,10 +124,11 @@ SELECT *
 FROM int.web_channel_period(?, ?)
 ORDER BY platform_conversions IS NULL, sessions DESC, channel
 """
-# Keywords and search terms: every month the period touches (the marts are monthly), shown only when the
-# warehouse has such rows.
+# Keywords and search terms (every month the period touches: the marts are monthly), and the site's section,
+# shown only when the warehouse has such rows (the mart each is read from, by its core table).
 HAS_TABLE_SQL = "SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'core' AND table_name = ?"
-FACT_MARTS = {"keyword_performance": "keyword_performance", "search_term_performance": "search_terms_wasted"}
+FACT_MARTS = {"keyword_performance": "keyword_performance", "search_term_performance": "search_terms_wasted",
+              "web_sessions": "web_channel_daily", "organic_search": "web_channel_daily"}
 KEYWORDS_SQL = """
 SELECT channel, keyword, match_type, campaign_name, ad_group_name, spend, impressions, clicks, conversions,
        conversion_value, r.ctr, r.cpc, r.cpa, r.roas, keywords_in_period
@@ -239,7 +240,8 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
         "trends": _rows(con, SERIES_SQL, [period.trend_grain, period.start, period.end]),
         "funnel": _rows(con, FUNNEL_SQL, [months]),
         "email": _rows(con, EMAIL_SQL, [period.start, period.end]),
-        "site": _rows(con, SITE_SQL, [period.start, period.end]),
+        "site": (_rows(con, SITE_SQL, [period.start, period.end])
+                 if _has_facts(con, "web_sessions") or _has_facts(con, "organic_search") else []),
         "pacing": _rows(con, PACING_SQL, [budget_month]),
         "mix": _rows(con, MIX_SQL, [budget_month]),
         "goals": _rows(con, GOALS_SQL),
