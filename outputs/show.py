@@ -128,8 +128,14 @@ WEB_COLUMNS = [CHANNEL, Col("sessions", "count"), Col("conv. rate", "rate"), Col
                Col("orders (UTM)", "count", 1), Col("claimed ÷ site", "ratio"), Col("search clicks", "count", 4),
                Col("avg position", "decimal", 4)]
 # Whether GA4 or Search Console rows are loaded at all: without them the site's views are not even bound
-# (binding them costs `roi kpi` a quarter of a second).
-HAS_WEB_SQL = "SELECT EXISTS (FROM core.web_sessions) OR EXISTS (FROM core.organic_search)"
+# (binding them costs `roi kpi` a quarter of a second). A warehouse an older roi built has neither table nor
+# macro until its next load.
+HAS_WEB_SQL = """
+SELECT (SELECT count(*) FROM duckdb_tables()
+        WHERE schema_name = 'core' AND table_name IN ('web_sessions', 'organic_search')) = 2
+   AND (SELECT count(*) FROM duckdb_functions()
+        WHERE schema_name = 'int' AND function_name = 'web_channel_period') > 0"""
+HAS_WEB_ROWS_SQL = "SELECT EXISTS (FROM core.web_sessions) OR EXISTS (FROM core.organic_search)"
 WEB_SQL = """
 SELECT channel, sessions, conversion_rate, revenue_per_session, cost_per_session, platform_conversions, key_events,
        orders, claimed_vs_site, search_clicks, search_position
@@ -273,7 +279,8 @@ def kpi(settings: Settings, by: str, date_from: dt.date | None, date_to: dt.date
         headline, attribution, basis = con.execute(
             "SELECT headline_revenue, attribution, revenue_basis FROM stg.settings").fetchone()
         web = (con.execute(WEB_SQL, {"lo": lo, "hi": hi}).fetchall()
-               if by == "channel" and not as_csv and con.execute(HAS_WEB_SQL).fetchone()[0] else [])
+               if by == "channel" and not as_csv and con.execute(HAS_WEB_SQL).fetchone()[0]
+               and con.execute(HAS_WEB_ROWS_SQL).fetchone()[0] else [])
     columns = ([Col("month", "fixed")] if by == "month" else []) + [CHANNEL, *KPI_COLUMNS]
     first = 1 if by == "month" else 2   # the month column, or the channel
     rows = [row[first:12] for row in found]

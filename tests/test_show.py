@@ -431,3 +431,19 @@ def test_the_site_table_follows_the_channel_table_when_ga4_is_loaded(shop, termi
     out = terminal(220)
     show.kpi(shop, "channel", None, None)
     assert out.getvalue().count("┏") == 1
+
+
+def test_a_warehouse_an_older_roi_built_has_no_site_table_and_no_error(shop, terminal, tmp_path):
+    path = tmp_path / "roi.duckdb"
+    shutil.copy(shop.warehouse_path, path)
+    with duckdb.connect(str(path)) as con:       # as before GA4 came: no site tables, no site macro
+        con.execute("DROP MACRO TABLE int.web_channel_period")
+        con.execute("DROP VIEW marts.conversion_gap")
+        con.execute("DROP VIEW marts.web_channel_daily")
+        con.execute("DROP VIEW stg.organic_search_days")
+        con.execute("DROP VIEW stg.web_sessions")
+        con.execute("DROP TABLE core.web_sessions")
+        con.execute("DROP TABLE core.organic_search")
+    out = terminal(220)
+    show.kpi(settings(path), "channel", None, None)
+    assert out.getvalue().count("┏") == 1 and "google_ads" in out.getvalue()
