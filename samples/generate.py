@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from roi.samples.exports import (amazon_ads, brevo, budgets, costs, demo_config, fx_rates, ga4, goals, google_ads,
-                                 hubspot_email, klaviyo, leads, linkedin_ads, mailchimp, meta_ads, microsoft_ads, orders,
-                                 pinterest_ads, search_console, tiktok_ads)
+                                 hubspot_email, klaviyo, leads, linkedin_ads, mailchimp, meta_ads, microsoft_ads,
+                                 orders, pinterest_ads, search_console, tiktok_ads)
 from roi.samples.exports.budgets import budget_rows
 from roi.samples.exports.costs import cost_rows
 from roi.samples.simulation import END, Simulation, simulate

@@ -327,8 +327,9 @@ class Simulation(Shop):
             return Touch("bing", "cpc", c.name, ("microsoft", c.id),
                          f"&msclkid={''.join(r.choices('0123456789abcdef', k=32))}")
         if c.account == PIN:
+            epik = "".join(r.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123456789", k=28))
             return Touch("pinterest", "paid_social", c.name, ("pinterest", ad.id),
-                         f"&utm_content={ad.id}&epik=dj0yJnU9{''.join(r.choices('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123456789', k=28))}")
+                         f"&utm_content={ad.id}&epik=dj0yJnU9{epik}")
         ttclid = "".join(r.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", k=30))
         return Touch("tiktok", "paid_social", c.name, ("tiktok", ad.id),
                      f"&utm_content={ad.id}&ttclid=E.C.P.{ttclid}")

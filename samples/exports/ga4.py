@@ -14,8 +14,8 @@ from roi.samples.simulation import Simulation
 
 PROPERTY = "bvcosmetici.it – GA4"
 # The sessions an ad's clicks start, by the UTM source / medium its links carry (Meta splits as its touches do)
-AD_SOURCES = {META: (("facebook", "paid_social", 0.6), ("instagram", "paid", 0.4)), "google_it": (("google", "cpc", 1),),
-              "google_en": (("google", "cpc", 1),), "linkedin": (("linkedin", "paid_social", 1),),
+AD_SOURCES = {META: (("facebook", "paid_social", 0.6), ("instagram", "paid", 0.4)),
+              "google_it": (("google", "cpc", 1),), "google_en": (("google", "cpc", 1),), "linkedin": (("linkedin", "paid_social", 1),),
               "microsoft": (("bing", "cpc", 1),), "tiktok": (("tiktok", "paid_social", 1),),
               "pinterest": (("pinterest", "paid_social", 1),)}
 # Traffic no ad bought, sessions per average day before season and weekday
