@@ -52,6 +52,18 @@ def test_views_come_after_the_views_they_read():
             assert position[dep] < position[view.name], (dep, view.name)
     assert position["int.channel_day_facts"] < position["marts.channel_daily"]
     assert position["stg.fx_rates"] < position["stg.ad_performance"]
+    # a view named in a string (a table macro's argument, read with query_table) is read too
+    assert position["int.campaign_periods"] < position["int.campaign_days"]
+
+
+def test_a_view_named_in_a_string_is_a_dependency_and_a_literal_is_not(tmp_path):
+    write(tmp_path, "int.z.sql", "-- grain: x\nCREATE OR REPLACE VIEW int.z AS SELECT 1 AS date_start\n")
+    write(tmp_path, "int.a.sql", "-- grain: x\nCREATE OR REPLACE VIEW int.a AS "
+                                 "SELECT *, 'it.is not.a view' AS note FROM query_table('int.z')\n")
+    assert {v.name: v.depends_on for v in load_views(tmp_path)}["int.a"] == {"int.z"}
+    con = duckdb.connect()
+    build(con, views_dir=tmp_path)                    # int.z first, though 'a' sorts before 'z'
+    assert con.execute("SELECT date_start, note FROM int.a").fetchall() == [(1, "it.is not.a view")]
 
 
 def test_build_is_idempotent_and_a_rebuild_without_changes_recreates_nothing(monkeypatch):

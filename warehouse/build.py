@@ -32,6 +32,8 @@ _CREATE = re.compile(
 _REFERENCE = re.compile(r"\b(stg|int|marts)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _STRING = re.compile(r"'(?:[^']|'')*'")
+# A view named in a string, as a table macro's argument read with query_table: stg.ad_metric_days('int.ad_periods')
+_NAMED = re.compile(r"'(stg|int|marts)\.([a-z_][a-z0-9_]*)'", re.IGNORECASE)
 
 
 class BuildError(Exception):
@@ -80,7 +82,8 @@ def load_views(views_dir: Path = VIEWS_DIR) -> list[ViewFile]:
                 f"{_where(path)}: the file creates {schema}.{view} but is named {path.name}; "
                 f"file name and view name must match"
             )
-        refs = {f"{s.lower()}.{v.lower()}" for s, v in _REFERENCE.findall(code)} - {name}
+        refs = {f"{s.lower()}.{v.lower()}"
+                for s, v in _REFERENCE.findall(code) + _NAMED.findall(_COMMENT.sub(" ", sql))} - {name}
         parsed.append((name, kind.upper(), path, sql, refs))
     known = {name for name, *_ in parsed}
     views = []

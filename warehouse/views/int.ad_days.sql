@@ -5,39 +5,6 @@
 -- and converted once instead of once per row. This keeps the channel views as fast as a plain
 -- aggregate of core.ad_performance. A missing spend or conversion_value counts as 0.
 CREATE OR REPLACE VIEW int.ad_days AS
-WITH rows_summed AS NOT MATERIALIZED (
-    -- one pass over the facts on their stored columns; the rest works on these few sums
-    SELECT
-        platform AS channel,
-        date_start,
-        date_end,
-        currency,
-        sum(spend) AS spend,
-        sum(conversion_value) AS conversion_value,
-        sum(impressions) AS impressions,
-        sum(clicks) AS clicks,
-        sum(conversions) AS conversions,
-        sum(engagements) AS engagements,
-        sum(video_views) AS video_views
-    FROM core.ad_performance
-    GROUP BY platform, date_start, date_end, currency
-),
-periods AS NOT MATERIALIZED (
-    SELECT
-        channel,
-        date_start,
-        date_end,
-        upper(trim(currency)) AS currency,
-        sum(spend) AS spend,
-        sum(conversion_value) AS conversion_value,
-        sum(impressions) AS impressions,
-        sum(clicks) AS clicks,
-        sum(conversions) AS conversions,
-        sum(engagements) AS engagements,
-        sum(video_views) AS video_views
-    FROM rows_summed
-    GROUP BY channel, date_start, date_end, upper(trim(currency))
-)
 SELECT
     date,
     channel,
@@ -49,4 +16,4 @@ SELECT
     conversions,
     engagements / days_in_row AS engagements,
     video_views / days_in_row AS video_views
-FROM stg.ad_metric_days(periods)   -- each row once per day it covers, its ad metrics spread and converted
+FROM stg.ad_metric_days('int.ad_periods')   -- each row once per day it covers, its ad metrics spread and converted

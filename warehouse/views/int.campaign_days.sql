@@ -8,33 +8,6 @@
 -- campaign_reach = the reach of a campaign-level row (ad_group_id = '' and ad_id = ''): a reach
 -- for the day only when that row is the day's one row (reach cannot be summed).
 CREATE OR REPLACE VIEW int.campaign_days AS
-WITH rows_summed AS NOT MATERIALIZED (
-    -- one pass over the facts on their stored columns; the rest works on these sums
-    SELECT
-        source,
-        platform,
-        account_id,
-        campaign_id,
-        date_start,
-        date_end,
-        currency,
-        count(*) AS source_rows,
-        max(account_name) AS account_name,
-        max(campaign_name) AS campaign_name,
-        sum(spend) AS spend,
-        sum(conversion_value) AS conversion_value,
-        sum(impressions) AS impressions,
-        sum(clicks) AS clicks,
-        sum(conversions) AS conversions,
-        sum(engagements) AS engagements,
-        sum(video_views) AS video_views,
-        max(reach) FILTER (WHERE ad_group_id = '' AND ad_id = '') AS campaign_reach
-    FROM core.ad_performance
-    GROUP BY source, platform, account_id, campaign_id, date_start, date_end, currency
-),
-periods AS NOT MATERIALIZED (
-    SELECT * REPLACE (upper(trim(currency)) AS currency) FROM rows_summed
-)
 SELECT
     date,
     source,
@@ -58,4 +31,4 @@ SELECT
     engagements / days_in_row AS engagements,
     video_views / days_in_row AS video_views,
     campaign_reach
-FROM stg.ad_metric_days(periods)   -- each row once per day it covers, its ad metrics spread and converted
+FROM stg.ad_metric_days('int.campaign_periods')   -- each row once per day it covers, its ad metrics spread and converted

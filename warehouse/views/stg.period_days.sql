@@ -1,5 +1,5 @@
 -- grain: macro (table): one row per row of `period_rows` per day it covers (date_start … date_end), with that day's exchange rate
--- `period_rows` names a table or a CTE of the caller (read with query_table) that has date_start,
+-- `period_rows` names a table, a view or a CTE of the caller (read with query_table) that has date_start,
 -- date_end and currency (upper case). Adds date (the day), days_in_row (the days the row covers) and
 -- fx_rate: units of the row's currency per reporting unit on that day (stg.fx_rates), the rate of
 -- that day or else the latest earlier one, NULL with no such rate (never guessed; marts.fx_missing).
@@ -13,10 +13,10 @@
 -- its rate by an equality join on that small table, not by an ASOF search of its own (half the time at
 -- millions of rows); the reporting currency converts at 1. The rows are read once per kind: a one-day
 -- row's date is its date_start, so a caller's filter on date reaches the stored rows (a month of a
--- big warehouse is read, not all of it), and only the rows of several days are unnested. Callers
--- whose `period_rows` CTE aggregates declare it NOT MATERIALIZED (read once per kind instead of
--- materialised whole); DuckDB 1.5 keeps that hint in views it builds in the session (a DuckLake's)
--- but drops it from views stored in a file, where the filter still reaches int.ad_days' rows.
+-- big warehouse is read, not all of it), and only the rows of several days are unnested. `period_rows`
+-- is read twice, so a caller whose rows are an aggregate passes a view's name ('int.ad_periods'):
+-- DuckDB materialises a CTE read twice whole (and drops `NOT MATERIALIZED` from stored views), while a
+-- view is read with the caller's filter.
 CREATE OR REPLACE MACRO stg.period_days(period_rows) AS TABLE
 WITH rate_days AS (
     SELECT days.currency, days.date, fx.units_per_reporting AS fx_rate
