@@ -219,8 +219,8 @@ def _submit(client: ApiClient, state: dict, body: dict, profile_id: str, product
 def _poll(client: ApiClient, report: _Report) -> str | None:
     """The report's download url once COMPLETED (None: completed without a file)."""
     headers = {"Amazon-Advertising-API-Scope": report.profile_id, "Content-Type": REPORT_TYPE}
-    waited, attempt = 0.0, 0
-    while True:
+    waited, state = 0.0, ""
+    for waited in http.polls(POLL_DELAYS, MAX_POLL_SECONDS):
         status = client.get_json(f"reporting/reports/{report.report_id}", headers=headers)
         state = str(status.get("status") or "").upper()
         if state == "COMPLETED":
@@ -230,14 +230,9 @@ def _poll(client: ApiClient, report: _Report) -> str | None:
             raise ApiError(f"{client.source}: Amazon Ads could not build the {report.ad_product} report of profile "
                            f"{report.profile_id} for {report.start}..{report.end} (status {state}"
                            f"{': ' + reason[:160] if reason else ''}) — the run will retry it next time")
-        delay = POLL_DELAYS[min(attempt, len(POLL_DELAYS) - 1)]
-        if waited + delay > MAX_POLL_SECONDS:
-            raise ApiError(f"{client.source}: the {report.ad_product} report of profile {report.profile_id} was still "
-                           f"{state or 'PENDING'} after {int(waited // 60)} minutes — the next run picks it up "
-                           "(Amazon builds reports in up to 3 hours)")
-        http.pause(delay)
-        waited += delay
-        attempt += 1
+    raise ApiError(f"{client.source}: the {report.ad_product} report of profile {report.profile_id} was still "
+                   f"{state or 'PENDING'} after {int(waited // 60)} minutes — the next run picks it up "
+                   "(Amazon builds reports in up to 3 hours)")
 
 
 def _download(download: ApiClient, url: str, report: _Report) -> list[dict]:

@@ -5,7 +5,7 @@ import email.utils
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -20,6 +20,22 @@ RETRY_STATUS = {429, 500, 502, 503, 504}
 def pause(seconds: float) -> None:
     """Waiting between retries (tests replace it to keep time)."""
     time.sleep(seconds)
+
+
+def polls(delays: list[float], limit: float) -> Iterator[float]:
+    """The waits of an asynchronous report's status polls: yields the seconds waited so far before each poll,
+    pausing `delays` in turn between them (the last repeats), and stops, instead of pausing, when the next
+    pause would pass `limit` seconds. The caller polls in the loop and says after it that the report was not
+    ready in time."""
+    waited, attempt = 0.0, 0
+    while True:
+        yield waited
+        delay = delays[min(attempt, len(delays) - 1)]
+        if waited + delay > limit:
+            return
+        pause(delay)
+        waited += delay
+        attempt += 1
 
 
 class ApiError(LoadError):

@@ -147,8 +147,8 @@ def _report_request(report_type: str, columns: list[str], account_id: str, windo
 
 def _poll(client: ApiClient, version: str, request_id: str, account_id: str, headers: dict) -> str | None:
     """The download URL once the report is ready (None: ready but empty)."""
-    waited, attempt = 0.0, 0
-    while True:
+    waited = 0.0
+    for waited in http.polls(POLL_DELAYS, MAX_POLL_SECONDS):
         body = client.post_json(f"{version}/GenerateReport/Poll", json={"ReportRequestId": request_id},
                                 headers=headers)
         status = body.get("ReportRequestStatus") or {}
@@ -159,13 +159,8 @@ def _poll(client: ApiClient, version: str, request_id: str, account_id: str, hea
             raise ApiError(f"{client.source}: Microsoft Advertising could not build the report of account "
                            f"{account_id} (status {state}) — the run will retry it next time; if it keeps "
                            "failing, try a shorter window")
-        delay = POLL_DELAYS[min(attempt, len(POLL_DELAYS) - 1)]
-        if waited + delay > MAX_POLL_SECONDS:
-            raise ApiError(f"{client.source}: the report of account {account_id} was still pending after "
-                           f"{int(waited // 60)} minutes — the run will retry it next time")
-        http.pause(delay)
-        waited += delay
-        attempt += 1
+    raise ApiError(f"{client.source}: the report of account {account_id} was still pending after "
+                   f"{int(waited // 60)} minutes — the run will retry it next time")
 
 
 # ---------------------------------------------------------------- the report file

@@ -197,8 +197,8 @@ def _reports(client: ApiClient, account_id: str, level: str, columns: list[str],
 
 def _poll(client: ApiClient, account_id: str, token: str) -> str:
     """The report's download URL once Pinterest has built it."""
-    waited, attempt = 0.0, 0
-    while True:
+    waited = 0.0
+    for waited in http.polls(POLL_DELAYS, MAX_POLL_SECONDS):
         status = client.get_json(f"ad_accounts/{account_id}/reports", params={"token": token})
         state = str(status.get("report_status") or "")
         if state == "FINISHED" and status.get("url"):
@@ -207,13 +207,8 @@ def _poll(client: ApiClient, account_id: str, token: str) -> str:
             raise ApiError(f"{client.source}: Pinterest could not build the report of ad account {account_id} "
                            f"(status {state}) — the run will retry it next time; if it keeps failing, try a "
                            "shorter window")
-        delay = POLL_DELAYS[min(attempt, len(POLL_DELAYS) - 1)]
-        if waited + delay > MAX_POLL_SECONDS:
-            raise ApiError(f"{client.source}: the report of ad account {account_id} was still being built after "
-                           f"{int(waited // 60)} minutes — the run will retry it next time")
-        http.pause(delay)
-        waited += delay
-        attempt += 1
+    raise ApiError(f"{client.source}: the report of ad account {account_id} was still being built after "
+                   f"{int(waited // 60)} minutes — the run will retry it next time")
 
 
 # ---------------------------------------------------------------- records

@@ -80,3 +80,10 @@ def test_fatal_faults_fail_the_window_cleanly_and_the_next_run_completes_it(make
     type(server).__init__(server, server.api)     # the API behaves again
     assert run(settings).status == "succeeded"
     assert loaded(settings) == EXPECTED
+
+
+def test_report_polls_pause_in_turn_and_stop_before_the_limit(waits):
+    from roi.sources import http
+    # 0, then 2 s, then 3 s (the last delay repeats): a further 3 s would pass 6 s, so the polls end at 5 s waited
+    assert list(http.polls([2, 3], 6)) == [0.0, 2.0, 5.0]
+    assert waits == [2, 3]
