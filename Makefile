@@ -6,7 +6,7 @@ PEERS := .venv-peers
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install run test bench demo-full clean
+.PHONY: install mmm run test bench demo-full clean
 
 $(BIN)/roi: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,11 +16,18 @@ $(BIN)/roi: pyproject.toml
 
 install: $(BIN)/roi
 
+# The media-mix model's extra (roi[mmm]: PyMC and the nutpie sampler, ~400 MB): `roi mmm`, `roi plan`
+$(VENV)/.mmm: $(BIN)/roi
+	$(BIN)/pip install --quiet -e '.[dev,mmm]'
+	@touch $(VENV)/.mmm
+
+mmm: $(VENV)/.mmm
+
 run: install
 	$(BIN)/roi run
 	$(BIN)/roi kpi --by channel
 
-test: install
+test: install mmm
 	$(BIN)/python -m pytest
 
 bench: install

@@ -193,9 +193,11 @@ def deploy(args):
         raise ConfigError("roi deploy registers with a running Prefect server: set PREFECT_API_URL "
                           "(e.g. http://127.0.0.1:4200/api after `prefect server start`), or use `roi serve`")
     _prefect_env()
-    from roi.flows.deploy import register
+    from roi.flows.deploy import mmm_installed, register
     for name in register(settings, args.pool):
         print(f"registered deployment {name}")
+    if not mmm_installed():
+        print("not registered: roi-mmm/monthly (the media-mix fit) — it needs the MMM extra: pip install 'roi[mmm]'")
     if args.pool is not None:
         print(f"nightly runs on '{settings.cron}' ({settings.schedule_timezone}) on work pool '{args.pool}'; "
               f"start a worker with `prefect worker start --pool {args.pool}`")
@@ -207,8 +209,10 @@ def serve(args):
     """Run the deployments in this process: nightly on its cron, backfill on demand (Ctrl-C stops)."""
     settings = _settings(args.config)
     _prefect_env()
-    from roi.flows.deploy import serve_forever
-    print(f"serving: nightly on '{settings.cron}' ({settings.schedule_timezone}); Ctrl-C to stop", flush=True)
+    from roi.flows.deploy import mmm_installed, serve_forever
+    monthly = f", the media-mix fit on '{settings.mmm.cron}'" if mmm_installed() else ""
+    print(f"serving: nightly on '{settings.cron}' ({settings.schedule_timezone}){monthly}; Ctrl-C to stop",
+          flush=True)
     serve_forever(settings)
 
 
@@ -224,6 +228,38 @@ def _report(records: list[dict], lang: str) -> None:
         for r in failed:
             print(f"roi: error: {r['error']}", file=sys.stderr)
         raise SystemExit(1)
+
+
+def mmm(args):
+    """Fit the media-mix model: each paid channel's incremental revenue and ROI with intervals (needs roi[mmm])."""
+    from roi.mmm.run import fit
+    from roi.outputs.mmm_tables import show_fit
+    settings = _settings(args.config, check_secrets=False)
+    channels = tuple(c.strip() for c in (args.channels or "").split(",") if c.strip())
+    show_fit(fit(settings, _date(args.date_from, "--from"), _date(args.date_to, "--to"), channels, args.quick),
+             settings.report_lang)
+
+
+def plan(args):
+    """Allocate a budget across channels by the latest media-mix fit, within limits (needs roi[mmm])."""
+    from roi.mmm.run import budget_plan
+    from roi.outputs.mmm_tables import show_plan
+    settings = _settings(args.config, check_secrets=False)
+    show_plan(budget_plan(settings, args.budget, args.weeks, _amounts(args.min, "--min"),
+                          _amounts(args.max, "--max"), args.fit), settings.report_lang)
+
+
+def _amounts(values: list[str] | None, option: str) -> dict[str, float]:
+    """--min google_ads=2000 (repeatable) -> {"google_ads": 2000.0}."""
+    from roi.contracts.errors import ConfigError
+    found = {}
+    for value in values or []:
+        channel, _, amount = value.partition("=")
+        try:
+            found[channel.strip()] = float(amount.replace(",", "."))
+        except ValueError:
+            raise ConfigError(f"{option} {value!r}: write CHANNEL=AMOUNT, like {option} google_ads=2000") from None
+    return found
 
 
 # ---------------------------------------------------------------- readers (no Prefect) -------------
@@ -334,6 +370,19 @@ def _parser() -> _Parser:
     command(deploy, opt("--pool", metavar="NAME",
                         help="Register on this process work pool (created if missing) for `prefect worker start --pool NAME`."))
     command(serve)
+    command(mmm, opt("--from", dest="date_from", metavar="DATE", help="First day (default: the first week with spend)."),
+            opt("--to", dest="date_to", metavar="DATE", help="Last day (default: the last whole week with data)."),
+            opt("--channels", metavar="A,B", help="Only these channels (default: [mmm] channels, else every paid "
+                                                   "channel with spend)."),
+            opt("--quick", action="store_true", help="A point estimate in seconds (MAP), no intervals: a preview."))
+    command(plan, opt("--budget", type=float, required=True, metavar="AMOUNT",
+                      help="Media budget over the weeks, in the reporting currency."),
+            opt("--weeks", type=int, default=4, metavar="N", help="Weeks the budget covers (default 4)."),
+            opt("--min", action="append", metavar="CHANNEL=AMOUNT",
+                help="A channel's least spend over the weeks (repeatable; 0 lets it stop)."),
+            opt("--max", action="append", metavar="CHANNEL=AMOUNT",
+                help="A channel's most spend over the weeks (repeatable)."),
+            opt("--fit", metavar="FIT_ID", help="Plan with this fit (default: the latest)."))
     command(status)
     command(sources)
     command(forget, opt("source", metavar="SOURCE", help="The source whose rows to remove (see `roi sources`)."))

@@ -53,6 +53,19 @@ class Engine:
 
 
 @dataclass(frozen=True)
+class Mmm:
+    """[mmm]: what `roi mmm` fits and `roi plan` moves. Empty channels: every paid channel with spend."""
+    outcome: str = "revenue"                                # revenue (net, as [kpi] revenue says) | orders | leads
+    channels: tuple[str, ...] = ()                          # the channels to model; () = all with media spend
+    media_costs: tuple[str, ...] = ()                       # channels whose costs lines count as media (events …)
+    country: str = "IT"                                     # the holiday calendar (mmm/holidays.py)
+    holidays: tuple = ()                                    # your own days (dates), one event
+    controls: Path | None = None                            # a CSV of weekly control variables (date + numbers)
+    max_change: float = 0.30                                # roi plan: no channel moved more than this by default
+    cron: str = "0 6 1 * *"                                 # the monthly fit's deployment (roi deploy / serve)
+
+
+@dataclass(frozen=True)
 class WarehouseTarget:
     """[warehouse] backend: where the tables live — one DuckDB file (backend "duckdb", `path`), or a DuckLake:
     a catalog database (PostgreSQL or SQLite) and a folder or object-store URL for its Parquet files, which
@@ -99,6 +112,7 @@ class Settings:
     alert_k: float = 3.5                                    # [alerts] k, written to ops.settings 'alert_k'
     alerts: dict = field(default_factory=dict, repr=False)  # [alerts] notifiers, for roi.outputs.alerts.notify
     engine: Engine = field(default_factory=Engine)         # [engine]: threads or a Dask cluster, API limits
+    mmm: Mmm = field(default_factory=Mmm)                   # [mmm]: the media-mix model and the budget plan
     lake: WarehouseTarget | None = None                     # [warehouse] backend = "ducklake"; None: the file
 
     @property

@@ -1,6 +1,7 @@
 """roi.toml + environment (and .env) -> Settings (contracts/settings.py); the only module that reads os.environ."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -8,11 +9,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from roi.contracts.errors import ConfigError
-from roi.contracts.settings import DEFAULT_LOOKBACK_DAYS, Engine, Settings, SourceConfig, WarehouseTarget
+from roi.contracts.settings import DEFAULT_LOOKBACK_DAYS, Engine, Mmm, Settings, SourceConfig, WarehouseTarget
 
 DEMO_CONFIG = Path(__file__).resolve().parent.parent / "samples" / "demo" / "roi.toml"
 
-TOP_KEYS = {"warehouse", "sources", "channels", "kpi", "schedule", "report", "alerts", "engine"}
+TOP_KEYS = {"warehouse", "sources", "channels", "kpi", "schedule", "report", "alerts", "engine", "mmm"}
 ENGINE_KEYS = {"task_runner", "max_workers", "dask_address", "api_concurrency"}
 REPORT_KEYS = {"lang"}
 ALERTS_KEYS = {"k", "webhook_url", "smtp_host", "smtp_port", "smtp_from", "smtp_to", "smtp_user", "smtp_security",
@@ -22,6 +23,7 @@ WAREHOUSE_KEYS = {"path", "reporting_currency", "timezone", "lock_timeout_second
 KPI_KEYS = {"attribution", "pacing_tolerance", "wasted_spend_min", "revenue", "cac_trailing_days", "headline_revenue",
             "platform_revenue"}
 SCHEDULE_KEYS = {"cron", "timezone"}
+MMM_KEYS = {"outcome", "channels", "media_costs", "country", "holidays", "controls", "max_change", "cron"}
 CHANNELS_KEYS = {"custom", "rules"}
 # Keys every source takes; each kind's modules add their own options (module constant OPTIONS).
 SOURCE_KEYS = {
@@ -172,6 +174,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
         raise ConfigError(f"{where}: source name '{dupes[0]}' is used twice — every [[sources]] name must be unique")
     _check_paths(sources, base_dir, where)
     engine = _engine(_table(data, "engine", where), where)
+    mmm = _mmm(_table(data, "mmm", where), base_dir, where)
 
     settings = Settings(
         config_path=path, base_dir=base_dir, warehouse_path=wh_path,
@@ -184,6 +187,7 @@ def load_settings(config: str | Path | None = None, *, check_secrets: bool = Tru
         schedule_timezone=_timezone(schedule.get("timezone", timezone), where, "[schedule] timezone"),
         custom_channels=custom, channel_rules=rules, sources=sources, env=env, is_demo=is_demo,
         report_lang=report_lang, alert_k=float(alert_k), alerts=alerts, engine=engine, lake=lake,
+        mmm=mmm,
     )
     if check_secrets:
         from roi.sources.registry import client
@@ -251,6 +255,35 @@ def _engine(raw: dict, where: str) -> Engine:
                               "(pulls of that platform at once)")
     return Engine(task_runner=runner, max_workers=workers, dask_address=address,
                   api_concurrency={str(k): int(v) for k, v in limits.items()})
+
+
+def _mmm(raw: dict, base_dir: Path, where: str) -> Mmm:
+    """[mmm]: the media-mix model's outcome, channels, calendar, controls, plan limits and monthly schedule."""
+    _unknown(raw, MMM_KEYS, where, "[mmm]")
+    outcome = raw.get("outcome", "revenue")
+    if outcome not in ("revenue", "orders", "leads"):
+        raise ConfigError(f"{where}: [mmm] outcome must be \"revenue\", \"orders\" or \"leads\", not {outcome!r}")
+    names = {}
+    for key in ("channels", "media_costs"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{where}: [mmm] {key} must be a list of channel names like [\"google_ads\", \"meta_ads\"]")
+        names[key] = tuple(value)
+    days = raw.get("holidays", [])
+    if not isinstance(days, list) or not all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in days):
+        raise ConfigError(f"{where}: [mmm] holidays must be a list of dates written without quotes, like "
+                          "[2026-06-02, 2026-12-26]")
+    change = raw.get("max_change", 0.30)
+    if not isinstance(change, (int, float)) or isinstance(change, bool) or not 0 <= change <= 1:
+        raise ConfigError(f"{where}: [mmm] max_change must be a share between 0 and 1, like 0.3 (±30 %)")
+    controls = raw.get("controls")
+    if controls is not None:
+        controls = Path(controls) if Path(controls).is_absolute() else base_dir / controls
+        if not controls.is_file():
+            raise ConfigError(f"{where}: [mmm] controls file {controls} does not exist")
+    return Mmm(outcome=outcome, channels=names["channels"], media_costs=names["media_costs"],
+               country=str(raw.get("country", "IT")).upper(), holidays=tuple(days), controls=controls,
+               max_change=float(change), cron=str(raw.get("cron", "0 6 1 * *")))
 
 
 def _lake(wh: dict, base_dir: Path, where: str) -> WarehouseTarget | None:

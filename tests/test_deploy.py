@@ -12,6 +12,7 @@ import duckdb
 import pytest
 import requests
 
+from roi.flows.deploy import mmm_installed
 from tests.cluster_kit import free_port as _free_port
 from tests.cluster_kit import prefect_server as prefect_server_started
 
@@ -30,14 +31,21 @@ def prefect_server(tmp_path_factory):
 def test_roi_deploy_registers_nightly_on_its_cron_and_time_zone(prefect_server, tmp_path):
     api, env = prefect_server
     (tmp_path / "roi.toml").write_text('[warehouse]\npath = "roi.duckdb"\n'
-                                       '[schedule]\ncron = "30 5 * * *"\ntimezone = "Europe/Rome"\n')
+                                       '[schedule]\ncron = "30 5 * * *"\ntimezone = "Europe/Rome"\n'
+                                       '[mmm]\ncron = "0 7 2 * *"\n')
     done = subprocess.run([sys.executable, "-m", "roi.cli.main", "deploy", "--config", str(tmp_path / "roi.toml")],
                           env=dict(env, PREFECT_API_URL=api), cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
     found = requests.post(f"{api}/deployments/filter", json={}, timeout=10).json()
     by_name = {d["name"]: d for d in found}
-    assert set(by_name) == {"nightly", "backfill"}
+    # the monthly media-mix fit where its extra is installed (make test installs it), said in a line where not
+    assert set(by_name) == {"nightly", "backfill"} | ({"monthly"} if mmm_installed() else set())
+    if mmm_installed():
+        [monthly] = by_name["monthly"]["schedules"]
+        assert (monthly["schedule"]["cron"], monthly["schedule"]["timezone"]) == ("0 7 2 * *", "Europe/Rome")
+    else:
+        assert "not registered: roi-mmm/monthly" in done.stdout
     [schedule] = by_name["nightly"]["schedules"]
     assert (schedule["schedule"]["cron"], schedule["schedule"]["timezone"]) == ("30 5 * * *", "Europe/Rome")
     assert by_name["backfill"]["schedules"] == []

@@ -17,6 +17,7 @@ LAYERS = {
     "sources": 3,       # export files and API clients
     "pipeline": 4,      # one source x one window; roi.toml -> Settings
     "outputs": 5,       # report, exports, alerts, terminal tables: read the warehouse only
+    "mmm": 5,           # the media-mix model: weekly data from the warehouse, fits and plans back into it
     "flows": 6,         # Prefect flows and deployments
     "cli": 7,           # the command line
     "samples": 7,       # the demo generator (imports nothing of roi's layers)
