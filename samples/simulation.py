@@ -10,24 +10,35 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Iterator
 
-from roi.samples.business import (BIO_LAUNCH, BREVO_SENDS, BY_NAME, CAMPAIGNS, EMAIL_THEMES_AUTUMN,
+from roi.samples.business import (AMZ, BIO_LAUNCH, BREVO_SENDS, BY_NAME, CAMPAIGNS, EMAIL_THEMES_AUTUMN,
                                   EMAIL_THEMES_B2B, EMAIL_THEMES_SPRING, EMAIL_THEMES_SUMMER, EMAIL_THEMES_WINTER,
                                   G_EN, HUBSPOT_START, HUBSPOT_THEMES, KLAVIYO_START, KLAVIYO_THEMES, LI, META,
                                   MARKET_CAMPAIGNS, META_ADS, MORE_CAMPAIGNS, MS, PIN, PIN_GROUPS, PRODUCTS, TIKTOK_ADS,
-                                  TT, AdDay, Campaign, EmailCampaign, MetaAd, Person, Touch, slug)
+                                  TT, AdDay, Campaign, EmailCampaign, MetaAd, Order, Person, Touch, slug)
+from roi.samples.media_effects import (CHANNEL, LAG_WEEKS, RESPONSES, Response, adstock, budget_plan, marginal,
+                                       monday, order_net, response, weeks)
 from roi.samples.seasons import (WEEKDAY_B2B, WEEKDAY_B2C, at_time, cpc_pressure, daterange, fair_start, noise,
                                  poisson, season)
 from roi.samples.shop import Shop
 
 END = date(2026, 10, 31)
+PAID_B2B_LEADS = 4.5        # shops a day that reach us through a B2B ad, whatever its budget (known effects)
+NET_PER_ORDER = 27.0        # about what a B2C order nets: caused revenue is filled with orders of about this size
 
 
 class Simulation(Shop):
     """The shop and the channels that bring it people. `simulate` plays it: run (the main channels, day by day)
-    -> attribute (what Google and Meta claim) -> extend (the smaller channels) -> attribute_more."""
+    -> attribute (what Google and Meta claim) -> extend (the smaller channels) -> attribute_more. With known
+    effects (the full demo) clicks bring no orders: cause places the ones each channel's spend brings."""
 
-    def __init__(self, start: date, end: date, seed: int):
+    def __init__(self, start: date, end: date, seed: int, usd_rates: dict[date, float] | None = None):
         super().__init__(start, end, seed)
+        # known effects (the two-year demo): budgets in flights, and the paid channels' orders from their responses
+        self.effects = usd_rates is not None
+        self.usd_rates = usd_rates or {}
+        self.budgets = budget_plan(start, end, seed) if self.effects else {}
+        self.caused: dict[str, list[Order]] = {}            # channel -> the orders its spend caused
+        self.truth: dict = {}                               # what mmm_truth.json says
         self.ad_days: list[AdDay] = []
         self.emails: list[EmailCampaign] = []
         self.last_client_email: EmailCampaign | None = None
@@ -41,6 +52,8 @@ class Simulation(Shop):
     def run(self) -> None:
         for d in daterange(self.start, self.end):
             self._ads(d)
+            if self.effects:
+                self._paid_b2b_leads(d)
             self._organic(d)
             self._email(d)
             self._fair(d)
@@ -68,7 +81,7 @@ class Simulation(Shop):
             if not c.active(d):
                 continue
             wd = (WEEKDAY_B2B if c.b2b else WEEKDAY_B2C)[d.weekday()]
-            base = c.impressions * s * wd * c.ramp(d) * noise(r, day_sigma)
+            base = c.impressions * s * wd * c.ramp(d) * noise(r, day_sigma) * self._budget(c, d)
             for ad in [a for a in ads if a.campaign is c] or [None]:
                 impr = round(base * (ad.share * noise(r, ad_sigma) if ad else 1.0))
                 if impr > 0:
@@ -87,8 +100,15 @@ class Simulation(Shop):
             self.ad_days.append(AdDay(d, c, ad, impr, clicks, cost_cents, reach))
             self._outcomes(d, c, ad, clicks)
 
+    def _budget(self, c: Campaign, d: date) -> float:
+        return self.budgets.get((c.account, monday(d)), 1.0)
+
     def _outcomes(self, d: date, c: Campaign, ad: MetaAd | None, clicks: int) -> None:
         r = self.rng
+        if self.effects:                                 # orders and B2B leads come from cause / _paid_b2b_leads
+            for _ in range(0 if c.b2b else poisson(r, clicks * c.signup)):
+                self.new_person(at_time(r, d), self._touch_for(c, ad))
+            return
         if c.b2b:
             for _ in range(poisson(r, clicks * c.cvr)):
                 self.b2b_lead(at_time(r, d, b2b=True), self._touch_for(c, ad), intl=c.account == G_EN)
@@ -241,6 +261,110 @@ class Simulation(Shop):
                 t = datetime(d.year, d.month, d.day, self.rng.randint(9, 18), self.rng.randrange(60))
                 self.b2b_lead(t, touch, intl=self.rng.random() < 0.1, mql_rate=0.7)
 
+    # -- known effects (the two-year demo) --------------------------------------------------------------
+    def _paid_b2b_leads(self, d: date) -> None:
+        """The shops that write through a B2B ad come at a rate of their own, whatever its budget (the ads take
+        the credit, not the cause), each on one of the B2B campaigns live that day."""
+        r = self.rng
+        live = [c for c in CAMPAIGNS + MORE_CAMPAIGNS if c.b2b and c.active(d) and self._budget(c, d) > 0]
+        for _ in range(poisson(r, PAID_B2B_LEADS * season(d) * WEEKDAY_B2B[d.weekday()]) if live else 0):
+            c = r.choices(live, [x.impressions * x.ctr * x.cvr for x in live])[0]
+            if c.account == LI:
+                self.b2b_lead(at_time(r, d, b2b=True), self._more_touch(c, None), intl=c.name.endswith("_EU"))
+                continue
+            ads = [a for a in META_ADS if a.campaign is c]
+            ad = r.choices(ads, [a.share for a in ads])[0] if ads else None
+            self.b2b_lead(at_time(r, d, b2b=True), self._touch_for(c, ad), intl=c.account == G_EN)
+
+    def _eur(self, row: AdDay) -> float:
+        cost = row.cost_cents / 100
+        return cost / self.usd_rates[row.day] if row.campaign.account == G_EN else cost
+
+    def cause(self) -> None:
+        """Places the shop orders each paid channel's spend causes, on a random stream of its own: the week's
+        spend (EUR), adstocked and saturated (media_effects.py), is the week's incremental net revenue, filled
+        with orders on that week's days (what one week leaves over goes to the next). Then writes self.truth."""
+        main, self.rng = self.rng, random.Random(f"roi-demo:{self.seed}:caused")
+        try:
+            mondays = weeks(self.start, self.end)
+            rows: dict[str, list[AdDay]] = defaultdict(list)
+            for row in self.ad_days + self.more_ad_days + self.market_ad_days:
+                rows[CHANNEL[row.campaign.account]].append(row)
+            channels = {}
+            for channel, effect in RESPONSES.items():
+                spend = [0.0] * len(mondays)
+                for row in rows[channel]:
+                    spend[(monday(row.day) - mondays[0]).days // 7] += self._eur(row)
+                if any(spend):
+                    channels[channel] = self._cause_channel(channel, effect, mondays, spend, rows[channel])
+        finally:
+            self.rng = main
+        self.truth = {
+            "period": {"start": self.start.isoformat(), "end": self.end.isoformat(), "weeks": len(mondays)},
+            "weeks": [m.isoformat() for m in mondays],
+            "definitions": {
+                "week": "Monday to Sunday; the first and last weeks may be partial",
+                "spend": "the channel's ad spend in its ad exports, EUR (the USD account at the ECB rate of the day "
+                         "or the latest earlier one); the costs sheet is not in it",
+                "net_revenue": "core.orders amount_net: paid orders, goods without tax and shipping, less refunds",
+                "incremental_revenue": "net revenue of the orders the channel's spend caused in the period",
+                "roi": "incremental_revenue / spend",
+                "response": f"adstock_t = sum_l alpha^l spend_(t-l) / sum_l alpha^l (l < {LAG_WEEKS}); revenue_t = "
+                            "beta (1 - exp(-lam adstock_t / scale)) / (1 + exp(-lam adstock_t / scale))",
+                "response_revenue": "the response summed over the weeks: what incremental_revenue fills, to an order",
+                "marginal_roi": "the response's slope at the mean weekly spend of the weeks the channel spent",
+                "tagged": "share of the caused orders that carry the channel's UTMs when it ran that day",
+            },
+            "net_revenue": round(sum(order_net(o) for o in self.orders), 2),
+            "channels": channels,
+        }
+
+    def _cause_channel(self, channel: str, effect: Response, mondays: list[date], spend: list[float],
+                       rows: list[AdDay]) -> dict:
+        r = self.rng
+        scale = round(max(spend), 2)
+        beta, lam = effect.beta, effect.lam(scale)
+        expected = [response(x, beta, lam, scale) for x in adstock(spend, effect.alpha)]
+        ran: dict[date, list[AdDay]] = defaultdict(list)        # the days it ran ads a shopper can click
+        for row in rows:
+            if not row.campaign.b2b and row.campaign.account != AMZ:
+                ran[row.day].append(row)
+        caused, revenue, owed = self.caused.setdefault(channel, []), [], 0.0
+        for week, target in zip(mondays, expected):
+            days = [d for d in daterange(week, week + timedelta(days=6)) if self.start <= d <= self.end]
+            owed, got = owed + target, 0.0
+            while owed > NET_PER_ORDER / 2:
+                o = self._caused_order(r.choices(days, [WEEKDAY_B2C[d.weekday()] for d in days])[0],
+                                       effect.tagged, ran)
+                if o is not None:
+                    caused.append(o)
+                    owed, got = owed - order_net(o), got + order_net(o)
+            revenue.append(got)
+        live = [x for x in spend if x > 0]
+        total_spend, total_revenue = sum(spend), sum(revenue)
+        return {"spend": round(total_spend, 2), "incremental_revenue": round(total_revenue, 2),
+                "roi": round(total_revenue / total_spend, 4),
+                "marginal_roi": round(marginal(sum(live) / len(live), beta, lam, scale), 4),
+                "response_revenue": round(sum(expected), 2), "orders": len(caused),
+                "tagged_orders": sum(o.touch is not None for o in caused),
+                "alpha": effect.alpha, "lam": lam, "beta": beta, "scale": scale, "half_saturation": effect.half,
+                "tagged": effect.tagged,
+                "weekly_spend": [round(x, 2) for x in spend], "weekly_revenue": [round(x, 2) for x in revenue]}
+
+    def _caused_order(self, d: date, tagged: float, ran: dict[date, list[AdDay]]) -> Order | None:
+        """One order the channel caused on day d: with its UTMs (a click on one of that day's ads) or none."""
+        r = self.rng
+        t, touch = at_time(r, d), None
+        if ran.get(d) and r.random() < tagged:
+            row = r.choices(ran[d], [x.clicks + 1 for x in ran[d]])[0]
+            c = row.campaign
+            touch = self._touch_for(c, row.ad) if c in CAMPAIGNS else self._more_touch(c, row.ad)
+        buyer = self._returning(t) if r.random() < 0.25 else None
+        if buyer is not None:
+            return self.place_order(t, buyer, touch)
+        p = self.new_person(t, touch, crm=r.random() > 0.03)
+        return self.place_order(t + timedelta(minutes=r.randrange(2, 25)), p, touch)
+
     # -- platform-reported conversions -----------------------------------------------------------
     def _orders_by_touch(self, *platforms: str) -> dict[tuple, list[float]]:
         """The totals of the orders whose last touch is an ad of these platforms, by (touch key, day)."""
@@ -351,6 +475,10 @@ class Simulation(Shop):
 
     def _more_outcomes(self, d: date, c: Campaign, ad: MetaAd | None, clicks: int) -> None:
         r = self.rng
+        if self.effects:
+            for _ in range(0 if c.b2b else poisson(r, clicks * c.signup)):
+                self.new_person(at_time(r, d), self._more_touch(c, ad))
+            return
         if c.b2b:
             for _ in range(poisson(r, clicks * c.cvr)):
                 self.b2b_lead(at_time(r, d, b2b=True), self._more_touch(c, ad), intl=c.name.endswith("_EU"))
@@ -501,12 +629,24 @@ class Simulation(Shop):
             row.value_cents = round(sum(values) * factor * 100) if conv else 0
 
 
-def simulate(days: int = 90, end: date = END, seed: int = 7) -> Simulation:
-    """Runs the business for `days` days ending on `end` (inclusive); nothing is written."""
+def simulate(days: int = 90, end: date = END, seed: int = 7,
+             usd_rates: dict[date, float] | None = None) -> Simulation:
+    """Runs the business for `days` days ending on `end` (inclusive); nothing is written.
+
+    With usd_rates (USD per EUR each day, as the warehouse converts the USD account's spend), the known effects of
+    the two-year demo: budgets in flights, the paid channels' orders from their responses, sim.truth."""
     if days < 1:
         raise ValueError("days must be at least 1")
-    sim = Simulation(end - timedelta(days=days - 1), end, seed)
+    sim = Simulation(end - timedelta(days=days - 1), end, seed, usd_rates)
     sim.run()
+    if sim.effects:                 # the platforms claim their conversions once every order is placed
+        sim.extend()
+        sim.extend_marketplaces()
+        sim.cause()
+        sim.attribute()
+        sim.attribute_more()
+        sim.attribute_marketplaces()
+        return sim
     sim.attribute()
     sim.extend()
     sim.attribute_more()

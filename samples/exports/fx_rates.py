@@ -42,6 +42,17 @@ def fx_rows(start: date, end: date, seed: int) -> list[list[str]]:
     return rows[::-1]
 
 
+def usd_rates(start: date, end: date, seed: int) -> dict[date, float]:
+    """USD per EUR on each day from start to end as the warehouse converts: the day's rate or the latest earlier."""
+    published = {date.fromisoformat(row[0]): float(row[1]) for row in fx_rows(start, end, seed)}
+    rates, rate = {}, None
+    for d in daterange(start - timedelta(days=21), end):
+        rate = published.get(d, rate)
+        if d >= start:
+            rates[d] = rate
+    return rates
+
+
 def write(sim: Simulation, out: Path) -> list[Path]:
     header = ["Date", *[c for c, *_ in FX], ""]
     return [write_table(out / "fx_rates" / "eurofxref-hist.csv", [header] + fx_rows(sim.start, sim.end, sim.seed))]
