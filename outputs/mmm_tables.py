@@ -32,8 +32,11 @@ def show_fit(result: dict, lang: str) -> None:
                Col("ROI" if money else f"{result['outcome']} per {currency}", "ratio" if money else "ratio"),
                Col("ROI 5 %" if money else "5 %", "ratio", 1), Col("ROI 95 %" if money else "95 %", "ratio", 1),
                Col("share of outcome", "rate", 3)]
-    rows = [(c["channel"], c["spend"], c["incremental"], c["incremental_p05"], c["incremental_p95"], c["roi"],
-             c["roi_p05"], c["roi_p95"], c["share_explained"]) for c in result["channels"]]
+    # a --quick preview is a point estimate: no interval to show
+    rows = [(c["channel"], c["spend"], c["incremental"], *((None, None) if result["quick"] else
+             (c["incremental_p05"], c["incremental_p95"])), c["roi"],
+             *((None, None) if result["quick"] else (c["roi_p05"], c["roi_p95"])), c["share_explained"])
+            for c in result["channels"]]
     title = (f"Media-mix fit {result['fit_id']}: {result['period_start']} – {result['period_end']} "
              f"({result['weeks']} weeks), money in {currency}; ROI = incremental {OUTCOME[result['outcome']]} "
              f"per unit of media spend (1.0 pays the media back)")
@@ -42,7 +45,7 @@ def show_fit(result: dict, lang: str) -> None:
                f"R² {number(result['r2'], 'ratio', lang)}")
     if result["r_hat_max"] is not None:
         quality += f", R-hat ≤ {result['r_hat_max']:.3f}, {result['divergences']} divergences"
-    note(quality)
+    note(quality + (" — a preview without intervals: `roi mmm` without --quick for them" if result["quick"] else ""))
     for channel, why in result["left_out"].items():
         note(f"not modelled: {channel} — {why}")
     for line in doubt_lines(result["doubts"]):

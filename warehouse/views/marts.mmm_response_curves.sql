@@ -1,7 +1,6 @@
 -- grain: one row per media-mix fit per channel per weekly spend on the curve (`roi mmm`)
 -- incremental: the weekly outcome a spend held every week adds once its carry-over has built up, with its 5–95 %
 -- interval (mmm/response.py); the curve runs from 0 to twice the channel's largest fitted week.
--- recent_weekly_spend: the channel's mean weekly spend over the fit's last 4 weeks, where it stands today.
 CREATE OR REPLACE VIEW marts.mmm_response_curves AS
 SELECT
     curves.fit_id,
