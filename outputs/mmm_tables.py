@@ -18,8 +18,14 @@ DOUBTS = {   # (code) -> the sentence, with {channel} and {value}
 OUTCOME = {"revenue": "revenue", "orders": "orders", "leads": "leads"}
 
 
+NO_EFFECT = ("{channel}: the interval reaches down to no effect: the data cannot tell whether this channel adds "
+             "anything; vary its spend (a few weeks up, a few down) to learn more")
+
+
 def doubt_lines(doubts) -> list[str]:
-    return [DOUBTS[code].format(channel=channel, value=value) for code, channel, value in doubts if code in DOUBTS]
+    return [(NO_EFFECT if code == "wide_interval" and value == float("inf") else DOUBTS[code]).format(
+                channel=channel, value=value)
+            for code, channel, value in doubts if code in DOUBTS]
 
 
 def show_fit(result: dict, lang: str) -> None:
