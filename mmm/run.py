@@ -73,6 +73,7 @@ def budget_plan(settings: Settings, budget: float, weeks: int = 4, minimum: dict
     import numpy as np
 
     from roi.mmm import plan
+    from roi.mmm.response import marginal
     if budget <= 0 or weeks < 1:
         raise ConfigError("roi plan: --budget must be an amount > 0 and --weeks a whole number >= 1")
     with db.connect_read_only(settings.warehouse) as con:
@@ -90,10 +91,13 @@ def budget_plan(settings: Settings, budget: float, weeks: int = 4, minimum: dict
     curves = [plan.Curve(c, np.array(p["beta"]), np.array(p["lam"]), float(p["scale"]))
               for c, p in fit["params"].items()]
     allocation = plan.allocate(curves, current, budget, weeks, limits)
-    lines = [{"channel": c, "bucket": bucket_of.get(c), "current_weekly": current[c],
-              "planned_weekly": allocation.planned[c], "min_weekly": limits[c][0], "max_weekly": limits[c][1],
-              "outcome_current": allocation.outcome_current[c], "outcome_planned": allocation.outcome_planned[c]}
-             for c in channels]
+    lines = [{"channel": c.channel, "bucket": bucket_of.get(c.channel), "current_weekly": current[c.channel],
+              "planned_weekly": allocation.planned[c.channel], "min_weekly": limits[c.channel][0],
+              "max_weekly": limits[c.channel][1], "outcome_current": allocation.outcome_current[c.channel],
+              "outcome_planned": allocation.outcome_planned[c.channel],
+              "marginal_current": float(marginal(current[c.channel], c.beta, c.lam, c.scale).mean()),
+              "marginal_planned": float(marginal(allocation.planned[c.channel], c.beta, c.lam, c.scale).mean())}
+             for c in curves]
     plan_row = {"fit_id": fit["fit_id"], "planned_at": dt.datetime.now(dt.timezone.utc), "weeks": weeks,
                 "budget": float(budget), "gain": allocation.gain, "gain_p05": allocation.gain_p05,
                 "gain_p95": allocation.gain_p95}

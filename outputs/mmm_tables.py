@@ -67,15 +67,17 @@ def show_plan(result: dict, lang: str) -> None:
     kind = "money" if money else "decimal"
     columns = [Col("channel", least=16), Col("bucket", "fixed"), Col(f"today, {weeks} wk", "money"),
                Col(f"plan, {weeks} wk", "money"), Col("change", "rate"), Col("limits", "fixed", 2),
-               Col(f"expected today", kind, 1), Col(f"expected plan", kind, 1)]
+               Col("expected today", kind, 1), Col("expected plan", kind, 1),
+               Col(f"next {currency} adds, today" if money else f"next {currency} adds", "ratio" if money else "decimal",
+                   1)]
     rows = []
     for c in result["channels"]:
         today, planned = c["current_weekly"] * weeks, c["planned_weekly"] * weeks
         limits = f"{number(c['min_weekly'] * weeks, 'money', lang)}–{number(c['max_weekly'] * weeks, 'money', lang)}"
-        rows.append((c["channel"], c["bucket"] or "–", today, planned,
-                     planned / today - 1 if today else None, limits, c["outcome_current"], c["outcome_planned"]))
+        rows.append((c["channel"], c["bucket"] or "–", today, planned, planned / today - 1 if today else None,
+                     limits, c["outcome_current"], c["outcome_planned"], c["marginal_current"]))
     totals = ("total", "", sum(r[2] for r in rows), sum(r[3] for r in rows), None, "",
-              sum(r[6] for r in rows), sum(r[7] for r in rows))
+              sum(r[6] for r in rows), sum(r[7] for r in rows), None)
     print_table(columns, format_rows(columns, rows, lang), totals=format_rows(columns, [totals], lang)[0],
                 title=f"Budget plan {result['plan_id']}: {number(result['budget'], 'money', lang)} {currency} over "
                       f"{weeks} weeks, fit {result['fit']['fit_id']} (today = the 4 weeks to {result['spend_until']})")
@@ -95,5 +97,10 @@ def show_plan(result: dict, lang: str) -> None:
              + (f" (rule {number(targets[bucket], 'rate', lang)})" if bucket in targets else "")
              for bucket, (today, planned) in shares.items()]
     note("70/20/10 split of the plan's media: " + "; ".join(split))
+    for c in result["channels"]:
+        if not c["current_weekly"] and not c["max_weekly"]:
+            note(f"{c['channel']} spent nothing in the last 4 weeks, so the plan keeps it at 0 — its next "
+                 f"{currency} is expected to add {number(c['marginal_current'], 'ratio', lang)}; "
+                 f"`--max {c['channel']}=AMOUNT` lets the plan use it")
     for line in doubt_lines(result["fit"]["doubts"]):
         note(f"not sure: {line}")

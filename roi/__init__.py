@@ -9,6 +9,7 @@ pyproject.toml ([tool.setuptools.package-dir]). From the bottom up (a layer impo
     roi.warehouse   DuckDB: DDL, the SQL views, connections, the transactional load
     roi.sources     where rows come from: export files and API clients (which call their transforms)
     roi.pipeline    one source x one window: extract -> normalise -> validate -> load; roi.toml -> Settings
+    roi.mmm         the media-mix model: weekly data from the warehouse, fits and budget plans back into it
     roi.flows       Prefect flows (nightly, backfill) and their deployments
     roi.cli         the `roi` command line and what its read-only commands print
     roi.outputs     the HTML report, exports and alerts: they read the warehouse only

@@ -43,14 +43,22 @@ def test_the_plan_beside_today_with_its_gain_and_split(capsys, monkeypatch):
               "fit": {"fit_id": "20261201-060000", "currency": "EUR", "outcome": "revenue", "doubts": []},
               "channels": [
                   {"channel": "google_ads", "bucket": "proven", "current_weekly": 1000.0, "planned_weekly": 800.0,
-                   "min_weekly": 700.0, "max_weekly": 1300.0, "outcome_current": 4000.0, "outcome_planned": 3500.0},
+                   "min_weekly": 700.0, "max_weekly": 1300.0, "outcome_current": 4000.0, "outcome_planned": 3500.0,
+                   "marginal_current": 0.42, "marginal_planned": 0.61},
                   {"channel": "meta_ads", "bucket": "new", "current_weekly": 500.0, "planned_weekly": 700.0,
-                   "min_weekly": 350.0, "max_weekly": 650.0, "outcome_current": 2000.0, "outcome_planned": 2800.0}]}
+                   "min_weekly": 350.0, "max_weekly": 650.0, "outcome_current": 2000.0, "outcome_planned": 2800.0,
+                   "marginal_current": 1.9, "marginal_planned": 1.6},
+                  {"channel": "tiktok_ads", "bucket": None, "current_weekly": 0.0, "planned_weekly": 0.0,
+                   "min_weekly": 0.0, "max_weekly": 0.0, "outcome_current": 0.0, "outcome_planned": 0.0,
+                   "marginal_current": 2.5, "marginal_planned": 2.5}]}
     mmm_tables.show_plan(result, "en")
     out = capsys.readouterr().out
     assert ("│ google_ads │ proven │    4,000.00 │   3,200.00 │ -20.00 % │ 2,800.00–5,200.00 │       4,000.00 │"
-            "      3,500.00 │") in out
+            "      3,500.00 │                 0.42 │") in out
+    assert "tiktok_ads spent nothing in the last 4 weeks, so the plan keeps it at 0 — its next EUR is expected to " \
+           "add 2.50; `--max tiktok_ads=AMOUNT` lets the plan use it" in out
     assert "│ total      │        │    6,000.00 │   6,000.00 │        – │                   │       6,000.00 │" in out
     assert "expected gain vs today: 300.00 (5–95 %: -20.00 to 640.00) — the interval includes no gain" in out
     # today 1000 : 500 → 66.7 % / 33.3 %; planned 800 : 700 → 53.3 % / 46.7 %
-    assert "proven 66.67 % → 53.33 % (rule 70.00 %); new 33.33 % → 46.67 % (rule 20.00 %)" in out
+    assert ("proven 66.67 % → 53.33 % (rule 70.00 %); new 33.33 % → 46.67 % (rule 20.00 %); no bucket 0.00 % → "
+            "0.00 %") in out

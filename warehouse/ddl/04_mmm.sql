@@ -82,5 +82,7 @@ CREATE TABLE IF NOT EXISTS mmm.plan_channels (
     max_weekly DOUBLE NOT NULL,
     outcome_current DOUBLE NOT NULL,   -- expected incremental outcome over the weeks at each spend
     outcome_planned DOUBLE NOT NULL,
+    marginal_current DOUBLE NOT NULL,  -- what the next unit of weekly spend adds (per unit), at each spend
+    marginal_planned DOUBLE NOT NULL,
     PRIMARY KEY (plan_id, channel)
 );
