@@ -1,6 +1,6 @@
 -- grain: one row per channel, period (date_start, date_end) and currency of the ad rows
--- The ad rows summed by channel, period and currency on their stored columns: int.ad_days spreads and
--- converts these few sums. A view, not a CTE of int.ad_days: stg.period_days reads it once per kind
+-- The ad rows summed by channel, period and currency on their stored columns: int.channel_day_sums spreads and
+-- converts these few sums. A view, not a CTE of int.channel_day_sums: stg.period_days reads it once per kind
 -- of row (one day, several days), and DuckDB would materialise a CTE read twice whole, where a view is
 -- read with the caller's filter on date (a month reads a month of core.ad_performance).
 CREATE OR REPLACE VIEW int.ad_periods AS

@@ -5,8 +5,9 @@
 -- currency, and every ratio from those sums (int.kpi_ratios). marts.channel_daily, marts.channel_monthly
 -- and marts.kpi_summary are this macro at their grain, each keeping the columns it shows.
 -- days: the period's days (the day grid is dense); first_date / last_date: the first and last day
--- with any fact. Counts (leads, customers, email_*) are sums, so HUGEINT.
-CREATE OR REPLACE MACRO int.channel_kpis(grain) AS TABLE
+-- with any fact. Counts (leads, customers, email_*) are sums, so HUGEINT. lo / hi (optional): only the days
+-- lo … hi, read as such (int.channel_day_grid).
+CREATE OR REPLACE MACRO int.channel_kpis(grain, lo := NULL, hi := NULL) AS TABLE
 WITH facts AS (
     SELECT
         CASE grain WHEN 'day' THEN date WHEN 'month' THEN date_trunc('month', date)::DATE END AS period_start,
@@ -14,7 +15,7 @@ WITH facts AS (
         spend IS DISTINCT FROM 0 OR impressions <> 0 OR clicks <> 0 OR conversions <> 0
             OR other_costs IS DISTINCT FROM 0 OR leads <> 0 OR orders <> 0 OR email_campaigns <> 0
             AS has_data
-    FROM int.channel_day_facts
+    FROM int.channel_day_grid(lo, hi)
 ),
 summed AS (
     SELECT

@@ -8,16 +8,6 @@
 -- denominator of cac, not of the close rate.
 -- int.channel_kpis at the day grain: a day's sums are its one row of int.channel_day_facts, the counts
 -- cast back to that view's BIGINT.
+-- The columns and sums: marts.channel_daily_between, unbounded.
 CREATE OR REPLACE VIEW marts.channel_daily AS
-SELECT * EXCLUDE (days, first_date, last_date)
-    REPLACE (
-        leads::BIGINT AS leads,
-        converted_leads::BIGINT AS converted_leads,
-        customers::BIGINT AS customers,
-        orders::BIGINT AS orders,
-        email_delivered::BIGINT AS email_delivered,
-        email_unique_opens::BIGINT AS email_unique_opens,
-        email_unique_clicks::BIGINT AS email_unique_clicks
-    )
-    RENAME (period_start AS date)
-FROM int.channel_kpis('day')
+SELECT * FROM marts.channel_daily_between(NULL, NULL)

@@ -18,9 +18,13 @@
 -- trailing_new_customers = customers acquired by the channel on those days; trailing_cac =
 -- trailing_cost / trailing_new_customers (NULL without customers). Days before the loaded data
 -- count 0: the first months' windows are short of history.
+-- The cohort columns: marts.ltv_cac_cohorts, unbounded; the trailing window's are added here.
 CREATE OR REPLACE VIEW marts.ltv_cac AS
 WITH settings AS (
     SELECT * FROM stg.settings
+),
+cohorts AS (
+    SELECT * FROM marts.ltv_cac_cohorts(NULL, NULL)
 ),
 customers AS (
     SELECT customers.*
@@ -28,51 +32,20 @@ customers AS (
     CROSS JOIN settings
     WHERE customers.first_order_date <= settings.as_of
 ),
-cohorts AS (
-    SELECT cohort_month, acquisition_channel AS channel, count(*) AS new_customers
-    FROM customers
-    GROUP BY cohort_month, acquisition_channel
-),
-revenue AS (
-    SELECT
-        customers.cohort_month,
-        customers.acquisition_channel AS channel,
-        count(*) AS orders_to_date,
-        int.strict_sum(orders.amount) AS revenue_to_date
-    FROM customers
-    JOIN int.orders_attributed AS orders ON orders.customer_key = customers.customer_key
-    CROSS JOIN settings
-    WHERE orders.order_date <= settings.as_of
-    GROUP BY customers.cohort_month, customers.acquisition_channel
-),
 days AS (
+    -- the days with facts (the days without add 0)
     SELECT facts.date, facts.channel, facts.total_cost
-    FROM int.channel_day_facts AS facts
+    FROM int.channel_day_sums(NULL, NULL) AS facts
     CROSS JOIN settings
     WHERE facts.date <= settings.as_of
 ),
-costs AS (
-    -- channel-months with a cost (a NULL total, an amount without exchange rate, is a cost too)
-    SELECT
-        date_trunc('month', date)::DATE AS cohort_month,
-        channel,
-        int.strict_sum(total_cost) AS acquisition_cost
-    FROM days
-    GROUP BY 1, channel
-    HAVING int.strict_sum(total_cost) IS DISTINCT FROM 0
-),
-channel_months AS (
-    SELECT cohort_month, channel FROM cohorts
-    UNION
-    SELECT cohort_month, channel FROM costs
-),
 windows AS (
     SELECT
-        channel_months.*,
-        least(last_day(channel_months.cohort_month), settings.as_of) AS trailing_to,
-        least(last_day(channel_months.cohort_month), settings.as_of) - (settings.cac_trailing_days - 1)
-            AS trailing_from
-    FROM channel_months
+        cohorts.cohort_month,
+        cohorts.channel,
+        least(last_day(cohorts.cohort_month), settings.as_of) AS trailing_to,
+        least(last_day(cohorts.cohort_month), settings.as_of) - (settings.cac_trailing_days - 1) AS trailing_from
+    FROM cohorts
     CROSS JOIN settings
 ),
 trailing_costs AS (
@@ -92,43 +65,19 @@ trailing_customers AS (
 ),
 joined AS (
     SELECT
-        windows.cohort_month,
-        windows.channel,
-        coalesce(cohorts.new_customers, 0) AS new_customers,
-        CASE WHEN costs.channel IS NULL THEN 0 ELSE costs.acquisition_cost END AS acquisition_cost,
-        coalesce(revenue.orders_to_date, 0) AS orders_to_date,
-        CASE WHEN revenue.channel IS NULL THEN 0 ELSE revenue.revenue_to_date END AS revenue_to_date,
+        cohorts.*,
         windows.trailing_from,
         windows.trailing_to,
         CASE WHEN trailing_costs.channel IS NULL THEN 0 ELSE trailing_costs.trailing_cost END AS trailing_cost,
         coalesce(trailing_customers.trailing_new_customers, 0) AS trailing_new_customers
-    FROM windows
-    LEFT JOIN cohorts ON cohorts.cohort_month = windows.cohort_month AND cohorts.channel = windows.channel
-    LEFT JOIN costs ON costs.cohort_month = windows.cohort_month AND costs.channel = windows.channel
-    LEFT JOIN revenue ON revenue.cohort_month = windows.cohort_month AND revenue.channel = windows.channel
+    FROM cohorts
+    JOIN windows ON windows.cohort_month = cohorts.cohort_month AND windows.channel = cohorts.channel
     LEFT JOIN trailing_costs
-        ON trailing_costs.cohort_month = windows.cohort_month AND trailing_costs.channel = windows.channel
+        ON trailing_costs.cohort_month = cohorts.cohort_month AND trailing_costs.channel = cohorts.channel
     LEFT JOIN trailing_customers
-        ON trailing_customers.cohort_month = windows.cohort_month
-        AND trailing_customers.channel = windows.channel
-),
-final AS (
-    SELECT
-        cohort_month,
-        channel,
-        new_customers,
-        acquisition_cost::DOUBLE AS acquisition_cost,
-        acquisition_cost / nullif(new_customers, 0) AS cac,
-        orders_to_date,
-        revenue_to_date::DOUBLE AS revenue_to_date,
-        revenue_to_date / nullif(new_customers, 0) AS ltv,
-        (revenue_to_date / nullif(new_customers, 0))
-            / nullif(acquisition_cost / nullif(new_customers, 0), 0) AS ltv_to_cac,
-        trailing_from,
-        trailing_to,
-        trailing_cost::DOUBLE AS trailing_cost,
-        trailing_new_customers,
-        trailing_cost / nullif(trailing_new_customers, 0) AS trailing_cac
-    FROM joined
+        ON trailing_customers.cohort_month = cohorts.cohort_month AND trailing_customers.channel = cohorts.channel
 )
-SELECT * FROM final
+SELECT
+    * REPLACE (trailing_cost::DOUBLE AS trailing_cost),
+    trailing_cost / nullif(trailing_new_customers, 0) AS trailing_cac
+FROM joined

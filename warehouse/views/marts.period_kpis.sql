@@ -23,8 +23,7 @@ by_channel AS (
         sum(leads) AS leads,
         sum(customers) AS customers,
         count(*) AS channel_days
-    FROM marts.channel_daily
-    WHERE date BETWEEN lo AND hi
+    FROM marts.channel_daily_between(lo, hi)   -- the days lo … hi only, as marts.channel_daily has them
     GROUP BY channel
 ),
 flagged AS (
