@@ -113,7 +113,8 @@ def test_demo_marts_in_a_sqlite_catalog_lake_equal_the_file_warehouse(sqlite_lak
         lake = mart_rows(con)
     empty = sorted(name for name, rows in file_marts.items() if not rows)
     # the demo has every rate it needs, and no keyword or search-term exports
-    assert len(file_marts) > 15 and empty == ["fx_missing", "keyword_performance", "search_terms_wasted"]
+    assert len(file_marts) > 15 and empty == ["fx_missing", "keyword_performance", "mmm_channel_roi",
+                                                 "mmm_plan", "mmm_response_curves", "search_terms_wasted"]
     assert_same_marts(lake, file_marts)
     assert sorted(p.suffix for p in (sqlite_lake.base_dir / "lake" / "files").rglob("*.*"))[0] == ".parquet"
 
@@ -124,7 +125,7 @@ def test_demo_marts_in_a_postgres_catalog_lake_equal_the_file_warehouse(postgres
         # what the lake holds is not the session's: tables in the lake, views in the session's memory
         kinds = dict(con.execute("SELECT schema_name, any_value(database_name) FROM duckdb_tables() "
                                  "GROUP BY 1").fetchall())
-        assert kinds == {"core": "lake", "ops": "lake"}
+        assert kinds == {"core": "lake", "ops": "lake", "mmm": "lake"}
         assert con.execute("SELECT DISTINCT database_name FROM duckdb_views() WHERE schema_name = 'marts'"
                            ).fetchall() == [("memory",)]
 
@@ -402,3 +403,13 @@ def test_writer_lock_locks_a_file_warehouse_and_a_sqlite_catalog_not_a_postgres_
         with pytest.raises(RoiError, match="another roi process holds the warehouse"):
             with db.WriterLock(tmp_path / "w.duckdb", 0.3):
                 pass
+
+
+def test_a_media_mix_fit_is_kept_in_the_lake_and_read_through_its_mart(sqlite_lake):
+    from roi.mmm import store
+    from tests.test_mmm_data import _fit_rows
+    fit_id = store.write(sqlite_lake, _fit_rows(2.5), "mmm.fits", "fit_id")
+    with db.connect_read_only(sqlite_lake.warehouse) as con:
+        assert con.execute("SELECT fit_id, channel, roi, is_latest FROM marts.mmm_channel_roi").fetchall() == [
+            (fit_id, "google_ads", 2.5, True)]
+        assert store.latest_fit(con)["params"]["google_ads"]["beta"] == [100.0]

@@ -10,7 +10,7 @@ import pytest
 from roi.contracts.errors import ConfigError
 from roi.mmm import data, holidays, run, store
 from roi.pipeline.config import load_settings
-from tests.clikit import roi
+from tests.clikit import call, roi
 
 D = dt.date
 MONDAY = D(2025, 1, 6)
@@ -56,19 +56,9 @@ def warehouse(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def loaded(warehouse):
-    import sys
-
-    from roi.cli.main import main
-    had_hypothesis = "hypothesis" in sys.modules
-    try:
-        for name, kind in (("google.csv", "google_ads"), ("meta.csv", "meta_ads"), ("amazon.csv", "amazon_ads"),
-                           ("orders.csv", "orders"), ("costs.csv", "costs")):
-            with pytest.raises(SystemExit) as done:
-                main(["ingest", str(warehouse / name), "--kind", kind, "--config", str(warehouse / "roi.toml")])
-            assert done.value.code == 0, name
-    finally:
-        if not had_hypothesis:   # main() blocks its import; pytest's plugin wants it later (tests/clikit.py)
-            sys.modules.pop("hypothesis", None)
+    for name, kind in (("google.csv", "google_ads"), ("meta.csv", "meta_ads"), ("amazon.csv", "amazon_ads"),
+                       ("orders.csv", "orders"), ("costs.csv", "costs")):
+        assert call("ingest", str(warehouse / name), "--kind", kind, "--config", str(warehouse / "roi.toml")) == 0
     return load_settings(warehouse / "roi.toml", check_secrets=False)
 
 

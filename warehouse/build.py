@@ -20,8 +20,9 @@ VIEW_SCHEMAS = ("stg", "int", "marts")  # the layers, in build order; build owns
 HASH_KEY = "views_hash"                 # ops.settings key: hash of the DDL and view files last built
 HASHES_KEY = "views_hashes"             # ops.settings key: JSON {view: hash} of the views last built
 TABLES_KEY = "tables_hash"              # ops.settings key (DuckLake): hash of the DDL files its tables are from
-# DuckLake: the lake's core and ops tables, and the session's own stg/int/marts views and macros
-LAKE_SEARCH_PATH = ",".join([f"{db.LAKE}.main", f"{db.LAKE}.core", f"{db.LAKE}.ops",
+# DuckLake: the lake's core, ops and mmm tables, and the session's own stg/int/marts views and macros (a name
+# `schema.table` resolves through the search path's entry of that schema)
+LAKE_SEARCH_PATH = ",".join([f"{db.LAKE}.main", f"{db.LAKE}.core", f"{db.LAKE}.ops", f"{db.LAKE}.mmm",
                              *(f"memory.{s}" for s in VIEW_SCHEMAS)])
 _PRIMARY_KEY = re.compile(r",\s*PRIMARY\s+KEY\s*\([^)]*\)|\s+PRIMARY\s+KEY\b", re.IGNORECASE)
 

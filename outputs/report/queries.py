@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import duckdb
 
 from roi.contracts.errors import ConfigError
+from roi.outputs.report.mmm_queries import latest_fit
 from roi.outputs.report.period import Period
 
 DEFAULT_DAYS = 30
@@ -35,7 +36,7 @@ SELECT
     sum(new_customers) AS new_customers,
     (int.strict_sum(revenue_to_date) / nullif(sum(new_customers), 0))
         / nullif(int.strict_sum(acquisition_cost) / nullif(sum(new_customers), 0), 0) AS ltv_to_cac
-FROM marts.ltv_cac
+FROM marts.ltv_cac_cohorts(list_min(?::DATE[]), list_max(?::DATE[]))
 WHERE cohort_month IN (SELECT unnest(?::DATE[]))
 """
 BY_CHANNEL_SQL = """
@@ -51,8 +52,7 @@ SELECT
         / nullif(int.strict_sum(total_cost), 0) AS roi_pct,
     sum(leads) AS leads,
     sum(customers) AS customers
-FROM marts.channel_daily
-WHERE date BETWEEN ? AND ?
+FROM marts.channel_daily_between(?::DATE, ?::DATE)
 GROUP BY channel
 ORDER BY int.strict_sum(total_cost) DESC NULLS LAST, int.strict_sum(revenue) DESC NULLS LAST, channel
 """
@@ -64,8 +64,7 @@ SELECT
     int.strict_sum(revenue) AS revenue,
     int.strict_sum(total_cost) / nullif(sum(leads), 0) AS cpl,
     int.strict_sum(spend) / nullif(sum(conversions), 0) AS cpa
-FROM marts.channel_daily
-WHERE date BETWEEN ? AND ?
+FROM marts.channel_daily_between(?::DATE, ?::DATE)
 GROUP BY ALL
 ORDER BY bucket, channel
 """
@@ -96,25 +95,24 @@ PACING_SQL = """
 SELECT
     channel, bucket, planned, actual_to_date, projected_month_end, projected_to_planned,
     pacing_status, days_elapsed, days_in_month, as_of
-FROM marts.budget_pacing
-WHERE month = ?
+FROM marts.budget_pacing_between(?::DATE, ?::DATE)
 ORDER BY planned DESC, channel, bucket
 """
 MIX_SQL = """
 SELECT bucket, planned_share, actual_share, target_share, planned, actual
-FROM marts.budget_mix
-WHERE month = ?
+FROM marts.budget_mix_between(?::DATE, ?::DATE)
 """
+# Every goal: the days read are those of the goals' windows (GOALS_SPAN_SQL; no goal, no read).
+GOALS_SPAN_SQL = "SELECT min(start_date), max(least(deadline, as_of)) FROM stg.goals CROSS JOIN stg.settings"
 GOALS_SQL = """
 SELECT goal_id, name, kpi, channel, direction, target_value, current_value, progress_pct,
        expected_progress_pct, status, days_left, deadline, owner
-FROM marts.goal_progress
+FROM marts.goal_progress_within(?::DATE, ?::DATE)
 ORDER BY deadline, goal_id
 """
 ALERTS_SQL = """
 SELECT alert_date, channel, kind, metric, value, expected, lower, upper, severity, message, subject
-FROM marts.kpi_alerts
-WHERE alert_date BETWEEN ? AND ?
+FROM marts.kpi_alerts_between(?::DATE, ?::DATE)
 ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, alert_date DESC,
          channel, metric
 """
@@ -196,7 +194,8 @@ def _has_facts(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 def headline(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
     """The headline KPIs of a period: spend, total_cost, revenue, roi_pct, roas, cac, ltv_to_cac."""
     row = _rows(con, HEADLINE_SQL, [period.start, period.end])[0]
-    ltv = _rows(con, LTV_CAC_SQL, [period.cohort_months()])[0]
+    months = period.cohort_months()
+    ltv = _rows(con, LTV_CAC_SQL, [months, months, months])[0]
     row["ltv_to_cac"] = ltv["ltv_to_cac"]
     row["new_customers"] = ltv["new_customers"]
     return row
@@ -212,6 +211,12 @@ class Comparison:
     records_start: dt.date | None
     comparable: bool
     new: tuple[tuple[str, dt.date], ...] = ()
+
+
+def goals(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Every goal's progress (marts.goal_progress), reading only the days of the goals' windows."""
+    lo, hi = con.execute(GOALS_SPAN_SQL).fetchone()
+    return [] if lo is None else _rows(con, GOALS_SQL, [lo, hi])
 
 
 def comparison(con: duckdb.DuckDBPyConnection, period: Period) -> Comparison:
@@ -242,9 +247,9 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
         "email": _rows(con, EMAIL_SQL, [period.start, period.end]),
         "site": (_rows(con, SITE_SQL, [period.start, period.end])
                  if _has_facts(con, "web_sessions") or _has_facts(con, "organic_search") else []),
-        "pacing": _rows(con, PACING_SQL, [budget_month]),
-        "mix": _rows(con, MIX_SQL, [budget_month]),
-        "goals": _rows(con, GOALS_SQL),
+        "pacing": _rows(con, PACING_SQL, [budget_month, budget_month]),
+        "mix": _rows(con, MIX_SQL, [budget_month, budget_month]),
+        "goals": goals(con),
         "alerts": _rows(con, ALERTS_SQL, [period.start, period.end]) if _has_view(con, "marts", "kpi_alerts") else None,
         # None: the warehouse holds no keyword (search-term) rows at all, and the section is left out
         "keywords": (_rows(con, KEYWORDS_SQL, [search_months, MAX_KEYWORD_ROWS])
@@ -254,6 +259,7 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
         "months": months,
         "search_months": search_months,
         "as_of": con.execute(AS_OF_SQL).fetchone()[0],
+        "mmm": latest_fit(con),   # None: no media-mix fit (or a warehouse from before `roi mmm`)
     }
     (data["currency"], data["attribution"], data["revenue_basis"],
      data["cac_trailing_days"]) = con.execute(SETTINGS_SQL).fetchone()

@@ -15,13 +15,14 @@ from roi.outputs.report.page import Page, esc
 from roi.outputs.report.period import Period
 from roi.outputs.report.queries import gather, resolve_period
 from roi.outputs.report.sections import (alerts, budget, cards, channels, email, footer, funnel, goals, keywords,
-                                         series, site)
+                                         mmm, series, site)
 from roi.outputs.report.words import LANGS, MONTHS, WEEKDAYS
 
 TEMPLATE = Path(__file__).resolve().parent / "template.html"
 # The page, top to bottom; each builder returns its section's HTML ("" to leave it out).
 SECTIONS = (cards.cards, series.over_time, channels.channels, site.site, series.trends, keywords.keywords,
-            keywords.wasted, funnel.funnel, email.email, budget.budget, goals.goals, alerts.alerts)
+            keywords.wasted, funnel.funnel, email.email, budget.budget, mmm.mmm, goals.goals,
+            alerts.alerts)
 # A locale for plotly's date axes in Italian (plotly.js ships English only).
 LOCALE_JS = """Plotly.register({moduleType: "locale", name: "it", dictionary: {},
   format: {days: %(days)s, shortDays: %(short_days)s, months: %(months)s, shortMonths: %(short_months)s,
@@ -89,9 +90,15 @@ def render_report(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = No
 def write_report(warehouse: WarehouseTarget | Path, out: Path, date_from: dt.date | None = None, date_to: dt.date | None = None,
                  lang: str = "it") -> Path:
     """Writes the report for the warehouse file to out (atomically) and returns the path."""
-    from roi.warehouse import db
-    with db.connect_read_only(warehouse) as con:
-        page = render_report(con, date_from, date_to, lang)
+    from roi.warehouse import build, db
+    with db.connect_read_only(warehouse, note_old_views=False) as con:
+        try:
+            page = render_report(con, date_from, date_to, lang)
+        except duckdb.CatalogException as exc:
+            if not build.built_by_other_files(con):
+                raise
+            raise RoiError("this warehouse's views were built by another version of roi and lack what the report "
+                           "reads: `roi run` or `roi ingest` rebuilds them, then run `roi report` again") from exc
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(page, encoding="utf-8")

@@ -254,6 +254,108 @@ TEXT = _by_language({
                   "No search term spent more than {min} without converting in {months}."),
     "more_wasted": ("… e altri {n}: `roi query \"SELECT * FROM marts.search_terms_wasted\"` li elenca tutti.",
                     "… and {n} more: `roi query \"SELECT * FROM marts.search_terms_wasted\"` lists them all."),
+    # the media-mix model (sections/mmm.py); {outcome}: an mmm_<outcome> word, {by}: an mmm_by_<attribution>
+    "s_mmm": ("Modello media-mix: cosa aggiunge ogni canale", "Media-mix model: what each channel adds"),
+    "s_mmm_lead": (
+        "Stima del {fitted} sulle {weeks} settimane dal {start} al {end}, qualunque sia il periodo del report: "
+        "{the_outcome} che ogni canale ha aggiunto oltre a quanto sarebbe successo comunque, con l'intervallo "
+        "5–95 %, accanto a quanto gli attribuisce {by}. Errore medio della stima {mape}, R² {r2}.",
+        "Fitted on {fitted} over the {weeks} weeks {start} – {end}, whatever the report's period: {the_outcome} "
+        "each channel added beyond what would have happened anyway, with its 5–95 % interval, beside what {by} "
+        "credits it. Fit error {mape} (MAPE), R² {r2}."),
+    "mmm_revenue": ("ricavi", "revenue"),
+    "mmm_orders": ("vendite", "sales"),
+    "mmm_leads": ("lead", "leads"),
+    "mmm_the_revenue": ("i ricavi", "the revenue"),
+    "mmm_the_orders": ("le vendite", "the sales"),
+    "mmm_the_leads": ("i lead", "the leads"),
+    "mmm_by_last_touch": ("l'ultimo contatto", "last touch"),
+    "mmm_by_first_touch": ("il primo contatto", "first touch"),
+    "mmm_incremental": ("{Outcome} incrementali", "Incremental {outcome}"),
+    "mmm_interval": ("5–95 %", "5–95 %"),
+    "mmm_roi_revenue": ("ROI incrementale ({symbol} per {symbol})", "Incremental ROI ({symbol} per {symbol})"),
+    "mmm_roi_other": ("{Outcome} incrementali per {symbol}", "Incremental {outcome} per {symbol}"),
+    "mmm_touch_revenue": ("ROAS ({attribution})", "ROAS ({attribution})"),
+    "mmm_touch_other": ("{Outcome} per {symbol} ({attribution})", "{Outcome} per {symbol} ({attribution})"),
+    "mmm_share": ("Quota di {outcome} spiegata", "Share of {outcome} explained"),
+    "mmm_c_roi": ("Per {symbol} di spesa media: il modello e {by}", "Per {symbol} of media spend: the model and {by}"),
+    "mmm_model": ("Modello (incrementale)", "Model (incremental)"),
+    "mmm_credited": ("Attribuito ({attribution})", "Credited ({attribution})"),
+    "mmm_pays_back": ("1 = ripaga la spesa media", "1 = pays the media back"),
+    "mmm_table_note": (
+        "Incrementale: quanto il canale ha aggiunto secondo il modello; ROI = incrementale ÷ spesa media (il "
+        "personale e le commissioni non contano). {attribution_cap}: quanto gli ordini gli attribuiscono ÷ la stessa "
+        "spesa media, sulle stesse settimane.",
+        "Incremental: what the channel added by the model; ROI = incremental ÷ media spend (staff and fees not "
+        "counted). {attribution_cap}: what the orders credit it ÷ the same media spend, over the same weeks."),
+    "mmm_less": ("{channel}: {by} gli attribuisce {touch} per {symbol}, il modello {model}: parte di ciò che gli "
+                 "viene attribuito sarebbe successo comunque.",
+                 "{channel}: {by} credits it {touch} per {symbol}, the model {model}: part of what it is credited "
+                 "would have happened anyway."),
+    "mmm_more": ("{channel}: {by} gli attribuisce {touch} per {symbol}, il modello {model}: porta più di quanto "
+                 "gli venga attribuito (visualizzazioni, altri dispositivi, visite successive).",
+                 "{channel}: {by} credits it {touch} per {symbol}, the model {model}: it brings more than it is "
+                 "credited (views, other devices, later visits)."),
+    "mmm_doubts": ("Dove il modello non è sicuro", "Where the model is not sure"),
+    "mmm_no_doubts": ("Il modello non segnala dubbi.", "The model flags no doubts."),
+    "mmm_quick": ("È una stima rapida (--quick): un'anteprima senza intervalli; ripeti `roi mmm` senza --quick "
+                  "prima di decidere.",
+                  "This is a quick fit (--quick): a preview without intervals; run `roi mmm` without --quick "
+                  "before acting on it."),
+    "mmm_doubt_short_history": (
+        "Solo {value} settimane di storico: con meno di due anni il ROI dei canali a spesa costante può sbagliare "
+        "anche del doppio; ripeti la stima quando lo storico cresce.",
+        "Only {value} weeks of history: with less than two years, the ROIs of steady channels can be off by 2×; "
+        "fit again as history grows."),
+    "mmm_doubt_wide_interval": (
+        "{channel}: l'intervallo è ampio (il massimo è {value} volte il minimo): i dati non bastano a stimare questo "
+        "canale; fai variare la sua spesa (qualche settimana in più, qualche settimana in meno) per saperne di più.",
+        "{channel}: the interval is wide (its top is {value}× its bottom): the data cannot pin this channel down; "
+        "vary its spend (a few weeks up, a few down) to learn more."),
+    "mmm_doubt_wide_interval_zero": (
+        "{channel}: l'intervallo è ampio (scende fino a nessun effetto): i dati non bastano a stimare questo canale; "
+        "fai variare la sua spesa (qualche settimana in più, qualche settimana in meno) per saperne di più.",
+        "{channel}: the interval is wide (it reaches down to no effect at all): the data cannot pin this channel "
+        "down; vary its spend (a few weeks up, a few down) to learn more."),
+    "mmm_doubt_seasonal_spend": (
+        "{channel}: la sua spesa segue la stagione (correlazione {value}), quindi parte delle vendite della stagione "
+        "può essergli attribuita o tolta a torto.",
+        "{channel}: its spend moves with the season (correlation {value}), so part of the season's sales may be "
+        "credited to it or taken from it."),
+    "mmm_doubt_not_converged": (
+        "Il campionamento non è arrivato a convergenza (R-hat {value} > 1,05): non decidere su questi numeri; "
+        "ripeti la stima, o con meno canali.",
+        "The sampler did not converge (R-hat {value} > 1.05): do not act on these numbers; fit again, or with "
+        "fewer channels."),
+    "mmm_doubt_divergences": ("{value} transizioni divergenti: gli intervalli potrebbero essere troppo stretti.",
+                              "{value} divergent transitions: the intervals may be too narrow."),
+    "mmm_curves": ("Curve di risposta: spesa settimanale → {outcome} incrementali a settimana",
+                   "Response curves: weekly spend → incremental {outcome} per week"),
+    "mmm_curves_note": (
+        "La banda è l'intervallo 5–95 %; il punto è la spesa media a settimana dal {start} al {end} (le ultime 4 "
+        "settimane stimate): dove la curva si appiattisce, un {symbol} in più rende meno.",
+        "The band is the 5–95 % interval; the dot is the mean weekly spend {start} – {end} (the last 4 fitted "
+        "weeks): where the curve flattens, one more {symbol} adds less."),
+    "mmm_now": ("Oggi: {spend} a settimana → {outcome}", "Today: {spend} a week → {outcome}"),
+    "mmm_weekly_spend": ("Spesa a settimana", "Weekly spend"),
+    "mmm_plan": ("Piano di budget del {date}: {budget} in {weeks} settimane",
+                 "Budget plan of {date}: {budget} over {weeks} weeks"),
+    "mmm_today_weeks": ("Oggi ({weeks} sett.)", "Today ({weeks} wk)"),
+    "mmm_plan_weeks": ("Piano ({weeks} sett.)", "Plan ({weeks} wk)"),
+    "mmm_change": ("Variazione", "Change"),
+    "mmm_expected_today": ("Atteso oggi ({outcome})", "Expected today ({outcome})"),
+    "mmm_expected_plan": ("Atteso col piano ({outcome})", "Expected with the plan ({outcome})"),
+    "mmm_bucket": ("Fascia", "Bucket"),
+    "mmm_split": ("Mix 70/20/10: oggi → piano", "70/20/10 split: today → plan"),
+    "mmm_today": ("Oggi", "Today"),
+    "mmm_planned": ("Piano", "Plan"),
+    "mmm_gain": ("Guadagno atteso rispetto alla ripartizione di oggi: {gain} in {weeks} settimane (5–95 %: da {low} "
+                 "a {high}).",
+                 "Expected gain over today's allocation: {gain} over {weeks} weeks (5–95 %: {low} to {high})."),
+    "mmm_gain_unsure": (" L'intervallo comprende anche nessun guadagno: il modello non è sicuro che il piano batta "
+                        "la ripartizione di oggi.",
+                        " The interval includes no gain at all: the model is not sure the plan beats today's "
+                        "allocation."),
 })
 
 # Values the marts hold: statuses, severities, alert kinds, budget buckets, metric and match-type names.
