@@ -21,7 +21,7 @@ from roi.mmm import holidays
 
 MIN_WEEKS = 52          # below a year the season and the ads cannot be told apart: refused
 ACTIVE_WEEKS = 8        # a channel with spend in fewer weeks is left out (the model cannot learn it)
-RECENT_WEEKS = 4        # "today's" spend: the mean of the last weeks fitted
+RECENT_WEEKS = 4        # today's spend (roi plan): the mean of the last whole weeks the warehouse holds
 
 OUTCOME_SQL = {
     "revenue": "SELECT order_date AS day, coalesce(sum(amount), 0) AS value FROM stg.orders "
@@ -32,7 +32,8 @@ OUTCOME_SQL = {
              "WHERE created_date BETWEEN ? AND ? GROUP BY ALL",
 }
 
-LAST_OUTCOME_SQL = {"revenue": "SELECT max(order_date) FROM stg.orders", "orders": "SELECT max(order_date) FROM stg.orders",
+LAST_OUTCOME_SQL = {"revenue": "SELECT max(order_date) FROM stg.orders",
+                    "orders": "SELECT max(order_date) FROM stg.orders",
                     "leads": "SELECT max(created_date) FROM stg.leads"}
 
 
@@ -54,10 +55,6 @@ class Weeks:
     @property
     def end(self) -> dt.date:
         return self.mondays[-1] + dt.timedelta(days=6)
-
-    def recent_spend(self) -> dict[str, float]:
-        """Each channel's mean weekly spend over the last RECENT_WEEKS weeks: where it stands today."""
-        return {c: sum(v[-RECENT_WEEKS:]) / len(v[-RECENT_WEEKS:]) for c, v in self.spend.items()}
 
 
 def read_weeks(con: duckdb.DuckDBPyConnection, settings: Settings, start: dt.date | None = None,

@@ -134,7 +134,8 @@ def _fitting(budget: float, weeks: int, floor: float, ceiling: float) -> float:
         return min(max(weekly, floor), ceiling)
     fix = "lower a channel's floor with --min" if weekly < floor else "raise a channel's ceiling with --max"
     raise ConfigError(f"--budget {budget:,.0f} does not fit the channel limits: over {weeks} week(s) they allow "
-                      f"{floor * weeks:,.0f} to {ceiling * weeks:,.0f}; {fix} CHANNEL=AMOUNT (over the weeks, like --budget)")
+                      f"{floor * weeks:,.0f} to {ceiling * weeks:,.0f}; {fix} CHANNEL=AMOUNT "
+                      "(over the weeks, like --budget)")
 
 
 def _draws(curves: list[Curve]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -2,7 +2,7 @@
 
 One definition, used by the fit (mmm/model.py), the response curves and the budget plan (mmm/plan.py):
 
-    adstock(spend)_t = Σ_{l < L} alpha^l · spend_{t-l} / Σ_{l < L} alpha^l      (geometric, normalised, L = LAG_WEEKS)
+    adstock(spend)_t = Σ_{l < L} alpha^l · spend_{t-l} / Σ_{l < L} alpha^l   (geometric, normalised, L = LAG_WEEKS)
     response(x)      = beta · (1 − exp(−lam · x / scale)) / (1 + exp(−lam · x / scale))   (logistic saturation)
 
 `scale` is the channel's largest weekly spend in the fitted weeks, `beta` the most the channel can add in a week

@@ -15,7 +15,6 @@ DOUBTS = {   # (code) -> the sentence, with {channel} and {value}
                      "fit again, or with fewer channels",
     "divergences": "{value:.0f} divergent transitions: the intervals may be too narrow",
 }
-OUTCOME = {"revenue": "revenue", "orders": "orders", "leads": "leads"}
 
 
 NO_EFFECT = ("{channel}: the interval reaches down to no effect: the data cannot tell whether this channel adds "
@@ -33,9 +32,9 @@ def show_fit(result: dict, lang: str) -> None:
     money = result["outcome"] == "revenue"
     currency = result["currency"]
     columns = [Col("channel", least=16), Col("spend", "money"),
-               Col(f"incremental {OUTCOME[result['outcome']]}", "money" if money else "decimal"),
+               Col(f"incremental {result['outcome']}", "money" if money else "decimal"),
                Col("5 %", "money" if money else "decimal", 2), Col("95 %", "money" if money else "decimal", 2),
-               Col("ROI" if money else f"{result['outcome']} per {currency}", "ratio" if money else "ratio"),
+               Col("ROI" if money else f"{result['outcome']} per {currency}", "ratio"),
                Col("ROI 5 %" if money else "5 %", "ratio", 1), Col("ROI 95 %" if money else "95 %", "ratio", 1),
                Col("share of outcome", "rate", 3)]
     # a --quick preview is a point estimate: no interval to show
@@ -44,7 +43,7 @@ def show_fit(result: dict, lang: str) -> None:
              *((None, None) if result["quick"] else (c["roi_p05"], c["roi_p95"])), c["share_explained"])
             for c in result["channels"]]
     title = (f"Media-mix fit {result['fit_id']}: {result['period_start']} – {result['period_end']} "
-             f"({result['weeks']} weeks), money in {currency}; ROI = incremental {OUTCOME[result['outcome']]} "
+             f"({result['weeks']} weeks), money in {currency}; ROI = incremental {result['outcome']} "
              f"per unit of media spend (1.0 pays the media back)")
     print_table(columns, format_rows(columns, rows, lang), title=title)
     quality = (f"{result['method']}; fit error {number(result['mape'], 'rate', lang)} (MAPE), "
@@ -68,8 +67,7 @@ def show_plan(result: dict, lang: str) -> None:
     columns = [Col("channel", least=16), Col("bucket", "fixed"), Col(f"today, {weeks} wk", "money"),
                Col(f"plan, {weeks} wk", "money"), Col("change", "rate"), Col("limits", "fixed", 2),
                Col("expected today", kind, 1), Col("expected plan", kind, 1),
-               Col(f"next {currency} adds, today" if money else f"next {currency} adds", "ratio" if money else "decimal",
-                   1)]
+               Col(f"next {currency} adds, today", "ratio" if money else "decimal", 1)]
     rows = []
     for c in result["channels"]:
         today, planned = c["current_weekly"] * weeks, c["planned_weekly"] * weeks

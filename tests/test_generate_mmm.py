@@ -10,14 +10,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from xml.etree import ElementTree
 
-import numpy as np
 import pytest
 
-from roi.mmm.response import adstock, response
-from roi.samples.exports.fx_rates import usd_rates
-from roi.samples.generate import END, main
-from roi.samples.media_effects import order_net
-from roi.samples.simulation import simulate
+np = pytest.importorskip("numpy", reason="the MMM extra (roi[mmm]: PyMC, nutpie, numpy) is not installed: make mmm")
+
+from roi.mmm.response import adstock, response  # noqa: E402
+from roi.samples.exports.fx_rates import usd_rates  # noqa: E402
+from roi.samples.generate import END, main  # noqa: E402
+from roi.samples.media_effects import order_net  # noqa: E402
+from roi.samples.simulation import simulate  # noqa: E402
 
 DAYS = 200
 START = END - timedelta(days=DAYS - 1)

@@ -76,7 +76,10 @@ def test_the_weeks_hold_each_channels_spend_and_the_revenue_by_hand(loaded):
     assert weeks.left_out == {"meta_ads": "spend in 6 weeks only (the model needs 8)",
                               "amazon_ads": "its sales happen on the platform, not in the shop's revenue"}
     assert weeks.controls["your_days"][21] == pytest.approx(1 / 7)   # 2 June 2025 is in week 21
-    assert weeks.recent_spend()["google_ads"] == pytest.approx((80 + 70 + 80 + 70) / 4)
+    with duckdb.connect(str(loaded.warehouse_path), read_only=True) as con:
+        # today's spend for `roi plan`: the last 4 whole weeks, to the last day with spend (a Sunday)
+        assert data.recent_spend(con, loaded, ["google_ads"]) == ({"google_ads": (80 + 70 + 80 + 70) / 4},
+                                                                  D(2026, 3, 1))
 
 
 def test_channels_named_are_modelled_and_an_unknown_one_is_refused(loaded):
