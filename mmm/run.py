@@ -1,6 +1,7 @@
 """`roi mmm` and `roi plan`: the warehouse's weeks → a fit stored under its id; the latest fit → a budget plan."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -34,6 +35,10 @@ def fit(settings: Settings, start: dt.date | None = None, end: dt.date | None = 
                           spend={c: np.array(v) for c, v in weeks.spend.items()},
                           controls={c: np.array(v) for c, v in weeks.controls.items()})
     result = model.fit(weekly, quick=quick)
+    if result.r_hat_max is not None and result.r_hat_max > model.R_HAT_MAX:   # a chain stuck: once more, reseeded
+        again = model.fit(weekly, seed=21)
+        result = again if again.r_hat_max < result.r_hat_max else result
+        result = dataclasses.replace(result, method=result.method + ", refitted once (the first run did not converge)")
     summary = model.summarise(result, weekly)
     doubts = model.doubts(result, weekly)
     curves, params = [], []

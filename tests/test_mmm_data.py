@@ -167,3 +167,25 @@ def _project(folder):
     with db.connect(settings.warehouse) as con:
         build.build(con)
     return folder / "roi.toml"
+
+
+def test_a_fit_whose_chains_disagree_is_run_once_more_and_says_so(loaded, monkeypatch):
+    np = pytest.importorskip("numpy", reason="the MMM extra (roi[mmm]) is not installed: make mmm")
+    from roi.mmm import model
+    monkeypatch.setattr(run, "require_extra", lambda what="": None)
+    seeds = []
+
+    def fake_fit(weekly, *, quick=False, seed=20):
+        seeds.append(seed)
+        n, channels = len(weekly.weeks), tuple(weekly.spend)
+        draws = np.ones((2, len(channels)))
+        return model.Fit(method="NUTS (nutpie), 2 chains × 500 draws", channels=channels, beta=draws * 10,
+                         lam=draws, alpha=draws * 0.3, scale=np.ones(len(channels)) * 100,
+                         contributions=np.ones((2, n, len(channels))), fitted=np.ones((2, n)) * 750,
+                         season=np.zeros(n), r_hat_max=1.19 if len(seeds) == 1 else 1.01, divergences=0,
+                         ess_bulk_min=300.0, mape=0.1, r2=0.7)
+    monkeypatch.setattr(model, "fit", fake_fit)
+    result = run.fit(loaded)
+    assert seeds == [20, 21]
+    assert result["r_hat_max"] == 1.01
+    assert result["method"] == "NUTS (nutpie), 2 chains × 500 draws, refitted once (the first run did not converge)"
