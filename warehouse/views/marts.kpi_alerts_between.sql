@@ -1,7 +1,8 @@
 -- grain: macro (table): one row per alert of the days lo … hi (alert_date; NULL: unbounded), as marts.kpi_alerts has it
 -- marts.kpi_alerts is this macro unbounded. Metric alerts read 28 + 56 days before lo (the band's and the
 -- weekday profile's history, int.alert_metrics_between); budget alerts the months of lo … hi; goal alerts
--- every goal (their windows are their own). The rules:
+-- every goal (their windows are their own: the facts of the goals' span are read, none without a goal).
+-- The rules:
 -- Metric alerts (kind metric_spike / metric_drop; metrics spend, conversions, ctr, cpa, roas,
 -- open_rate from int.alert_metrics) — a robust band, weekday-aware by deseasonalising:
 --   1. each value is adjusted by its weekday's offset (int.alert_metrics: median of the same
@@ -184,7 +185,12 @@ goal_alerts AS (
             ELSE date_trunc('month', goals.as_of)::DATE
         END AS key_date,
         NULL::DOUBLE AS score
-    FROM marts.goal_progress AS goals
+    -- the goals' own span of days (no goal: an empty span, so no fact is read for none)
+    FROM marts.goal_progress_within(
+        (SELECT coalesce(min(start_date), DATE '9999-12-31') FROM stg.goals),
+        (SELECT coalesce(max(least(goals.deadline, settings.as_of)), DATE '0001-01-01')
+         FROM stg.goals AS goals CROSS JOIN stg.settings AS settings)
+    ) AS goals
     CROSS JOIN settings
     WHERE goals.status IN ('at_risk', 'missed')
         AND (lo IS NULL OR goals.as_of >= lo) AND (hi IS NULL OR goals.as_of <= hi)
