@@ -33,8 +33,7 @@ SELECT
     sum(leads) AS leads,
     int.strict_sum(spend) AS spend,
     int.strict_sum(CASE WHEN date > $end - INTERVAL ($days) DAY THEN spend ELSE 0 END) / $weeks AS recent_weekly
-FROM marts.channel_daily
-WHERE date BETWEEN $start AND $end
+FROM marts.channel_daily_between($start, $end)   -- the fit's weeks only (a big warehouse is not read whole)
 GROUP BY channel
 """
 CURVES_SQL = """
