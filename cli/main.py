@@ -198,11 +198,12 @@ def deploy(args):
         raise ConfigError("roi deploy registers with a running Prefect server: set PREFECT_API_URL "
                           "(e.g. http://127.0.0.1:4200/api after `prefect server start`), or use `roi serve`")
     _prefect_env()
-    from roi.flows.deploy import mmm_installed, register
+    from roi.flows.deploy import register
+    from roi.mmm import extra
     for name in register(settings, args.pool):
         print(f"registered deployment {name}")
-    if not mmm_installed():
-        print("not registered: roi-mmm/monthly (the media-mix fit) — it needs the MMM extra: pip install 'roi[mmm]'")
+    if not extra.installed():
+        print(f"not registered: roi-mmm/monthly (the media-mix fit) — it {extra.MESSAGE}")
     if args.pool is not None:
         print(f"nightly runs on '{settings.cron}' ({settings.schedule_timezone}) on work pool '{args.pool}'; "
               f"start a worker with `prefect worker start --pool {args.pool}`")
@@ -214,8 +215,9 @@ def serve(args):
     """Run the deployments in this process: nightly on its cron, backfill on demand (Ctrl-C stops)."""
     settings = _settings(args.config)
     _prefect_env()
-    from roi.flows.deploy import mmm_installed, serve_forever
-    monthly = f", the media-mix fit on '{settings.mmm.cron}'" if mmm_installed() else ""
+    from roi.flows.deploy import serve_forever
+    from roi.mmm import extra
+    monthly = f", the media-mix fit on '{settings.mmm.cron}'" if extra.installed() else ""
     print(f"serving: nightly on '{settings.cron}' ({settings.schedule_timezone}){monthly}; Ctrl-C to stop",
           flush=True)
     serve_forever(settings)

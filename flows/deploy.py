@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from roi.flows.backfill import backfill
 from roi.flows.fanout import ensure_limits
 from roi.flows.mmm import mmm_fit
+from roi.mmm import extra
 from roi.contracts.errors import ConfigError, RoiError
 from roi.flows.nightly import nightly
 from roi.contracts.settings import Settings
@@ -32,7 +33,7 @@ def deployments(settings: Settings, pool: str | None = None):
         backfill.to_deployment(name="backfill", parameters={"config": config}, concurrency_limit=1,
                                description="Load history in chunks: give start and end", **on_pool),
     ]
-    if mmm_installed():
+    if extra.installed():
         found.append(mmm_fit.to_deployment(
             name="monthly", schedules=[Cron(settings.mmm.cron, timezone=settings.schedule_timezone)],
             parameters={"config": config}, concurrency_limit=1,
@@ -42,12 +43,6 @@ def deployments(settings: Settings, pool: str | None = None):
         # it on, so that pool's worker no longer competes with `roi serve` for its runs.
         deployment.work_pool_name = pool
     return found
-
-
-def mmm_installed() -> bool:
-    """The monthly media-mix fit is deployed where its extra (roi[mmm]) is installed."""
-    import importlib.util
-    return all(importlib.util.find_spec(m) is not None for m in ("numpy", "pymc", "nutpie"))
 
 
 def _on_pool(settings: Settings, pool: str) -> dict:

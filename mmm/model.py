@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from roi.contracts.errors import ConfigError
+from roi.mmm import extra
 from roi.mmm.response import LAG_WEEKS, adstock_weights, response
 
-NEEDS_EXTRA = "roi mmm needs the MMM extra: pip install 'roi[mmm]' (or `make mmm` in roi's folder)"
 SEASON_MIN_WEEKS = 52      # fewer weeks: no yearly seasonality in the model
 FOURIER_PAIRS = 2
 # Priors, on the outcome ÷ its largest week and each channel's spend ÷ its largest week. Chosen by the recovery of
@@ -176,7 +176,7 @@ def fit(data: Weekly, *, quick: bool = False, chains: int = 2, draws: int = 500,
         import nutpie  # noqa: F401  (pm.sample's nuts_sampler="nutpie" needs it)
         import pymc as pm
     except ImportError:
-        raise ConfigError(NEEDS_EXTRA) from None
+        raise ConfigError(f"roi mmm {extra.MESSAGE}") from None
     channels = tuple(data.spend)
     spend = np.column_stack([np.asarray(data.spend[c], dtype=float) for c in channels])
     scale = spend.max(axis=0)

@@ -7,25 +7,16 @@ import json
 
 from roi.contracts.errors import ConfigError
 from roi.contracts.settings import Settings
-from roi.mmm import data, store
+from roi.mmm import data, extra, store
 from roi.warehouse import db
 
-EXTRA = "the MMM extra is not installed: pip install 'roi[mmm]' (or `make mmm` in roi's folder)"
 CURVE_POINTS = 21      # each response curve from 0 to twice the channel's largest fitted week
-
-
-def require_extra(what: str = "roi mmm") -> None:
-    """One line when PyMC, nutpie or numpy is missing, before any work."""
-    import importlib.util
-    missing = [m for m in ("numpy", "pymc", "nutpie") if importlib.util.find_spec(m) is None]
-    if missing:
-        raise ConfigError(f"{what} needs {EXTRA}")
 
 
 def fit(settings: Settings, start: dt.date | None = None, end: dt.date | None = None,
         channels: tuple[str, ...] = (), quick: bool = False) -> dict:
     """Fits the model on the warehouse's whole weeks and stores it; returns what `roi mmm` prints."""
-    require_extra()
+    extra.require()
     import numpy as np
 
     from roi.mmm import model, plan
@@ -74,7 +65,7 @@ def budget_plan(settings: Settings, budget: float, weeks: int = 4, minimum: dict
                 maximum: dict[str, float] | None = None, fit_id: str | None = None) -> dict:
     """The allocation of `budget` over `weeks` that the latest fit expects to add the most, within limits
     (--min / --max are amounts over the weeks, like the budget); stored and returned for printing."""
-    require_extra("roi plan")
+    extra.require("roi plan")
     import numpy as np
 
     from roi.mmm import plan

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 import requests
 
-from roi.flows.deploy import mmm_installed
+from roi.mmm.extra import installed as mmm_installed
 from tests.cluster_kit import free_port as _free_port
 from tests.cluster_kit import prefect_server as prefect_server_started
 

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from roi.contracts.errors import ConfigError
-from roi.mmm import data, holidays, run, store
+from roi.mmm import data, extra, holidays, run, store
 from roi.pipeline.config import load_settings
 from tests.clikit import call, roi
 
@@ -157,7 +157,7 @@ def test_plan_without_a_fit_and_commands_without_the_extra_say_one_line(tmp_path
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pymc" else object())
     for command in (["mmm"], ["plan", "--budget", "1000"]):
         code, _, err = roi(capsys, *command, "--config", str(config))
-        assert (code, err.strip()) == (2, f"roi: error: roi {command[0]} needs {run.EXTRA}")
+        assert (code, err.strip()) == (2, f"roi: error: roi {command[0]} {extra.MESSAGE}")
 
 
 def _project(folder):
@@ -172,7 +172,7 @@ def _project(folder):
 def test_a_fit_whose_chains_disagree_is_run_once_more_and_says_so(loaded, monkeypatch):
     np = pytest.importorskip("numpy", reason="the MMM extra (roi[mmm]) is not installed: make mmm")
     from roi.mmm import model
-    monkeypatch.setattr(run, "require_extra", lambda what="": None)
+    monkeypatch.setattr(extra, "require", lambda what="": None)
     seeds = []
 
     def fake_fit(weekly, *, quick=False, seed=20):
