@@ -8,6 +8,8 @@ import json
 
 import duckdb
 
+from roi.outputs.report.queries import _rows   # the report's one row reader
+
 VIEWS = ("mmm_channel_roi", "mmm_response_curves", "mmm_plan")
 RECENT_WEEKS = 4        # where a channel stands today: its mean weekly spend over the fit's last weeks
 FIT_SQL = """
@@ -86,9 +88,3 @@ def _built(con: duckdb.DuckDBPyConnection) -> bool:
     fits = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'mmm' AND table_name = 'fits'"
                        ).fetchone()[0]
     return views == len(VIEWS) and fits > 0
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:
-    cursor = con.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]

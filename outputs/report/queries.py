@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import duckdb
 
 from roi.contracts.errors import ConfigError
-from roi.outputs.report.mmm_queries import latest_fit
 from roi.outputs.report.period import Period
 
 DEFAULT_DAYS = 30
@@ -171,7 +170,7 @@ def resolve_period(con: duckdb.DuckDBPyConnection, date_from: dt.date | None, da
 
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> list[dict]:
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
@@ -234,6 +233,7 @@ def comparison(con: duckdb.DuckDBPyConnection, period: Period) -> Comparison:
 
 def gather(con: duckdb.DuckDBPyConnection, period: Period) -> dict:
     """Everything the report shows, from the marts views."""
+    from roi.outputs.report.mmm_queries import latest_fit   # it reads with this module's _rows
     months = period.cohort_months()
     search_months = period.touched_months()
     budget_month = period.end.replace(day=1)
